@@ -1,0 +1,9 @@
+"""Import."""
+
+import streamlit as st
+
+from tma_metrics.ui.context import not_built_yet, page_context
+
+ctx = page_context()
+st.title("Import des exports")
+not_built_yet("L'import depuis le navigateur")

@@ -1,0 +1,9 @@
+"""Point TMA."""
+
+import streamlit as st
+
+from tma_metrics.ui.context import not_built_yet, page_context
+
+ctx = page_context()
+st.title("Point TMA")
+not_built_yet("Le point TMA hebdomadaire")

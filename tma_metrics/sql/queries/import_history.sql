@@ -1,0 +1,4 @@
+SELECT batch_id, file_name, file_hash, file_bytes, tool, variant, imported_at, rows_read,
+       added, updated, unchanged, rejected, warnings, undone_at
+FROM import_batch
+ORDER BY batch_id DESC;

@@ -1,0 +1,237 @@
+"""The store: the one place that owns the DuckDB database (schema, writes, reads).
+
+A `Store` holds ONE connection per process; each thread takes its own cursor
+(`Store.cursor()`), as DuckDB requires for concurrent use. Read queries take the
+contracts in scope, so a caller only ever gets rows of the contracts it may see.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tma_metrics.contracts import Contract, normalise_label
+from tma_metrics.model import ImportFormatError
+from tma_metrics.store.connection import (
+    DB_ENV,
+    DEFAULT_DB,
+    SCHEMA_VERSION,
+    StoreBusy,
+    connect,
+    resolve_db_path,
+)
+from tma_metrics.store.sqlfiles import run
+from tma_metrics.store.writer import (
+    ImportReport,
+    TableCounts,
+    UndoError,
+    file_hash,
+    undo_import,
+    write_parsed,
+)
+
+__all__ = [
+    "DB_ENV",
+    "DEFAULT_DB",
+    "SCHEMA_VERSION",
+    "ImportReport",
+    "Scope",
+    "Store",
+    "StoreBusy",
+    "TableCounts",
+    "UndoError",
+    "resolve_db_path",
+]
+
+
+class Scope:
+    """The rows of a set of contracts, as DataFrames with a ``contract`` column."""
+
+    def __init__(self, tickets: pd.DataFrame, entries: pd.DataFrame, history: pd.DataFrame):
+        self.tickets = tickets
+        self.entries = entries
+        self.history = history
+
+
+class Store:
+    """A DuckDB database file (or ``:memory:``) with the TMA Metrics schema."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        wait_seconds: float = 10.0,
+        read_only: bool = False,
+    ) -> None:
+        self.path = ":memory:" if str(path) == ":memory:" else resolve_db_path(path)
+        self._con = connect(self.path, wait_seconds=wait_seconds, read_only=read_only)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return this thread's cursor on the shared connection."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cursor = cur
+        return cur
+
+    def close(self) -> None:
+        """Close the connection (and with it every cursor)."""
+        self._con.close()
+
+    # -- writes -------------------------------------------------------------------
+
+    def import_file(
+        self,
+        data: bytes | Path,
+        file_name: str | None = None,
+        *,
+        source: str = "auto",
+        mapping: object | None = None,
+    ) -> ImportReport:
+        """Read one export and write it in one transaction; bad input gives a report.
+
+        ``data`` is the file's bytes, or a path (large files are then read by DuckDB
+        straight from disk). ``mapping`` is a `sources.MappingProfile` chosen by the user
+        for a file no adapter recognised.
+        """
+        from tma_metrics import sources  # sources import duckdb; keep store import light
+
+        if isinstance(data, Path):
+            name = file_name or data.name
+            digest, size = _hash_path(data), data.stat().st_size
+        else:
+            name = file_name or "fichier"
+            digest, size = file_hash(data), len(data)
+        # One writer at a time in this process; other processes are kept out by
+        # DuckDB's file lock.
+        with self._write_lock:
+            cur = self._con.cursor()
+            try:
+                try:
+                    if mapping is not None:
+                        parsed = sources.read_with_mapping(cur, data, name, mapping)
+                    else:
+                        parsed = sources.read_export(
+                            cur, data, name, source, profiles=self.profiles()
+                        )
+                except ImportFormatError as exc:
+                    return ImportReport(
+                        file_name=name,
+                        file_hash=digest,
+                        tool="",
+                        variant="",
+                        rows_read=0,
+                        error=str(exc),
+                    )
+                return write_parsed(cur, parsed, file_name=name, digest=digest, size=size)
+            finally:
+                cur.close()
+
+    def undo(self, batch: int) -> None:
+        """Undo a whole import (see `writer.undo_import`)."""
+        with self._write_lock:
+            undo_import(self.cursor(), batch)
+
+    def save_profile(self, profile: object) -> None:
+        """Save (or replace) a named column-mapping profile."""
+        with self._write_lock:
+            self.cursor().execute(
+                """INSERT OR REPLACE INTO mapping_profile
+                   VALUES ($name, $sig, $table, $cols, now()::TIMESTAMP)""",
+                {
+                    "name": profile.name,
+                    "sig": profile.signature,
+                    "table": profile.table,
+                    "cols": profile.to_json(),
+                },
+            )
+
+    # -- reads --------------------------------------------------------------------
+
+    def profiles(self) -> dict[str, object]:
+        """Return saved mapping profiles keyed by header signature."""
+        from tma_metrics.sources import MappingProfile
+
+        rows = (
+            self.cursor()
+            .execute("SELECT columns_json FROM mapping_profile ORDER BY created_at")
+            .fetchall()
+        )
+        found = [MappingProfile.from_json(r[0]) for r in rows]
+        return {p.signature: p for p in found}
+
+    def data_version(self) -> str:
+        """Return a token that changes with every import or undo (cache key)."""
+        return run(self.cursor(), "queries/data_version.sql").fetchall()[0][0]
+
+    def history(self) -> pd.DataFrame:
+        """Return the import history, newest first."""
+        return run(self.cursor(), "queries/import_history.sql").df()
+
+    def rejected_rows(self, batch: int) -> pd.DataFrame:
+        """Return the rejected rows of an import."""
+        return (
+            self.cursor()
+            .execute(
+                'SELECT line, "column", raw, reason FROM rejected_row WHERE batch_id = $b '
+                "ORDER BY line",
+                {"b": batch},
+            )
+            .df()
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows of each canonical table."""
+        cur = self.cursor()
+        return {
+            "tickets": cur.execute("SELECT count(*) FROM ticket").fetchall()[0][0],
+            "time_entries": cur.execute("SELECT count(*) FROM time_entry").fetchall()[0][0],
+            "status_history": cur.execute(
+                'SELECT count(*) FROM (SELECT DISTINCT source, ticket_key, "at", status '
+                "FROM status_change)"
+            ).fetchall()[0][0],
+        }
+
+    def scope(self, contracts: Sequence[Contract]) -> Scope:
+        """Return the tickets, time entries and status history of ``contracts`` only."""
+        cur = self.cursor()
+        _register_projects(cur, contracts)
+        try:
+            tickets = run(cur, "queries/scope_tickets.sql").df()
+            entries = run(cur, "queries/scope_time_entries.sql").df()
+            history = run(cur, "queries/scope_status_history.sql").df()
+        finally:
+            cur.unregister("contract_project")
+        return Scope(tickets, entries, history)
+
+    def unassigned(self, contracts: Sequence[Contract]) -> pd.DataFrame:
+        """Return, by project, the tickets and time entries no contract covers."""
+        cur = self.cursor()
+        _register_projects(cur, contracts)
+        try:
+            return run(cur, "queries/unassigned.sql").df()
+        finally:
+            cur.unregister("contract_project")
+
+
+def _register_projects(cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract]) -> None:
+    pairs = [(c.name, normalise_label(p)) for c in contracts for p in c.projects]
+    frame = pd.DataFrame(pairs, columns=["contract", "label"]).astype("string")
+    cur.register("contract_project", frame)
+
+
+def _hash_path(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

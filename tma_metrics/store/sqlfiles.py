@@ -1,0 +1,50 @@
+"""Load SQL files of the package and run them with bound parameters."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_STATEMENT_END = re.compile(r";\s*(?:\n|$)")
+
+
+@cache
+def sql_text(name: str) -> str:
+    """Return the text of ``tma_metrics/sql/<name>`` (e.g. ``queries/tickets.sql``)."""
+    return (resources.files("tma_metrics.sql") / name).read_text(encoding="utf-8")
+
+
+def statements(sql: str) -> list[str]:
+    """Split a script into statements (one per ``;`` at a line end), comments dropped."""
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    parts = _STATEMENT_END.split("\n".join(lines))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def bound(statement: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the parameters a statement names (DuckDB rejects unused ones)."""
+    names = set(_PARAM.findall(statement))
+    return {k: v for k, v in params.items() if k in names}
+
+
+def run(
+    cur: duckdb.DuckDBPyConnection,
+    name: str,
+    params: dict[str, Any] | None = None,
+    **identifiers: str,
+) -> duckdb.DuckDBPyConnection:
+    """Run every statement of SQL file ``name``; return the cursor (last result).
+
+    ``identifiers`` fill ``{placeholders}`` with constant table/column names chosen by
+    the code; values always go through bound ``$parameters``.
+    """
+    sql = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
+    params = params or {}
+    for statement in statements(sql):
+        cur.execute(statement, bound(statement, params))
+    return cur

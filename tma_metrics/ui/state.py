@@ -1,0 +1,54 @@
+"""Process-wide resources of the app: the store (one connection) and the contracts."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import streamlit as st
+
+from tma_metrics.contract_file import load_contracts, resolve_contracts_path
+from tma_metrics.contracts import Contract, ContractError
+from tma_metrics.store import Store, resolve_db_path
+
+#: Set to "0" to start on an empty database instead of seeding the demo data.
+DEMO_ENV = "TMA_METRICS_DEMO"
+
+
+@st.cache_resource(show_spinner="Ouverture de la base…")
+def get_store(db_path: str) -> Store:
+    """Return the process's single Store; seed the demo data on a brand-new database."""
+    store = Store(db_path)
+    if os.environ.get(DEMO_ENV, "1") != "0":
+        from tma_metrics.demo_database import build_demo_database, is_empty
+
+        if is_empty(store):
+            build_demo_database(store)
+    return store
+
+
+def store() -> Store:
+    """Return the store of the database this process serves."""
+    return get_store(str(resolve_db_path()))
+
+
+def contracts_token() -> str:
+    """Return a token that changes when the contracts file changes (cache key)."""
+    path = resolve_contracts_path()
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "absent"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load_contracts(token: str) -> tuple[tuple[Contract, ...], str | None]:
+    try:
+        return load_contracts(), None
+    except ContractError as exc:
+        return (), str(exc)
+
+
+def contracts() -> tuple[tuple[Contract, ...], str | None]:
+    """Return the contracts and, when the file is wrong, the French error to show."""
+    return _load_contracts(contracts_token())
