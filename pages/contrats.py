@@ -1,9 +1,18 @@
-"""Contrats."""
+"""Contrats: what each contract promises, and the file that says it."""
 
 import streamlit as st
 
-from tma_metrics.ui.context import not_built_yet, page_context
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.contracts_view import contract_summary, contracts_editor
 
 ctx = page_context()
 st.title("Contrats")
-not_built_yet("L'éditeur des contrats")
+st.caption(
+    "Les contrats sont décrits dans un fichier TOML (voir le README, « Contracts file »). "
+    "Toute modification est vérifiée avant d'être enregistrée."
+)
+for contract in ctx.contracts:
+    with st.expander(contract.name, expanded=contract.name == ctx.filters.contract):
+        contract_summary(contract)
+st.subheader("Modifier le fichier")
+contracts_editor()

@@ -1,9 +1,12 @@
-"""Glossaire des indicateurs."""
+"""Glossaire des indicateurs: every KPI of the catalog, in French."""
 
 import streamlit as st
 
-from tma_metrics.ui.context import not_built_yet, page_context
+from tma_metrics.ui.glossary import glossary_table
 
-ctx = page_context()
 st.title("Glossaire des indicateurs")
-not_built_yet("Le glossaire des indicateurs")
+st.caption(
+    "Chaque chiffre affiché vient de ce catalogue ; les exports et le README en reprennent "
+    "les définitions."
+)
+glossary_table()

@@ -205,7 +205,10 @@ def parse_contracts(text: str) -> tuple[Contract, ...]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ContractError(f"Fichier de contrats illisible (TOML invalide) : {exc}") from exc
+        raise ContractError(
+            "Fichier de contrats illisible : attendu du TOML valide ([[contract]], "
+            f"clé = valeur), trouvé une erreur de syntaxe — {exc}."
+        ) from exc
     raw_contracts = doc.get("contract", [])
     if not isinstance(raw_contracts, list):
         raise ContractError(
@@ -217,6 +220,15 @@ def parse_contracts(text: str) -> tuple[Contract, ...]:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ContractError(f"Nom de contrat en double : {', '.join(duplicates)}.")
+    owners: dict[str, str] = {}
+    for contract in contracts:
+        for project in contract.projects:
+            owner = owners.setdefault(normalise_label(project), contract.name)
+            if owner != contract.name:
+                raise ContractError(
+                    f"Contrat « {contract.name} », clé « projects » : attendu des projets "
+                    f"propres au contrat, trouvé « {project} » déjà rattaché à « {owner} »."
+                )
     return contracts
 
 
@@ -315,14 +327,14 @@ def _parse_contract(raw: Any, index: int) -> Contract:
         raise r.fail("carnet", "au moins un bloc [[contract.carnet]] (start, days)", None)
     timezone = r.text("timezone", "Europe/Paris")
     sla = _parse_sla(raw.get("sla", {}), name)
-    priorities = dict(DEFAULT_PRIORITIES)
+    priorities = {normalise_label(k): v for k, v in DEFAULT_PRIORITIES.items()}
     for label, severity in _table(raw, "priorities", name).items():
         if severity not in set(Severity):
             raise _Reader(raw, name, "priorities.").fail(
                 label, "bloquante, majeure ou mineure", severity
             )
         priorities[normalise_label(label)] = severity
-    kinds = dict(DEFAULT_KINDS)
+    kinds = {normalise_label(k): v for k, v in DEFAULT_KINDS.items()}
     for label, kind in _table(raw, "kinds", name).items():
         if kind not in set(Kind):
             raise _Reader(raw, name, "kinds.").fail(label, "un de " + ", ".join(Kind), kind)

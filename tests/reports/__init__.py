@@ -1,0 +1,1 @@
+"""Tests of the export writers (Excel, CSV, chart images, slides)."""

@@ -1,0 +1,44 @@
+"""Which login mode the app runs in, decided from plain facts (pure)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Literal
+
+AuthMode = Literal["local", "password", "oidc"]
+
+
+def decide_mode(*, oidc_configured: bool, user_count: int, users_file_broken: bool) -> AuthMode:
+    """Return the login mode: OIDC when ``[auth]`` is configured, else password or local.
+
+    A users file that exists but cannot be read keeps the app closed (password mode,
+    which then refuses every login) rather than opening it as local mode would.
+
+    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=False)
+    'local'
+    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=True)
+    'password'
+    """
+    if oidc_configured:
+        return "oidc"
+    if user_count > 0 or users_file_broken:
+        return "password"
+    return "local"
+
+
+def is_loopback(address: str | None) -> bool:
+    """Say whether the server address only accepts connections from this machine.
+
+    ``None`` or an empty address means every interface (Streamlit's default).
+
+    >>> [is_loopback(a) for a in ("localhost", "127.0.0.1", "::1", "0.0.0.0", None)]
+    [True, True, True, False, False]
+    """
+    if not address:
+        return False
+    if address.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,340 @@
+"""Business calendar: open minutes between two instants and SLA deadlines (pure, vectorised).
+
+The calendar keeps, for a span of whole years covering its inputs (extended on demand),
+the cumulative open minutes before each day. With ``F(t) = cum[day(t)] +
+open_minutes_of_day_before(t)``, the business minutes between ``a`` and ``b`` are
+``F(b) - F(a)`` and a deadline is the inverse of ``F``: a ``searchsorted`` on ``cum``,
+then the in-day inverse over the day's windows. No loop runs per ticket or per day.
+
+Timestamps are naive local wall-clock times, as the tools export them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, Literal
+
+import holidays as holidays_lib
+import numpy as np
+import pandas as pd
+
+from tma_metrics.contracts import CalendarSpec
+
+__all__ = [
+    "BusinessCalendar",
+    "CalendarError",
+    "calendar_for",
+    "holiday_dates",
+]
+
+_US_PER_MINUTE = 60_000_000
+_US_PER_DAY = 86_400_000_000
+_MINUTES_PER_DAY = 24 * 60
+_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday; Monday = 0
+_MAX_EXTENSION_YEARS = 200  # a deadline further than this means a calendar with no open day
+
+Errors = Literal["raise", "nan"]
+
+
+class CalendarError(ValueError):
+    """Bad input to a business-time computation; the message (French) says what and where."""
+
+
+def holiday_dates(code: str | None, years: Sequence[int]) -> list[date]:
+    """Return the public holidays of ``code`` ("FR", "FR-57", None) for ``years``, sorted.
+
+    "FR-<subdivision>" selects a subdivision of the ``holidays`` package: "FR-57" (Moselle)
+    and "FR-6AE" (Alsace) add Good Friday and 26 December.
+
+    >>> [d.isoformat() for d in holiday_dates("FR-57", [2026]) if d.month in (4, 12)]
+    ['2026-04-03', '2026-04-06', '2026-12-25', '2026-12-26']
+    """
+    if code is None:
+        return []
+    country, _, subdiv = code.partition("-")
+    if country.upper() != "FR":
+        raise CalendarError(f"Jours fériés « {code} » inconnus : attendu « FR » ou « FR-57 ».")
+    try:
+        table = holidays_lib.France(subdiv=subdiv or None, years=list(years))
+    except NotImplementedError:
+        raise CalendarError(
+            f"Jours fériés « {code} » inconnus : subdivision « {subdiv} » absente du paquet "
+            "holidays (ex. « FR-57 » pour la Moselle, « FR-6AE » pour l'Alsace)."
+        ) from None
+    return sorted(table)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """Open days and cumulative open minutes over a span of whole days."""
+
+    first_day: int  # days since 1970-01-01 of the span's first day
+    open_day: np.ndarray  # bool, one per day of the span
+    cum: np.ndarray  # float, len(open_day) + 1: open minutes before each day
+
+    @property
+    def last_day(self) -> int:
+        """Day number of the span's last day."""
+        return self.first_day + len(self.open_day) - 1
+
+
+class BusinessCalendar:
+    """Business time of a `CalendarSpec`: elapsed open minutes and deadlines.
+
+    >>> cal = BusinessCalendar(CalendarSpec())
+    >>> cal.business_minutes("2026-11-20 17:30", "2026-11-23 09:45")  # Friday -> Monday
+    75.0
+    >>> cal.deadline("2026-11-21 03:00", 120)  # Saturday night + 2h
+    Timestamp('2026-11-23 11:00:00')
+    """
+
+    def __init__(self, spec: CalendarSpec) -> None:
+        _check_spec(spec)
+        self.spec = spec
+        self._win_start = np.array([s for s, _ in spec.windows], dtype=float)
+        self._win_end = np.array([e for _, e in spec.windows], dtype=float)
+        lengths = self._win_end - self._win_start
+        self._win_cum_end = np.cumsum(lengths)  # open minutes of a day at each window's end
+        self._win_cum_start = self._win_cum_end - lengths
+        self._day_minutes = float(self._win_cum_end[-1])
+        self._closed = np.array(
+            [np.datetime64(d, "D").astype(np.int64) for d in spec.closed], dtype=np.int64
+        )
+        self._table: _Table | None = None
+        self._lock = threading.Lock()  # one calendar is shared by Streamlit's session threads
+
+    @property
+    def day_minutes(self) -> float:
+        """Business minutes in one open day: what ``1j`` means for this calendar."""
+        return self._day_minutes
+
+    # ----------------------------------------------------------------- vectorised API
+
+    def minutes_between(self, start: Any, end: Any, *, errors: Errors = "raise") -> np.ndarray:
+        """Return the business minutes from ``start`` to ``end``, elementwise (float).
+
+        NaN where either side is NaT. ``end < start`` raises `CalendarError` (naming how
+        many and the first case), or gives NaN with ``errors="nan"``.
+
+        >>> cal = BusinessCalendar(CalendarSpec())
+        >>> cal.minutes_between(["2026-11-10 12:00"], ["2026-11-12 10:00"])  # 11/11 closed
+        array([360.])
+        """
+        if errors not in ("raise", "nan"):
+            raise CalendarError(f"errors={errors!r} : attendu « raise » ou « nan ».")
+        start_us, end_us = np.broadcast_arrays(_to_us(start), _to_us(end))
+        valid = (start_us != _NAT) & (end_us != _NAT)
+        backwards = valid & (end_us < start_us)
+        if backwards.any():
+            if errors == "raise":
+                first = int(np.flatnonzero(backwards)[0])
+                raise CalendarError(
+                    f"{int(backwards.sum())} intervalle(s) se terminent avant leur début "
+                    f"(premier cas : début {_fmt(start_us[first])}, fin {_fmt(end_us[first])})."
+                )
+            valid &= ~backwards
+        out = np.full(start_us.shape, np.nan)
+        if valid.any():
+            table = self._cover(start_us[valid], end_us[valid])
+            out[valid] = self._f(table, end_us[valid]) - self._f(table, start_us[valid])
+        return out
+
+    def add_minutes(self, start: Any, minutes: Any) -> np.ndarray:
+        """Return the deadline: the earliest instant ``minutes`` business minutes after ``start``.
+
+        The clock of a ticket opened outside the windows starts at the next opening;
+        ``minutes == 0`` gives ``start`` itself. NaT where ``start`` is NaT or ``minutes``
+        is NaN; negative minutes raise `CalendarError`.
+
+        >>> cal = BusinessCalendar(CalendarSpec())
+        >>> str(cal.add_minutes(["2026-11-20 17:30"], [30])[0])  # Friday, ends at 18:00
+        '2026-11-20T18:00:00.000000'
+        >>> str(cal.add_minutes(["2026-11-20 17:30"], [31])[0])  # one minute on Monday
+        '2026-11-23T09:01:00.000000'
+        """
+        start_us, minutes_arr = np.broadcast_arrays(
+            _to_us(start), np.asarray(minutes, dtype=float).reshape(-1)
+        )
+        valid = (start_us != _NAT) & ~np.isnan(minutes_arr)
+        if (minutes_arr[valid] < 0).any():
+            raise CalendarError(
+                f"{int((minutes_arr[valid] < 0).sum())} durée(s) négative(s) : un délai se "
+                "compte en minutes ouvrées positives."
+            )
+        out = np.full(start_us.shape, _NAT, dtype=np.int64)
+        if valid.any():
+            s, m = start_us[valid], minutes_arr[valid]
+            table = self._cover(s)
+            target = self._f(table, s) + m
+            table, target = self._cover_minutes(table, target)
+            # First day whose end-of-day cumulative reaches the target: always an open day
+            # with target - cum[day] in (0, day_minutes] when m > 0 (cum is non-decreasing).
+            day = np.searchsorted(table.cum[1:], target, side="left")
+            rest = target - table.cum[day]
+            window = np.searchsorted(self._win_cum_end, rest, side="left")
+            window = np.minimum(window, len(self._win_cum_end) - 1)
+            minute = self._win_start[window] + (rest - self._win_cum_start[window])
+            result = (table.first_day + day) * _US_PER_DAY + np.rint(minute * _US_PER_MINUTE)
+            result = np.maximum(result.astype(np.int64), s)
+            out[valid] = np.where(m == 0, s, result)
+        return out.astype("datetime64[us]")
+
+    def is_open_day(self, dates: Any) -> np.ndarray:
+        """Say, elementwise, whether each date is a working day (False for NaT).
+
+        >>> BusinessCalendar(CalendarSpec()).is_open_day(["2026-11-11", "2026-11-12"])
+        array([False,  True])
+        """
+        us = _to_us(dates)
+        valid = us != _NAT
+        out = np.zeros(us.shape, dtype=bool)
+        if valid.any():
+            table = self._cover(us[valid])
+            out[valid] = table.open_day[us[valid] // _US_PER_DAY - table.first_day]
+        return out
+
+    # ----------------------------------------------------------------- scalar API
+
+    def business_minutes(self, start: Any, end: Any) -> float:
+        """Return the business minutes between two instants (datetime, Timestamp or text).
+
+        >>> cal = BusinessCalendar(CalendarSpec())
+        >>> cal.business_minutes("2026-11-23 12:00", "2026-11-23 15:00")  # lunch excluded
+        120.0
+        """
+        return float(self.minutes_between([start], [end])[0])
+
+    def deadline(self, start: Any, minutes: float) -> pd.Timestamp:
+        """Return the earliest instant ``minutes`` business minutes after ``start``.
+
+        >>> BusinessCalendar(CalendarSpec()).deadline("2026-11-23 12:30", 60)
+        Timestamp('2026-11-23 14:30:00')
+        """
+        return pd.Timestamp(self.add_minutes([start], [minutes])[0])
+
+    # ----------------------------------------------------------------- internals
+
+    def _f(self, table: _Table, us: np.ndarray) -> np.ndarray:
+        """Open minutes from the start of the table's span to each instant."""
+        day = us // _US_PER_DAY
+        index = day - table.first_day
+        minute_of_day = (us - day * _US_PER_DAY) / _US_PER_MINUTE
+        in_day = np.zeros(us.shape)
+        for start, end in zip(self._win_start, self._win_end, strict=True):
+            in_day += np.clip(minute_of_day - start, 0.0, end - start)
+        return table.cum[index] + np.where(table.open_day[index], in_day, 0.0)
+
+    def _cover(self, *arrays: np.ndarray) -> _Table:
+        """Return a table whose span covers every instant of ``arrays`` (no NaT inside)."""
+        low = min(int(a.min()) for a in arrays) // _US_PER_DAY
+        high = max(int(a.max()) for a in arrays) // _US_PER_DAY
+        return self._cover_years(_year_of(low), _year_of(high))
+
+    def _cover_years(self, first_year: int, last_year: int) -> _Table:
+        """Return a table spanning at least whole years ``first_year``..``last_year``."""
+        with self._lock:
+            table = self._table
+            if table is not None:
+                if _year_of(table.first_day) <= first_year and last_year <= _year_of(
+                    table.last_day
+                ):
+                    return table
+                first_year = min(first_year, _year_of(table.first_day))
+                last_year = max(last_year, _year_of(table.last_day))
+            self._table = self._build(first_year, last_year)
+            return self._table
+
+    def _cover_minutes(self, table: _Table, target: np.ndarray) -> tuple[_Table, np.ndarray]:
+        """Extend the span forward until it holds ``target`` open minutes; rebase ``target``."""
+        while table.cum[-1] < target.max():
+            missing_days = (target.max() - table.cum[-1]) / self._day_minutes
+            extra_years = int(missing_days / (len(self.spec.weekdays) * 52 * 0.9)) + 1
+            first_year = _year_of(table.first_day)
+            last_year = _year_of(table.last_day) + extra_years
+            if last_year - first_year > _MAX_EXTENSION_YEARS:
+                raise CalendarError(
+                    "Délai impossible à atteindre : le calendrier n'a presque aucun jour ouvré."
+                )
+            wider = self._cover_years(first_year, last_year)
+            # F is counted from the span's first day: rebase if the span grew backwards.
+            target = target + wider.cum[table.first_day - wider.first_day]
+            table = wider
+        return table, target
+
+    def _build(self, first_year: int, last_year: int) -> _Table:
+        """Compute open days and cumulative open minutes for whole years (vectorised)."""
+        first, stop = _first_day_of(first_year), _first_day_of(last_year + 1)
+        days = np.arange(first, stop, dtype=np.int64)
+        weekday = (days + _EPOCH_WEEKDAY) % 7
+        open_day = np.isin(weekday, np.array(self.spec.weekdays, dtype=np.int64))
+        public = holiday_dates(self.spec.holidays, range(first_year, last_year + 1))
+        if public:
+            public_days = np.array([np.datetime64(d, "D") for d in public]).astype(np.int64)
+            open_day &= ~np.isin(days, public_days)
+        if self._closed.size:
+            open_day &= ~np.isin(days, self._closed)
+        cum = np.concatenate(([0.0], np.cumsum(open_day * self._day_minutes)))
+        return _Table(first_day=first, open_day=open_day, cum=cum)
+
+
+@lru_cache(maxsize=32)
+def calendar_for(spec: CalendarSpec) -> BusinessCalendar:
+    """Return the shared `BusinessCalendar` of ``spec`` (built once per distinct spec)."""
+    return BusinessCalendar(spec)
+
+
+# --------------------------------------------------------------------- helpers
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _check_spec(spec: CalendarSpec) -> None:
+    """Raise `CalendarError` unless the windows are sorted, disjoint and the weekdays valid."""
+    if not spec.windows:
+        raise CalendarError("Calendrier sans plage horaire : au moins une plage est attendue.")
+    previous_end = 0
+    for start, end in spec.windows:
+        if not (previous_end <= start < end <= _MINUTES_PER_DAY):
+            raise CalendarError(
+                f"Plage horaire {start}-{end} (minutes) invalide : attendu des plages triées, "
+                "sans chevauchement, entre 0 et 1440."
+            )
+        previous_end = end
+    if not spec.weekdays or any(not 0 <= d <= 6 for d in spec.weekdays):
+        raise CalendarError(
+            f"Jours ouvrés {spec.weekdays!r} invalides : attendu des jours de 0 (lundi) à 6."
+        )
+
+
+def _to_us(values: Any) -> np.ndarray:
+    """Return ``values`` as int64 microseconds since 1970 (NaT as the int64 minimum)."""
+    if isinstance(values, pd.Series | pd.Index | list | tuple) or (
+        isinstance(values, np.ndarray) and values.ndim > 0
+    ):
+        index = pd.DatetimeIndex(values)
+    else:
+        index = pd.DatetimeIndex([values])
+    if index.tz is not None:
+        raise CalendarError(
+            "Horodatages avec fuseau horaire : attendu l'heure locale du contrat, sans fuseau."
+        )
+    return index.as_unit("us").asi8.copy()
+
+
+def _first_day_of(year: int) -> int:
+    """Return the day number (since 1970-01-01) of 1 January of ``year``."""
+    return int(np.datetime64(f"{year:04d}-01-01", "D").astype(np.int64))
+
+
+def _year_of(day: int) -> int:
+    """Return the year of a day number."""
+    return int(np.datetime64(day, "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+
+
+def _fmt(us: int) -> str:
+    """Format microseconds since 1970 the French way: 22/11/2026 09:45."""
+    return pd.Timestamp(int(us), unit="us").strftime("%d/%m/%Y %H:%M")

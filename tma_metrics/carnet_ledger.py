@@ -1,0 +1,171 @@
+"""Which carnet each deducted hour belongs to, and the carry-over between carnets.
+
+Pure and vectorised (DOMAIN.md §1); `consumption` builds balances on top of it.
+
+- **Effective periods.** Carnets are taken in start order; a renewal that starts before
+  the previous carnet's end closes the previous one the day before it starts. A gap
+  between two carnets stays a gap.
+- **Which carnet.** Each deducted hour belongs to the carnet valid on its entry's date.
+  Entries outside every carnet are counted by `out_of_carnet`, never dropped silently.
+- **Carry-over.** A renewal carries *all* the previous carnet's balance forward,
+  including a deficit: an overrun of carnet n is deducted from carnet n+1 and shows as
+  a negative ``carried_over_days``. For a carnet not started yet, the carried-over value
+  is the previous carnet's balance as of ``as_of`` (provisional).
+- **Status.** ``past`` (effective end before as_of), ``current``, ``future``.
+- Only the ``carnet`` model has carnets here; other models get empty tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tma_metrics.contracts import Contract
+from tma_metrics.frames import floats, midnight, require
+
+#: Contract models that have a prepaid balance.
+BALANCE_MODELS = ("carnet",)
+
+HISTORY_COLUMNS = (
+    "carnet_index",
+    "start",
+    "end",
+    "declared_end",
+    "purchased_days",
+    "carried_over_days",
+    "consumed_days",
+    "remaining_days",
+    "spent_hours",
+    "deducted_hours",
+    "absorbed_hours",
+    "entry_count",
+    "status",
+)
+
+
+@dataclass(frozen=True)
+class OutOfCarnet:
+    """Deducted entries (up to as_of) dated outside every carnet."""
+
+    entries: int
+    spent_hours: float
+    deducted_hours: float
+    first_date: date | None
+    last_date: date | None
+
+
+def carnet_periods(contract: Contract) -> pd.DataFrame:
+    """Return the carnets with their effective validity (empty unless model is carnet).
+
+    Columns: ``carnet_index``, ``start``, ``end`` (effective), ``declared_end``,
+    ``purchased_days``.
+    """
+    carnets = sorted(contract.carnets, key=lambda c: c.start)
+    if contract.model not in BALANCE_MODELS:
+        carnets = []
+    starts = pd.to_datetime(pd.Series([c.start for c in carnets], dtype="object"))
+    declared = pd.to_datetime(pd.Series([c.end for c in carnets], dtype="object"))
+    next_start = starts.shift(-1) - pd.Timedelta(days=1)
+    end = declared.where(next_start.isna() | (declared <= next_start), next_start)
+    return pd.DataFrame(
+        {
+            "carnet_index": np.arange(len(carnets), dtype="int64"),
+            "start": starts.astype("datetime64[us]"),
+            "end": end.astype("datetime64[us]"),
+            "declared_end": declared.astype("datetime64[us]"),
+            "purchased_days": np.array([c.days for c in carnets], dtype="float64"),
+        }
+    )
+
+
+def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return the deducted entries dated on or before ``as_of``, on a positional index.
+
+    Columns: ``date`` (midnight), ``hours``, ``deducted_hours``, ``management`` (the
+    entry is project management: ``ticket_kind`` management, or no ticket, which
+    DOMAIN.md §2.5 calls transverse management).
+    """
+    require(deducted, ("date", "hours", "deducted_hours"), "saisies déduites")
+    dates = pd.to_datetime(deducted["date"]).dt.normalize()
+    management = np.zeros(len(deducted), dtype=bool)
+    if "ticket_kind" in deducted.columns:
+        management |= deducted["ticket_kind"].eq("management").to_numpy(bool, na_value=False)
+    if "ticket_uid" in deducted.columns:
+        management |= deducted["ticket_uid"].isna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "date": dates.to_numpy(),
+            "hours": floats(deducted["hours"]),
+            "deducted_hours": floats(deducted["deducted_hours"]),
+            "management": management,
+        }
+    )
+    return frame[frame["date"] <= midnight(as_of)].reset_index(drop=True)
+
+
+def carnet_of(dates: pd.Series, periods: pd.DataFrame) -> np.ndarray:
+    """Return, for each date, the position of the carnet valid on it (-1 when none)."""
+    starts = periods["start"].to_numpy()
+    ends = periods["end"].to_numpy()
+    values = pd.to_datetime(dates).to_numpy().astype(starts.dtype)
+    index = np.searchsorted(starts, values, side="right") - 1
+    valid = (index >= 0) & (values <= ends[np.clip(index, 0, None)] if len(ends) else False)
+    return np.where(valid, index, -1)
+
+
+def carnet_history(contract: Contract, deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return one row per carnet: purchased, carried over, consumed and remaining days."""
+    return history_from(contract, entries_until(deducted, as_of), as_of)
+
+
+def history_from(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return `carnet_history` from entries already cut by `entries_until`."""
+    periods = carnet_periods(contract)
+    index = carnet_of(entries["date"], periods)
+    inside = index >= 0
+    n = len(periods)
+
+    def total(values: pd.Series) -> np.ndarray:
+        return np.bincount(index[inside], weights=values.to_numpy()[inside], minlength=n)
+
+    spent = total(entries["hours"])
+    deducted_hours = total(entries["deducted_hours"])
+    consumed = deducted_hours / contract.hours_per_day
+    purchased = periods["purchased_days"].to_numpy()
+    remaining = np.cumsum(purchased - consumed)  # all of the balance carries forward
+    carried = remaining - (purchased - consumed)
+    as_of_ts = midnight(as_of)
+    status = np.select(
+        [periods["end"] < as_of_ts, periods["start"] > as_of_ts], ["past", "future"], "current"
+    )
+    out = periods.assign(
+        carried_over_days=carried,
+        consumed_days=consumed,
+        remaining_days=remaining,
+        spent_hours=spent,
+        deducted_hours=deducted_hours,
+        absorbed_hours=spent - deducted_hours,
+        entry_count=np.bincount(index[inside], minlength=n).astype("int64"),
+        status=pd.array(status, dtype="str"),
+    )
+    return out[list(HISTORY_COLUMNS)]
+
+
+def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> OutOfCarnet:
+    """Count the entries (up to as_of) that fall outside every carnet."""
+    return outside_from(contract, entries_until(deducted, as_of))
+
+
+def outside_from(contract: Contract, entries: pd.DataFrame) -> OutOfCarnet:
+    """Return `out_of_carnet` from entries already cut by `entries_until`."""
+    outside = entries[carnet_of(entries["date"], carnet_periods(contract)) < 0]
+    return OutOfCarnet(
+        entries=len(outside),
+        spent_hours=float(outside["hours"].sum()),
+        deducted_hours=float(outside["deducted_hours"].sum()),
+        first_date=outside["date"].min().date() if len(outside) else None,
+        last_date=outside["date"].max().date() if len(outside) else None,
+    )

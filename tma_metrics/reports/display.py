@@ -1,0 +1,76 @@
+"""Table cells as French display text (slides, text reports), through ``frenchfmt``.
+
+The unit comes from the column name (see ``columns.unit_of``): ``12,5 j``, ``7,5 h``,
+``2 h 05``, ``93 %``, ``1 234,50 €``; dates ``22/11/2026``, timestamps
+``22/11/2026 09:31``, months ``novembre 2026``, booleans ``Oui`` / ``Non``; integers
+without a unit are written plainly (they are often ticket numbers); a missing value
+is an em dash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.reports.columns import Column, Kind, Unit, columns_of
+
+#: Longest text kept in a cell before it is cut with an ellipsis.
+MAX_CELL_TEXT = 80
+
+
+def _euro(value: float | None, decimals: int) -> str:
+    text = fr.number(value, decimals)
+    return text if text == fr.MISSING else f"{text}{fr.NBSP}€"
+
+
+_UNIT_TEXT: dict[Unit, Callable[[float, int], str]] = {
+    Unit.DAYS: lambda v, d: fr.days(v, d),
+    Unit.HOURS: lambda v, d: fr.hours(v, d),
+    Unit.MINUTES: lambda v, _d: fr.minutes_as_duration(v),
+    Unit.FRACTION: lambda v, _d: fr.percent(v),
+    Unit.EURO: _euro,
+}
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` with every cell as French display text (same index)."""
+    texts = {c.name: display_texts(c) for c in columns_of(df)}
+    out = pd.DataFrame(texts, dtype=object)
+    out.index = df.index
+    return out
+
+
+def display_texts(column: Column) -> list[str]:
+    """Return a column's values as French display texts."""
+    values = column.data.astype(object).where(column.data.notna(), None)
+    return [_text(column, value) for value in values]
+
+
+def is_numeric(column: Column) -> bool:
+    """Tell whether a column reads as numbers (right-aligned in tables)."""
+    return column.kind in (Kind.NUMBER, Kind.INTEGER, Kind.DURATION)
+
+
+def _text(column: Column, value: object) -> str:
+    if value is None:
+        return fr.MISSING
+    kind = column.kind
+    if kind == Kind.TEXT:
+        text = str(value)
+        return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+    if kind == Kind.BOOL:
+        return "Oui" if value else "Non"
+    if kind == Kind.DATE:
+        return fr.day(value)
+    if kind == Kind.DATETIME:
+        return fr.timestamp(value)
+    if kind == Kind.MONTH:
+        return fr.month(value)
+    if kind == Kind.DURATION:
+        return fr.minutes_as_duration(value / pd.Timedelta(minutes=1))
+    decimals = 1 if kind == Kind.NUMBER else 0
+    if column.unit is not None:
+        return _UNIT_TEXT[column.unit](value, decimals if column.unit != Unit.EURO else 2)
+    return fr.number(value, decimals) if kind == Kind.NUMBER else str(value)
