@@ -208,7 +208,7 @@ def test_a_project_cannot_belong_to_two_contracts() -> None:
     text = MINIMAL + MINIMAL.replace("Client Alpha", "Client Beta").replace(
         '"alpha-site", "ALPHA"', '"Alpha-Site"'
     )
-    with pytest.raises(ContractError, match="Alpha-Site.*Client Alpha"):
+    with pytest.raises(ContractError, match=r"Alpha-Site.*Client Alpha"):
         parse_contracts(text)
 
 
