@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from tma_metrics.auth.principal import can_edit_contracts
 from tma_metrics.ui.context import page_context
 from tma_metrics.ui.contracts_view import contract_summary, contracts_editor
 
@@ -14,5 +15,6 @@ st.caption(
 for contract in ctx.contracts:
     with st.expander(contract.name, expanded=contract.name == ctx.filters.contract):
         contract_summary(contract)
-st.subheader("Modifier le fichier")
-contracts_editor()
+if can_edit_contracts(ctx.principal):
+    st.subheader("Modifier le fichier")
+    contracts_editor()

@@ -1,9 +1,29 @@
-"""Import."""
+"""Import: drop exports, read the report, map unknown columns, undo an import."""
 
 import streamlit as st
 
-from tma_metrics.ui.context import not_built_yet, page_context
+from tma_metrics.auth.principal import can_import
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.import_view import (
+    history_and_undo,
+    mapping_step,
+    template_download,
+    upload_and_import,
+)
 
 ctx = page_context()
 st.title("Import des exports")
-not_built_yet("L'import depuis le navigateur")
+if not can_import(ctx.principal):
+    st.error("Votre rôle ne permet pas d'importer des données.")
+    st.stop()
+st.caption(
+    "Redmine, Jira, GLPI, Zendesk, Mantis, GitLab, Tempo, Kimai, Harvest, Clockify, tableurs "
+    "Excel : le format est reconnu à l'en-tête. Chaque fichier est importé en une seule "
+    "transaction ; réimporter un export met à jour sans dupliquer."
+)
+upload_and_import(ctx.store)
+mapping_step(ctx.store)
+st.subheader("Historique des imports")
+history_and_undo(ctx.store)
+st.subheader("Pas d'outil ?")
+template_download()

@@ -1,4 +1,4 @@
-"""Command line: ``python -m tma_metrics {import,report,history,undo,demo,template,bench}``."""
+"""Command line: ``python -m tma_metrics {import,report,history,undo,demo,template,bench,user}``."""
 
 from __future__ import annotations
 
@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="mesurer vitesse et mémoire à grande échelle")
     p.add_argument("--size", choices=("small", "full"), default="full")
     p.add_argument("--out", type=Path, help="dossier de sortie (JSON, fichiers générés)")
+
+    from tma_metrics.auth.cli import add_user_parser
+
+    add_user_parser(sub)
     return parser
 
 
@@ -186,7 +190,14 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return EXIT_USAGE
 
 
+def _cmd_user(args: argparse.Namespace) -> int:
+    from tma_metrics.auth.cli import cmd_user
+
+    return cmd_user(args)
+
+
 _COMMANDS = {
+    "user": _cmd_user,
     "import": _cmd_import,
     "report": _cmd_report,
     "history": _cmd_history,

@@ -28,6 +28,8 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("TMA_METRICS_DB", str(tmp_path / "app.duckdb"))
     monkeypatch.setenv("TMA_METRICS_CONTRACTS", str(contracts))
     monkeypatch.setenv("TMA_METRICS_DEMO", "0")
+    # a developer's real users file must not switch the test to the login screen
+    monkeypatch.setenv("TMA_METRICS_USERS", str(tmp_path / "users.toml"))
 
 
 @pytest.mark.parametrize("page", [row[1] for row in PAGE_TABLE])

@@ -129,6 +129,7 @@ class Store:
                         variant="",
                         rows_read=0,
                         error=str(exc),
+                        unrecognised=exc if isinstance(exc, sources.UnrecognisedFormat) else None,
                     )
                 return write_parsed(cur, parsed, file_name=name, digest=digest, size=size)
             finally:

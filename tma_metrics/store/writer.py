@@ -56,6 +56,7 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     previous_batch: int | None = None  # an earlier import of the very same bytes
     error: str | None = None  # French message when nothing could be imported
+    unrecognised: Any = field(default=None, compare=False)  # sources.UnrecognisedFormat
 
     @property
     def added(self) -> int:

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from tma_metrics.auth.principal import Principal, allowed_contracts, sees_internal
 from tma_metrics.contracts import Contract
 from tma_metrics.store import Store
 from tma_metrics.ui import state
+from tma_metrics.ui.auth import current_principal
 from tma_metrics.ui.filters import Filters, sidebar_filters
 
 
@@ -17,8 +19,14 @@ class PageContext:
     """The resources and selection a contract page works with."""
 
     store: Store
-    contracts: tuple[Contract, ...]
+    contracts: tuple[Contract, ...]  # only those the principal may see
     filters: Filters
+    principal: Principal
+
+    @property
+    def internal(self) -> bool:
+        """True when internal figures (absorbed hours, comments) may be shown."""
+        return sees_internal(self.principal)
 
     @property
     def contract(self) -> Contract | None:
@@ -27,13 +35,22 @@ class PageContext:
 
 
 def page_context() -> PageContext:
-    """Open the store, load the contracts, draw the shared sidebar; stop on a bad file."""
+    """Check who is looking, open the store, draw the shared sidebar; stop on a bad file.
+
+    The contracts offered (and every read below) are limited to those the principal may
+    see, so editing the URL's ``contrat`` parameter cannot reach another contract.
+    """
+    principal = current_principal()
     store = state.store()
     contracts, error = state.contracts()
     if error:
-        st.error(error)
+        # A contracts error names other contracts: never show it to a client.
+        st.error(error if sees_internal(principal) else "Les contrats sont indisponibles.")
         st.stop()
-    return PageContext(store=store, contracts=contracts, filters=sidebar_filters(contracts))
+    allowed = allowed_contracts(principal, contracts)
+    return PageContext(
+        store=store, contracts=allowed, filters=sidebar_filters(allowed), principal=principal
+    )
 
 
 def not_built_yet(what: str) -> None:

@@ -1,4 +1,4 @@
-"""The app's frame: page registry and shared sidebar."""
+"""The app's frame: page registry, filtered by what the logged-in role may see."""
 
 from __future__ import annotations
 
@@ -6,25 +6,56 @@ from pathlib import Path
 
 import streamlit as st
 
+from tma_metrics.auth.principal import Principal, Role
+
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
-#: (section, file, title, icon, url path) — the single list of the app's pages.
-PAGE_TABLE: tuple[tuple[str, str, str, str, str], ...] = (
-    ("Pilotage", "portefeuille.py", "Portefeuille", ":material/dashboard:", "portefeuille"),
-    ("Pilotage", "point_tma.py", "Point TMA", ":material/event_note:", "point-tma"),
-    ("Pilotage", "bilan_mensuel.py", "Bilan mensuel", ":material/mail:", "bilan-mensuel"),
-    ("Pilotage", "copil.py", "Copil", ":material/groups:", "copil"),
-    ("Données", "import_donnees.py", "Import", ":material/upload_file:", "import"),
-    ("Données", "contrats.py", "Contrats", ":material/contract:", "contrats"),
-    ("Données", "glossaire.py", "Glossaire des indicateurs", ":material/menu_book:", "glossaire"),
-    ("Clients", "solde_rapide.py", "Solde rapide", ":material/account_balance:", "solde-rapide"),
+INTERNAL = (Role.MANAGER, Role.PM)
+EVERYONE = (Role.MANAGER, Role.PM, Role.CLIENT)
+
+#: (section, file, title, icon, url path, roles) — the single list of the app's pages.
+PAGE_TABLE: tuple[tuple[str, str, str, str, str, tuple[Role, ...]], ...] = (
+    (
+        "Pilotage",
+        "portefeuille.py",
+        "Portefeuille",
+        ":material/dashboard:",
+        "portefeuille",
+        INTERNAL,
+    ),
+    ("Pilotage", "point_tma.py", "Point TMA", ":material/event_note:", "point-tma", EVERYONE),
+    ("Pilotage", "bilan_mensuel.py", "Bilan mensuel", ":material/mail:", "bilan-mensuel", EVERYONE),
+    ("Pilotage", "copil.py", "Copil", ":material/groups:", "copil", EVERYONE),
+    ("Données", "import_donnees.py", "Import", ":material/upload_file:", "import", INTERNAL),
+    ("Données", "contrats.py", "Contrats", ":material/contract:", "contrats", INTERNAL),
+    (
+        "Données",
+        "glossaire.py",
+        "Glossaire des indicateurs",
+        ":material/menu_book:",
+        "glossaire",
+        EVERYONE,
+    ),
+    (
+        "Clients",
+        "solde_rapide.py",
+        "Solde rapide",
+        ":material/account_balance:",
+        "solde-rapide",
+        EVERYONE,
+    ),
 )
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """Return the st.Page objects grouped by section, the first one being the default."""
+def pages(principal: Principal) -> dict[str, list[st.Page]]:
+    """Return the pages ``principal`` may see, grouped by section; the first is the default.
+
+    A page not registered cannot be reached by URL either: st.navigation only serves
+    registered pages.
+    """
+    visible = [row for row in PAGE_TABLE if principal.role in row[5]]
     sections: dict[str, list[st.Page]] = {}
-    for i, (section, file, title, icon, url_path) in enumerate(PAGE_TABLE):
+    for i, (section, file, title, icon, url_path, _roles) in enumerate(visible):
         page = st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=i == 0)
         sections.setdefault(section, []).append(page)
     return sections

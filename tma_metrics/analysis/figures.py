@@ -1,0 +1,260 @@
+"""Compute every figure of one contract from its rows, through the pure engines.
+
+This is the single place where the engines are chained (billing → consumption, timeline
+→ SLA, estimation); pages, the ``report`` command and exports all read its result, so a
+figure is computed one way only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from tma_metrics import billing, consumption, delivery, estimation, sla, timeline
+from tma_metrics import frenchfmt as fr
+from tma_metrics.analysis.periods import Period
+from tma_metrics.compliance import ComplianceSummary, in_period, summarise
+from tma_metrics.consumption import Balance
+from tma_metrics.contracts import Contract
+from tma_metrics.estimation import AccuracySummary
+from tma_metrics.model import STATUS_HISTORY_COLUMNS, TICKET_COLUMNS, Kind
+
+
+def moment(as_of: date, now: datetime) -> pd.Timestamp:
+    """The instant clocks are read at: now for today, else the end of the as-of day."""
+    if as_of == now.date():
+        return pd.Timestamp(now).floor("min")
+    return pd.Timestamp(as_of) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class ContractFigures:
+    """Everything the views show about one contract for one period (frozen, cacheable)."""
+
+    contract: Contract
+    period: Period
+    at: pd.Timestamp  # instant the SLA clocks are read at
+    balance: Balance
+    tickets: pd.DataFrame  # prepared tickets + billing per ticket + SLA summary
+    entries: pd.DataFrame  # time entries up to as_of with deducted / absorbed hours
+    carnets: pd.DataFrame  # consumption.carnet_history
+    monthly: pd.DataFrame  # consumption.monthly
+    burn_up: pd.DataFrame  # consumption.burn_up
+    commitments: pd.DataFrame  # open tickets with an approved estimate
+    outcomes: pd.DataFrame  # sla.sla_outcomes (every ticket x SLA kind, all periods)
+    sla_period: pd.DataFrame  # outcomes placed in the period
+    sla_summary: ComplianceSummary  # over the period
+    delivery: pd.DataFrame  # evolutions' delivery commitments
+    estimation: pd.DataFrame  # estimation.accuracy rows of tickets closed in the period
+    estimation_summary: AccuracySummary
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.contract.name
+
+
+def compute_figures(
+    contract: Contract,
+    tickets: pd.DataFrame,
+    entries: pd.DataFrame,
+    history: pd.DataFrame,
+    period: Period,
+    at: pd.Timestamp,
+) -> ContractFigures:
+    """Chain the engines over one contract's rows (as `Store.scope` returns them)."""
+    as_of = period.as_of
+    tickets = _ticket_frame(tickets)
+    history = _history_frame(history)
+    entries = _entry_frame(entries, as_of)
+
+    prepared = timeline.prepare_tickets(tickets, history, contract, at)
+    deducted = billing.deduct(entries, tickets, contract.margin)
+    kinds = prepared.set_index("ticket_uid")["kind"]
+    deducted["ticket_kind"] = deducted["ticket_uid"].map(kinds).astype("string")
+    per_ticket = billing.ticket_billing(deducted, tickets, contract.margin)
+
+    commitments = consumption.commitments(
+        prepared, per_ticket, as_of, resolved_statuses=contract.resolved_statuses
+    )
+    balance = consumption.balance(contract, deducted, commitments, as_of)
+
+    waiting = timeline.waiting_intervals(history, contract, at)
+    outcomes = sla.sla_outcomes(
+        prepared, waiting, contract, at, history_available=not history.empty
+    )
+    sla_period = in_period(outcomes, period.start, period.end)
+
+    accuracy = estimation.accuracy(
+        prepared,
+        per_ticket,
+        contract.margin,
+        contract.hours_per_day,
+        as_of=as_of,
+        resolved_statuses=contract.resolved_statuses,
+    )
+    ended = _ended_on(prepared, accuracy["ticket_uid"])
+    in_window = (ended >= pd.Timestamp(period.start)) & (
+        ended < pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    )
+    accuracy = accuracy[in_window.to_numpy(bool)].reset_index(drop=True)
+
+    table = _ticket_table(prepared, per_ticket, outcomes)
+    return ContractFigures(
+        contract=contract,
+        period=period,
+        at=at,
+        balance=balance,
+        tickets=table,
+        entries=deducted,
+        carnets=consumption.carnet_history(contract, deducted, as_of),
+        monthly=consumption.monthly(contract, deducted, as_of),
+        burn_up=consumption.burn_up(contract, deducted, as_of),
+        commitments=commitments,
+        outcomes=outcomes,
+        sla_period=sla_period,
+        sla_summary=summarise(sla_period),
+        delivery=delivery.delivery_commitments(prepared, contract, at),
+        estimation=accuracy,
+        estimation_summary=estimation.summary(accuracy),
+        warnings=tuple(_warnings(contract, prepared, balance, deducted)),
+    )
+
+
+# -- inputs ------------------------------------------------------------------------
+
+
+def _ticket_frame(tickets: pd.DataFrame) -> pd.DataFrame:
+    out = tickets.copy()
+    for name, dtype in TICKET_COLUMNS.items():
+        if name not in out.columns:
+            out[name] = pd.Series(pd.NA, index=out.index, dtype=dtype)
+        elif dtype == "string":
+            out[name] = out[name].astype("string")
+        elif dtype == "Float64":
+            out[name] = out[name].astype("float64")
+    out["ticket_uid"] = out["uid"].astype("string") if "uid" in out else out["key"]
+    return out.reset_index(drop=True)
+
+
+def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
+    columns = list(STATUS_HISTORY_COLUMNS)
+    if history is None or history.empty:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in STATUS_HISTORY_COLUMNS.items()})
+    out = history[columns].copy()
+    for name in ("source", "ticket_key", "status"):
+        out[name] = out[name].astype("string")
+    return out.reset_index(drop=True)
+
+
+def _entry_frame(entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    out = entries.rename(columns={"uid": "entry_uid"}).copy()
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[us]")
+    out = out[out["date"] <= pd.Timestamp(as_of)]
+    out["ticket_uid"] = out["ticket_uid"].astype("string")
+    out["hours"] = out["hours"].astype("float64")
+    return out.reset_index(drop=True)
+
+
+def _ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
+    ended = prepared.set_index("ticket_uid")["resolution_at"].fillna(
+        prepared.set_index("ticket_uid")["closed_at"]
+    )
+    return ticket_uids.map(ended)
+
+
+# -- per-ticket table ----------------------------------------------------------------
+
+#: Outcomes from worst to best, to show one SLA state per ticket.
+_OUTCOME_RANK = {"breached": 0, "at_risk": 1, "open": 2, "met": 3, "not_measurable": 4}
+
+
+def _ticket_table(
+    prepared: pd.DataFrame, per_ticket: pd.DataFrame, outcomes: pd.DataFrame
+) -> pd.DataFrame:
+    bill = per_ticket.set_index("ticket_uid")
+    table = prepared.copy()
+    for name in (
+        "spent_hours",
+        "deducted_hours",
+        "absorbed_hours",
+        "effective_estimate_hours",
+        "cap_hours",
+        "rule",
+        "qualification_over_2h",
+        "late_reestimate",
+    ):
+        values = table["ticket_uid"].map(bill[name]) if name in bill else np.nan
+        table[f"billed_{name}" if name == "spent_hours" else name] = values
+    table["billed_spent_hours"] = table["billed_spent_hours"].astype("float64").fillna(0.0)
+    for name in ("deducted_hours", "absorbed_hours"):
+        table[name] = table[name].astype("float64").fillna(0.0)
+    applicable = outcomes[outcomes["applicable"]].copy()
+    if applicable.empty:
+        table["sla_state"] = pd.Series(pd.NA, index=table.index, dtype="string")
+        table["sla_remaining_minutes"] = np.nan
+        table["sla_deadline"] = pd.NaT
+        return table
+    applicable["rank"] = applicable["outcome"].map(_OUTCOME_RANK).fillna(9)
+    worst = applicable.sort_values(["rank", "remaining_minutes"]).drop_duplicates(["source", "key"])
+    worst = worst.set_index(["source", "key"])
+    index = pd.MultiIndex.from_arrays([table["source"], table["key"]])
+    table["sla_state"] = worst["outcome"].reindex(index).to_numpy()
+    table["sla_kind"] = worst["sla_kind"].reindex(index).to_numpy()
+    table["sla_remaining_minutes"] = worst["remaining_minutes"].reindex(index).to_numpy()
+    table["sla_deadline"] = worst["deadline"].reindex(index).to_numpy()
+    return table
+
+
+# -- warnings ------------------------------------------------------------------------
+
+
+def _warnings(
+    contract: Contract, prepared: pd.DataFrame, balance: Balance, deducted: pd.DataFrame
+) -> list[str]:
+    found: list[str] = []
+    in_scope = prepared["kind"].isin(contract.sla_ticket_kinds)
+    unmapped = prepared[in_scope & prepared["severity"].isna() & prepared["priority"].notna()]
+    if len(unmapped):
+        labels = ", ".join(f"« {p} »" for p in sorted(unmapped["priority"].unique()))
+        found.append(
+            f"{len(unmapped)} demande(s) sans sévérité : priorité(s) {labels} absente(s) de "
+            "[contract.priorities] — leurs SLA ne sont pas comptés."
+        )
+    closing = prepared["resolution_source"] == "closing"
+    if closing.any():
+        found.append(
+            f"Résolution datée par la date de fermeture pour {int(closing.sum())} demande(s) : "
+            "l'export n'a pas de date de résolution (ex. colonne « Fermé » de Redmine)."
+        )
+    if balance.out_of_carnet is not None and balance.out_of_carnet.entries:
+        ooc = balance.out_of_carnet
+        found.append(
+            f"{ooc.entries} saisie(s) de temps ({fr.hours(ooc.spent_hours)}) datée(s) hors de "
+            "tout carnet : elles ne sont décomptées d'aucun solde."
+        )
+    if contract.model == "carnet" and balance.remaining_days is None:
+        found.append(
+            f"Aucun carnet n'est valide au {balance.as_of:%d/%m/%Y} : pas de solde à cette date."
+        )
+    unknown = int((deducted["rule"] == "unknown_ticket").sum())
+    if unknown:
+        found.append(
+            f"{unknown} saisie(s) de temps visent une demande absente des exports : "
+            "décomptées au temps passé, sans devis."
+        )
+    return found
+
+
+def kinds_present(figures: ContractFigures) -> list[str]:
+    """Ticket kinds present in the contract's tickets, in the catalog's order."""
+    present = set(figures.tickets["kind"].dropna())
+    return [k.value for k in Kind if k.value in present]
+
+
+def previous_as_of(as_of: date, days: int = 7) -> date:
+    """The as-of date of the previous weekly point."""
+    return as_of - timedelta(days=days)
