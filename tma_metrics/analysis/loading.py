@@ -54,5 +54,3 @@ def _rows(frame: pd.DataFrame, name: str) -> pd.DataFrame:
 def _history_of(scope: Scope, name: str) -> pd.DataFrame:
     uids = set(scope.tickets.loc[scope.tickets["contract"] == name, "uid"])
     return scope.history[scope.history["ticket_uid"].isin(uids)].reset_index(drop=True)
-
-

@@ -1,0 +1,169 @@
+"""The Copil view and deck: figures recomputed with plain loops, slides per chart subset."""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+
+import plotly.graph_objects as go
+import pytest
+
+from tests.views import naive
+from tma_metrics.reports.deck import ChartSlide, TableSlide, TextSlide
+from tma_metrics.reports.slides import deck_bytes
+from tma_metrics.views.copil import COSTLIEST, copil_view
+from tma_metrics.views.copil_deck import CHART_SLIDES, copil_deck
+from tma_metrics.views.tables import INTERNAL_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def view(quarter_figures):
+    return copil_view(quarter_figures)
+
+
+def _period(figures):
+    return figures.period.start, figures.period.end
+
+
+def test_consumption_of_the_period_matches_loop(view, quarter_figures) -> None:
+    start, end = _period(quarter_figures)
+    expected = naive.deducted_hours_between(quarter_figures.entries, start, end) / 8.0
+    assert view.consumed_period_days == pytest.approx(expected)
+    months = view.monthly["deducted_days"].sum()
+    assert months == pytest.approx(expected)  # the quarter starts on a month's first day
+
+
+def test_ticket_mix_matches_loop(view, quarter_figures) -> None:
+    start, end = _period(quarter_figures)
+    created: dict[str, int] = {}
+    for r in naive.records(quarter_figures.tickets):
+        if naive.in_days(r["created_at"], start, end):
+            created[r["kind"]] = created.get(r["kind"], 0) + 1
+    got = {k: n for k, n in zip(view.mix["kind"], view.mix["created"], strict=True) if n}
+    assert got == created
+    assert view.mix["created_share"].sum() == pytest.approx(1.0)
+    time = naive.hours_by(quarter_figures.entries, start, end, naive.entry_kind)
+    got_days = dict(zip(view.mix["kind"], view.mix["deducted_days"], strict=True))
+    assert {k: v * 8.0 for k, v in got_days.items() if v} == pytest.approx(time)
+
+
+def test_costliest_tickets_match_loop(view, quarter_figures) -> None:
+    start, end = _period(quarter_figures)
+    by_key = naive.hours_by(
+        quarter_figures.entries,
+        start,
+        end,
+        lambda r: "" if r["ticket_uid"] is None else str(r["ticket_key"]),
+    )
+    top = sorted(by_key.items(), key=lambda kv: (-kv[1], kv[0]))[:COSTLIEST]
+    got = list(zip(view.costliest["key"].fillna(""), view.costliest["deducted_hours"], strict=True))
+    assert [k for k, _ in got] == [k for k, _ in top]
+    assert [h for _, h in got] == pytest.approx([h for _, h in top])
+
+
+def test_sla_tables_agree_with_the_period_summary(view, quarter_figures) -> None:
+    s = quarter_figures.sla_summary
+    assert view.sla_summary == s
+    assert view.sla_by_severity["met"].sum() == s.met
+    assert view.sla_by_severity["breached"].sum() == s.breached
+    assert view.sla_by_month["met"].sum() == s.met
+    start, end = _period(quarter_figures)
+    met, breached, _, _ = naive.sla_counts(quarter_figures.outcomes, start, end)
+    assert (met, breached) == (s.met, s.breached)
+
+
+def test_resolution_times_match_loop(view, quarter_figures) -> None:
+    elapsed: dict[str, list[float]] = {}
+    for r in naive.records(quarter_figures.sla_period):
+        stopped = r["stop_at"] is not None and str(r["stop_at"]) != "NaT"
+        if r["sla_kind"] == "resolution" and r["measurable"] and stopped:
+            elapsed.setdefault(r["severity"], []).append(r["elapsed_minutes"])
+    table = view.resolution_times.set_index("severity")
+    assert set(table.index) == set(elapsed)
+    for severity, values in elapsed.items():
+        assert table.loc[severity, "resolved"] == len(values)
+        assert table.loc[severity, "median_minutes"] == pytest.approx(statistics.median(values))
+
+
+def test_backlog_and_reopened(view, quarter_figures) -> None:
+    assert view.backlog.open == len(naive.open_keys(quarter_figures.tickets))
+    assert view.reopened.empty  # the demo has no reopened ticket...
+    t = quarter_figures.tickets.copy()
+    resolved = t.index[t["resolution_at"].notna() & ~t["is_open"]][0]
+    t.loc[resolved, "is_open"] = True  # ...so reopen one
+    reopened = copil_view(dataclasses.replace(quarter_figures, tickets=t)).reopened
+    assert reopened["key"].tolist() == [t.loc[resolved, "key"]]
+
+
+def test_key_figures_and_cost_reminder(view, quarter_figures) -> None:
+    figures = {c.key: c for c in view.key_figures}
+    assert figures["sla_compliance"].value == quarter_figures.sla_summary.compliance
+    within = quarter_figures.estimation_summary.within_guarantee_rate
+    assert figures["within_guarantee_rate"].value == within
+    assert "1,5\u00a0j" in view.copil_cost_note
+    forfait = dataclasses.replace(quarter_figures.contract, model="forfait")
+    assert (
+        copil_view(dataclasses.replace(quarter_figures, contract=forfait)).copil_cost_note is None
+    )
+
+
+def test_client_view_has_nothing_internal(quarter_figures) -> None:
+    client = copil_view(quarter_figures, client_view=True)
+    for name, table in client.tables.items():
+        assert not set(table.columns) & INTERNAL_COLUMNS, name
+    assert client.spent_period_hours is None and client.absorbed_period_hours is None
+    assert not any(c.internal for c in client.cards)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [(), ("burn_up",), ("sla_compliance_matrix", "unknown_chart", "burn_up"), tuple(CHART_SLIDES)],
+    ids=["no-chart", "one-chart", "known-and-unknown", "all-known"],
+)
+def test_deck_has_one_chart_slide_per_chart(view, names) -> None:
+    charts = {name: go.Figure(layout={"title": {"text": "Graphique maison"}}) for name in names}
+    deck = copil_deck(view, charts)
+    slides = [s for s in deck.slides if isinstance(s, ChartSlide)]
+    assert len(slides) == len(names)
+    known = [n for n in CHART_SLIDES if n in names]
+    expected = [CHART_SLIDES[n][0] for n in known] + ["Graphique maison"] * (
+        len(names) - len(known)
+    )
+    assert [s.title for s in slides] == expected
+    assert all(s.key_figure for s in slides if s.title != "Graphique maison")
+    assert isinstance(deck.slides[0], TextSlide)
+    assert isinstance(deck.slides[-1], TextSlide) and "Actions" in deck.slides[-1].title
+    assert any(isinstance(s, TableSlide) for s in deck.slides)
+    assert deck_bytes(deck, render_charts=False).startswith(b"PK")
+
+
+def test_deck_is_client_safe_by_default(view) -> None:
+    deck = copil_deck(view)
+    bullets = " ".join(b for s in deck.slides if isinstance(s, TextSlide) for b in s.bullets)
+    assert "absorb" not in bullets.lower()
+    headers = {h for s in deck.slides if isinstance(s, TableSlide) for h in s.table.columns}
+    assert not [h for h in headers if "absorbé" in h.lower() or "passé (h)" in h.lower()]
+    internal = copil_deck(view, client_view=False)
+    text = " ".join(b for s in internal.slides if isinstance(s, TextSlide) for b in s.bullets)
+    assert "Temps absorbé" in text
+
+
+def test_sla_key_figure_of_the_chart_slide(view, quarter_figures) -> None:
+    deck = copil_deck(view, {"sla_compliance_matrix": go.Figure()})
+    (slide,) = [s for s in deck.slides if isinstance(s, ChartSlide)]
+    met, breached, _, _ = naive.sla_counts(quarter_figures.outcomes, *_period(quarter_figures))
+    assert slide.key_figure == f"{round(100 * met / (met + breached))}\u00a0%"
+
+
+def test_chart_slides_follow_the_chart_builder_ids() -> None:
+    charts = pytest.importorskip("tma_metrics.charts.contract")
+    assert tuple(CHART_SLIDES) == tuple(charts.CHART_IDS)
+
+
+def test_deck_from_the_real_charts(view, quarter_figures) -> None:
+    charts = pytest.importorskip("tma_metrics.charts.contract")
+    figures = charts.contract_charts(quarter_figures, client_view=True)
+    deck = copil_deck(view, figures)
+    slides = [s for s in deck.slides if isinstance(s, ChartSlide)]
+    assert [s.title for s in slides] == [CHART_SLIDES[name][0] for name in figures]
+    assert all(s.key_figure for s in slides)

@@ -1,0 +1,263 @@
+"""Portfolio: RAG statuses at their boundaries, and the table against the raw figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, timedelta
+
+import pytest
+
+from tests.views import naive
+from tma_metrics.compliance import ComplianceSummary
+from tma_metrics.consumption import Balance
+from tma_metrics.contracts import Carnet
+from tma_metrics.estimation import AccuracySummary
+from tma_metrics.views import rag
+from tma_metrics.views.portfolio import PORTFOLIO_COLUMNS, portfolio_table
+from tma_metrics.views.rag import AMBER, GREEN, GREY, RED
+
+TODAY = date(2026, 11, 20)
+END = date(2027, 1, 31)
+
+BALANCE = Balance(
+    as_of=TODAY,
+    model="carnet",
+    carnet_start=date(2026, 2, 1),
+    expiry_date=END,
+    purchased_days=130.0,
+    carried_over_days=0.0,
+    consumed_days=114.0,
+    remaining_days=16.0,
+    forecast_exhaustion_date=date(2027, 3, 15),
+    exhausted=False,
+    exhausts_before_end=False,
+    likely_unused_days=0.0,
+    low_balance=False,
+)
+
+
+def _sla(met: int, breached: int, applicable: int | None = None, measurable: int | None = None):
+    decided = met + breached
+    applicable = decided if applicable is None else applicable
+    measurable = decided if measurable is None else measurable
+    return ComplianceSummary(
+        applicable=applicable,
+        measurable=measurable,
+        met=met,
+        breached=breached,
+        open=0,
+        at_risk=0,
+        not_applicable=0,
+        compliance=met / decided if decided else math.nan,
+        coverage=measurable / applicable if applicable else math.nan,
+    )
+
+
+def _estimation(within: int, tickets: int) -> AccuracySummary:
+    rate = within / tickets if tickets else None
+    return AccuracySummary(tickets, rate, rate, 1.0, 0.0, 0.0, 0.0, 0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({}, GREEN),
+        ({"remaining_days": 3.99, "low_balance": True}, RED),
+        ({"remaining_days": 4.0}, GREEN),
+        ({"remaining_days": 0.0, "exhausted": True, "low_balance": True}, RED),
+        ({"exhausts_before_end": True, "forecast_exhaustion_date": date(2027, 1, 31)}, AMBER),
+        ({"model": "regie", "remaining_days": None}, GREY),
+        ({"remaining_days": None}, GREY),
+    ],
+    ids=[
+        "healthy",
+        "just-under-alert",
+        "exactly-alert-threshold",
+        "exhausted",
+        "exhausts-on-end-day",
+        "regie",
+        "no-carnet-on-date",
+    ],
+)
+def test_balance_status(changes, status) -> None:
+    balance = dataclasses.replace(BALANCE, **changes)
+    assert rag.balance_rag(balance, 4.0).status == status
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"forecast_exhaustion_date": END + timedelta(days=40)}, GREEN),
+        (
+            {"forecast_exhaustion_date": TODAY + timedelta(days=40), "exhausts_before_end": True},
+            AMBER,
+        ),
+        (
+            {"forecast_exhaustion_date": TODAY + timedelta(days=30), "exhausts_before_end": True},
+            AMBER,
+        ),
+        (
+            {"forecast_exhaustion_date": TODAY + timedelta(days=29), "exhausts_before_end": True},
+            RED,
+        ),
+        ({"exhausted": True, "forecast_exhaustion_date": date(2026, 11, 2)}, RED),
+        ({"forecast_exhaustion_date": None}, GREY),
+        ({"remaining_days": None, "forecast_exhaustion_date": None}, GREY),
+    ],
+    ids=[
+        "after-end",
+        "before-end-40-days",
+        "before-end-30-days-boundary",
+        "within-29-days",
+        "exhausted",
+        "no-burn",
+        "no-carnet",
+    ],
+)
+def test_exhaustion_status(changes, status) -> None:
+    balance = dataclasses.replace(BALANCE, **changes)
+    assert rag.exhaustion_rag(balance, TODAY).status == status
+
+
+@pytest.mark.parametrize(
+    ("days_left", "status"),
+    [(-1, RED), (0, RED), (29, RED), (30, AMBER), (59, AMBER), (60, GREEN), (200, GREEN)],
+    ids=["expired", "today", "29-days", "30-days", "59-days", "60-days", "far"],
+)
+def test_expiry_status(demo_figures, days_left, status) -> None:
+    balance = dataclasses.replace(BALANCE, expiry_date=TODAY + timedelta(days=days_left))
+    assert rag.expiry_rag(demo_figures.contract, balance, TODAY).status == status
+
+
+def test_expiry_is_green_once_a_renewal_is_ordered(demo_figures) -> None:
+    renewal = Carnet(start=date(2026, 12, 1), end=date(2027, 11, 30), days=100.0)
+    contract = dataclasses.replace(
+        demo_figures.contract, carnets=(*demo_figures.contract.carnets, renewal)
+    )
+    balance = dataclasses.replace(BALANCE, expiry_date=TODAY + timedelta(days=10))
+    found = rag.expiry_rag(contract, balance, TODAY)
+    assert found == rag.Rag(
+        GREEN, "Renouvellement commandé : carnet suivant à partir du 01/12/2026"
+    )
+    assert (
+        rag.expiry_rag(contract, dataclasses.replace(BALANCE, expiry_date=None), TODAY).status
+        == GREY
+    )
+
+
+@pytest.mark.parametrize(
+    ("summary", "status"),
+    [
+        (_sla(79, 21), RED),
+        (_sla(80, 20), AMBER),
+        (_sla(94, 6), AMBER),
+        (_sla(95, 5), GREEN),
+        (_sla(97, 3, applicable=200, measurable=99), AMBER),
+        (_sla(97, 3, applicable=200, measurable=100), GREEN),
+        (_sla(0, 0, applicable=5, measurable=0), GREY),
+        (_sla(0, 0, applicable=0, measurable=0), GREY),
+    ],
+    ids=[
+        "79-red",
+        "80-amber",
+        "94-amber",
+        "95-green",
+        "coverage-49-5-caps-amber",
+        "coverage-50-green",
+        "nothing-measurable",
+        "nothing-applicable",
+    ],
+)
+def test_sla_status(summary, status) -> None:
+    assert rag.sla_rag(summary).status == status
+
+
+@pytest.mark.parametrize(
+    ("within", "tickets", "status"),
+    [(69, 100, RED), (70, 100, AMBER), (84, 100, AMBER), (85, 100, GREEN), (0, 0, GREY)],
+    ids=["69-red", "70-amber", "84-amber", "85-green", "no-ticket"],
+)
+def test_estimation_status(within, tickets, status) -> None:
+    assert rag.estimation_rag(_estimation(within, tickets)).status == status
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        (
+            lambda: rag.balance_rag(
+                dataclasses.replace(BALANCE, remaining_days=2.5, low_balance=True), 4.0
+            ),
+            "Solde 2,5\u00a0j sous le seuil d'alerte de 4\u00a0j",
+        ),
+        (
+            lambda: rag.exhaustion_rag(
+                dataclasses.replace(
+                    BALANCE,
+                    forecast_exhaustion_date=date(2026, 12, 29),
+                    exhausts_before_end=True,
+                ),
+                TODAY,
+            ),
+            "Épuisement prévu le 29/12/2026, avant l'échéance du 31/01/2027",
+        ),
+        (
+            lambda: rag.sla_rag(_sla(2, 1)),
+            "Respect des SLA 67\u00a0% (couverture 100\u00a0%) sous 80\u00a0%",
+        ),
+    ],
+    ids=["low-balance", "exhaustion-before-end", "sla-under-80"],
+)
+def test_reasons_are_french_sentences(found, expected) -> None:
+    assert found().reason == expected
+
+
+@pytest.mark.parametrize(
+    ("statuses", "expected"),
+    [
+        ([GREEN, GREEN], GREEN),
+        ([GREEN, AMBER, GREY], AMBER),
+        ([AMBER, RED, GREEN], RED),
+        ([GREY, GREY], GREY),
+    ],
+    ids=["all-green", "amber-wins", "red-wins", "all-grey"],
+)
+def test_overall_status_is_the_worst(statuses, expected) -> None:
+    assert rag.overall(statuses) == expected
+
+
+def test_portfolio_table_rows_match_the_figures(demo_figures) -> None:
+    low = dataclasses.replace(
+        demo_figures,
+        balance=dataclasses.replace(demo_figures.balance, remaining_days=2.5, low_balance=True),
+        contract=dataclasses.replace(demo_figures.contract, name="Contrat en alerte"),
+    )
+    table = portfolio_table([demo_figures, low], TODAY)
+    assert list(table.columns) == list(PORTFOLIO_COLUMNS)
+    assert table["name"].tolist() == ["Contrat en alerte", demo_figures.name]  # red first
+    row = table.iloc[1]
+    b = demo_figures.balance
+    assert row["remaining_days"] == b.remaining_days
+    assert row["days_to_expiry"] == (b.expiry_date - TODAY).days
+    assert row["open_tickets"] == len(naive.open_keys(demo_figures.tickets))
+    met, breached, _, _ = naive.sla_counts(
+        demo_figures.outcomes, demo_figures.period.start, demo_figures.period.end
+    )
+    assert row["breaches"] == breached
+    assert row["sla_compliance"] == pytest.approx(met / (met + breached))
+    assert row["within_guarantee_rate"] == demo_figures.estimation_summary.within_guarantee_rate
+    assert table.iloc[0]["balance_status"] == RED
+    assert table.iloc[0]["overall_status"] == RED
+
+
+def test_portfolio_of_a_contract_without_balance_is_grey_where_unmeasurable(demo_figures) -> None:
+    regie = dataclasses.replace(
+        demo_figures,
+        contract=dataclasses.replace(demo_figures.contract, model="regie"),
+        balance=Balance(as_of=TODAY, model="regie"),
+    )
+    row = portfolio_table([regie], TODAY).iloc[0]
+    assert (row["balance_status"], row["exhaustion_status"], row["expiry_status"]) == (GREY,) * 3
+    assert math.isnan(row["remaining_days"])
+    assert row["balance_reason"] == "Pas de solde : Régie (à la demande)"

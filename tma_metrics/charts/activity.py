@@ -1,0 +1,386 @@
+"""Activity charts: ticket mix per month, created vs resolved, backlog age, costliest tickets.
+
+All read the per-ticket table of `ContractFigures.tickets` (``timeline.prepare_tickets``
+plus billing): ``key``, ``title``, ``kind``, ``severity``, ``created_at``,
+``resolution_at`` (else ``resolved_at`` / ``closed_at``), ``is_open``,
+``billed_spent_hours``, ``deducted_hours``, ``absorbed_hours``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.charts.categories import (
+    UNKNOWN_SEVERITY,
+    kind_color,
+    kind_label,
+    kind_order,
+    severity_color,
+    severity_label,
+    severity_order,
+)
+from tma_metrics.charts.style import (
+    BLUE,
+    BLUISH_GREEN,
+    CONSUMPTION_COLORS,
+    compact,
+    count_of,
+    empty_figure,
+    hover,
+    month_label,
+    style_figure,
+)
+from tma_metrics.model import Kind
+
+MIX_TITLE = "Demandes reçues par mois et par type"
+FLOW_TITLE = "Demandes reçues et résolues"
+BACKLOG_TITLE = "Stock de demandes ouvertes"
+COSTLIEST_TITLE = "Demandes les plus coûteuses"
+
+#: Age buckets of the backlog, in calendar days (upper bounds included).
+AGE_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("0–7 j", 7),
+    ("8–30 j", 30),
+    ("31–90 j", 90),
+    ("> 90 j", np.inf),
+)
+_KIND_PLURAL_FR = {
+    "corrective": "correctives",
+    "evolutive": "évolutives",
+    "preventive": "préventives",
+    "support": "de support",
+    "management": "de gestion de projet",
+    "other": "autres",
+}
+#: Step between periods: months start on the 1st, weeks on a Monday (`_periods`).
+_FREQ = {"month": "MS", "week": "7D"}
+
+
+def _dates(tickets: pd.DataFrame, name: str) -> pd.Series:
+    if name not in tickets.columns:
+        return pd.Series(pd.NaT, index=tickets.index, dtype="datetime64[us]")
+    return pd.to_datetime(tickets[name])
+
+
+def resolved_dates(tickets: pd.DataFrame) -> pd.Series:
+    """Return when each ticket was resolved: ``resolution_at``, else resolved / closed dates."""
+    found = _dates(tickets, "resolution_at")
+    for name in ("resolved_at", "closed_at"):
+        found = found.fillna(_dates(tickets, name))
+    return found
+
+
+def _in_window(stamps: pd.Series, start: object, end: object) -> pd.Series:
+    keep = stamps.notna()
+    if start is not None:
+        keep &= stamps >= pd.Timestamp(start)
+    if end is not None:
+        keep &= stamps < pd.Timestamp(end).normalize() + pd.Timedelta(days=1)
+    return keep
+
+
+def _periods(stamps: pd.Series, freq: str) -> pd.Series:
+    """First day of each stamp's month, or Monday of its week."""
+    days = stamps.dt.normalize()
+    if freq == "week":
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    return days.dt.to_period("M").dt.to_timestamp().astype("datetime64[us]")
+
+
+def _period_label(value: pd.Timestamp, freq: str, *, short: bool = True) -> str:
+    if freq == "week":
+        # Two-digit year: short, and still unique over several years of weeks.
+        return f"{value:%d/%m/%y}" if short else f"semaine du {fr.day(value)}"
+    return month_label(value, short=short)
+
+
+# -- mix per month -------------------------------------------------------------------
+
+
+def ticket_mix_chart(
+    tickets: pd.DataFrame, *, start: object = None, end: object = None
+) -> go.Figure:
+    """Draw the tickets created each month, stacked by kind (corrective, evolutive…).
+
+    Reads ``created_at`` (kept in [start, end]) and ``kind`` (`model.Kind` codes, colours
+    of `style.KIND_COLORS`).
+    """
+    created = _dates(tickets, "created_at")
+    rows = tickets[_in_window(created, start, end).to_numpy(bool)]
+    if rows.empty:
+        return empty_figure(MIX_TITLE, "Aucune demande créée sur la période.")
+    month = _periods(_dates(rows, "created_at"), "month")
+    kind = rows["kind"].astype("string").fillna(Kind.OTHER.value)
+    counts = pd.crosstab(month, kind)
+    months = pd.date_range(counts.index.min(), counts.index.max(), freq="MS", unit="us")
+    counts = counts.reindex(months, fill_value=0)
+    labels = [month_label(m) for m in months]
+    totals = counts.sum(axis=1).to_numpy()
+    fig = go.Figure()
+    for code in kind_order(kind):
+        values = counts[code].to_numpy()
+        name = kind_label(code)
+        texts = [
+            f"<b>{name} — {month_label(m, short=False)}</b><br>{count_of(int(n), 'demande')}"
+            + (f" ({fr.percent(n / t)} du mois)" if t else "")
+            for m, n, t in zip(months, values, totals, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker={"color": kind_color(code)},
+                **hover(texts),
+            )
+        )
+    total = len(rows)
+    corrective = int((kind == Kind.CORRECTIVE.value).sum())
+    share = (
+        f"dont {corrective} {_KIND_PLURAL_FR['corrective']} ({fr.percent(corrective / total)})"
+        if corrective
+        else "aucune corrective"
+    )
+    title = f"{MIX_TITLE} : {count_of(total, 'demande')}, {share}"
+    style_figure(
+        fig, title, x_title="Mois de création", y_title="Demandes (nb)", legend_title="Type"
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    return fig
+
+
+# -- created vs resolved -------------------------------------------------------------
+
+
+def created_resolved_chart(
+    tickets: pd.DataFrame, *, freq: str = "month", start: object = None, end: object = None
+) -> go.Figure:
+    """Draw the tickets created and resolved per month (or week, Monday first).
+
+    Reads ``created_at`` and the resolution date (`resolved_dates`), each counted in the
+    period it falls in when inside [start, end]. The hover gives the net flow (created −
+    resolved): positive means the backlog grew.
+    """
+    if freq not in _FREQ:
+        raise ValueError(f"Période « {freq} » inconnue : attendu « month » ou « week ».")
+    created = _dates(tickets, "created_at")
+    resolved = resolved_dates(tickets)
+    created = created[_in_window(created, start, end)]
+    resolved = resolved[_in_window(resolved, start, end)]
+    per = "par semaine" if freq == "week" else "par mois"
+    if created.empty and resolved.empty:
+        return empty_figure(
+            f"{FLOW_TITLE} {per}", "Aucune demande créée ni résolue sur la période."
+        )
+    created_counts = _periods(created, freq).value_counts()
+    resolved_counts = _periods(resolved, freq).value_counts()
+    first = min(created_counts.index.min(), resolved_counts.index.min())
+    last = max(created_counts.index.max(), resolved_counts.index.max())
+    periods = pd.date_range(first, last, freq=_FREQ[freq], unit="us")
+    came = created_counts.reindex(periods, fill_value=0).to_numpy()
+    went = resolved_counts.reindex(periods, fill_value=0).to_numpy()
+    labels = [_period_label(p, freq) for p in periods]
+    texts = [
+        f"<b>{_period_label(p, freq, short=False)}</b><br>Reçues : {c}<br>Résolues : {r}"
+        f"<br>Solde : {fr.number(c - r, 0, signed=True)}"
+        for p, c, r in zip(periods, came, went, strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=came, name="Reçues", marker={"color": BLUE}, **hover(texts)))
+    fig.add_trace(
+        go.Bar(x=labels, y=went, name="Résolues", marker={"color": BLUISH_GREEN}, **hover(texts))
+    )
+    net = int(came.sum() - went.sum())
+    title = (
+        f"{FLOW_TITLE} {per} : {fr.number(int(came.sum()), 0)} reçues, "
+        f"{fr.number(int(went.sum()), 0)} résolues (solde {fr.number(net, 0, signed=True)})"
+    )
+    style_figure(
+        fig,
+        title,
+        x_title="Semaine (du lundi)" if freq == "week" else "Mois",
+        y_title="Demandes (nb)",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    return fig
+
+
+# -- backlog age ---------------------------------------------------------------------
+
+
+def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -> go.Figure:
+    """Draw the open tickets by age bucket (0–7 j, 8–30 j, 31–90 j, > 90 j), by kind or severity.
+
+    Reads ``is_open`` (open at the figures' instant; without it, no resolution date),
+    ``created_at`` (age = calendar days from its day to ``as_of``; tickets created later
+    or undated are left out and counted in the subtitle) and ``kind`` or ``severity``.
+    """
+    if by not in ("kind", "severity"):
+        raise ValueError(f"Regroupement « {by} » inconnu : attendu « kind » ou « severity ».")
+    day = pd.Timestamp(as_of).normalize()
+    if "is_open" in tickets.columns:
+        is_open = tickets["is_open"].to_numpy(bool)
+    else:
+        is_open = (resolved_dates(tickets).isna() | (resolved_dates(tickets) > day)).to_numpy()
+    created = _dates(tickets, "created_at")
+    undated = int((is_open & created.isna().to_numpy()).sum())
+    keep = is_open & (created.dt.normalize() <= day).to_numpy(bool)
+    rows = tickets[keep]
+    title = f"{BACKLOG_TITLE} au {fr.day(as_of)}"
+    if rows.empty:
+        return empty_figure(title, "Aucune demande ouverte à la date d'arrêté.")
+    age = (day - _dates(rows, "created_at").dt.normalize()).dt.days.to_numpy()
+    bounds = [b for _, b in AGE_BUCKETS]
+    bucket = np.searchsorted(np.asarray(bounds), age, side="left")
+    names = [n for n, _ in AGE_BUCKETS]
+    if by == "kind":
+        group = rows["kind"].astype("string").fillna(Kind.OTHER.value)
+        order, label_of, color_of = kind_order(group), kind_label, kind_color
+    else:
+        group = rows["severity"].astype("string").fillna(UNKNOWN_SEVERITY)
+        order, label_of, color_of = severity_order(group), severity_label, severity_color
+    fig = go.Figure()
+    for code in order:
+        mine = (group == code).to_numpy()
+        counts = np.bincount(bucket[mine], minlength=len(AGE_BUCKETS))
+        name = label_of(code)
+        texts = [
+            f"<b>{name} — {b}</b><br>{count_of(int(n), 'demande ouverte', 'demandes ouvertes')}"
+            for b, n in zip(names, counts, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=counts,
+                name=name,
+                marker={"color": color_of(code)},
+                **hover(texts),
+            )
+        )
+    old = int((age > 90).sum())
+    title += (
+        f" : {count_of(len(rows), 'demande')}, âge médian {compact(float(np.median(age)), 'j')}"
+        f", {old} de plus de 90 j"
+    )
+    subtitle = "Âge en jours calendaires depuis la création"
+    if undated:
+        left_out = "non comptée" if undated < 2 else "non comptées"
+        subtitle += f" · {count_of(undated, 'demande')} sans date de création {left_out}"
+    style_figure(
+        fig,
+        title,
+        subtitle=subtitle,
+        x_title="Âge (jours calendaires)",
+        y_title="Demandes ouvertes (nb)",
+        legend_title="Type" if by == "kind" else "Sévérité",
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
+    return fig
+
+
+# -- costliest tickets ---------------------------------------------------------------
+
+
+def costliest_tickets_chart(
+    tickets: pd.DataFrame,
+    *,
+    top: int = 10,
+    client_view: bool = False,
+    hours_per_day: float = 8.0,
+) -> go.Figure:
+    """Draw the ``top`` tickets with the most time: deducted, plus absorbed when internal.
+
+    Reads ``key``, ``title``, ``kind``, ``billed_spent_hours`` (else ``spent_hours``),
+    ``deducted_hours`` and ``absorbed_hours``. Internal views rank by time spent and
+    stack the absorbed hours; ``client_view`` ranks by deducted time and shows nothing
+    else (no spent or absorbed hours in bars, hover or title).
+    """
+    spent_column = "billed_spent_hours" if "billed_spent_hours" in tickets else "spent_hours"
+    spent = pd.to_numeric(tickets[spent_column], errors="coerce").fillna(0.0)
+    deducted = pd.to_numeric(tickets["deducted_hours"], errors="coerce").fillna(0.0)
+    absorbed = pd.to_numeric(tickets["absorbed_hours"], errors="coerce").fillna(0.0)
+    rank = deducted if client_view else spent
+    label, time_fr = ("décomptées", "décompté") if client_view else ("passées", "passé")
+    if not (rank > 0).any():
+        return empty_figure(COSTLIEST_TITLE, "Aucun temps saisi sur une demande pour la période.")
+    chosen = rank[rank > 0].sort_values(ascending=False, kind="stable").index[:top]
+    rows = tickets.loc[chosen]
+    names = [
+        f"{key} · {_short(title)}" for key, title in zip(rows["key"], rows["title"], strict=True)
+    ]
+    kinds = [kind_label(str(k)) if pd.notna(k) else "—" for k in rows["kind"]]
+    texts = [
+        f"<b>{key}</b> {_short(title, 70)}<br>{kind}"
+        f"<br>Décompté : {fr.hours(d)} ({fr.days(d / hours_per_day, 2)})"
+        + (
+            ""
+            if client_view
+            else f"<br>Absorbé par l'agence : {fr.hours(a)}<br>Temps passé : {fr.hours(s)}"
+        )
+        for key, title, kind, d, a, s in zip(
+            rows["key"],
+            rows["title"],
+            kinds,
+            deducted[chosen],
+            absorbed[chosen],
+            spent[chosen],
+            strict=True,
+        )
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=deducted[chosen].to_numpy(float),
+            orientation="h",
+            name="Décompté du carnet (h)",
+            marker={"color": CONSUMPTION_COLORS["consumed"]},
+            **hover(texts),
+        )
+    )
+    if not client_view:
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=absorbed[chosen].to_numpy(float),
+                orientation="h",
+                name="Absorbé par l'agence (h)",
+                marker={"color": CONSUMPTION_COLORS["absorbed"]},
+                **hover(texts),
+            )
+        )
+    shown = float(rank[chosen].sum())
+    share = shown / float(rank.sum())
+    title = (
+        f"Les {len(chosen)} demandes les plus {'décomptées' if client_view else 'coûteuses'} : "
+        f"{compact(shown, 'h')} {label}, {fr.percent(share)} du temps {time_fr} "
+        "sur les demandes"
+    )
+    lost = float(absorbed[chosen].sum())
+    if not client_view and lost > 0:
+        title += f", dont {compact(lost, 'h')} absorbées"
+    style_figure(
+        fig,
+        title,
+        x_title="Heures (h)",
+        y_title=None,
+        height=max(300, 34 * len(chosen) + 80),
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=names)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(ticksuffix="\u00a0h")
+    return fig
+
+
+def _short(text: object, width: int = 38) -> str:
+    value = "" if text is None or text is pd.NA or text != text else str(text)
+    return value if len(value) <= width else value[: width - 1].rstrip() + "…"

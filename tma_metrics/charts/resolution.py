@@ -1,0 +1,125 @@
+"""Distribution of the business time SLA clocks took, per severity, against the allowance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.style import (
+    BLACK,
+    compact,
+    count_of,
+    empty_figure,
+    hover,
+    rgba,
+    style_figure,
+)
+from tma_metrics.clock import OUTCOME_LABELS_FR
+from tma_metrics.compliance import in_period
+
+_TIME_OF_KIND_FR = {
+    "response": "Temps de prise en charge",
+    "workaround": "Temps de contournement",
+    "resolution": "Temps de résolution",
+}
+#: Participle of each SLA kind's event, singular and plural ("1 demande résolue").
+_DONE_FR = {
+    "response": ("prise en charge", "prises en charge"),
+    "workaround": ("contournée", "contournées"),
+    "resolution": ("résolue", "résolues"),
+}
+
+
+def resolution_time_chart(
+    outcomes: pd.DataFrame,
+    *,
+    sla_kind: str = "resolution",
+    start: object = None,
+    end: object = None,
+) -> go.Figure:
+    """Draw the business hours each ticket took, per severity, against the allowance.
+
+    Reads `sla.sla_outcomes` rows of ``sla_kind`` whose clock has stopped (outcome
+    ``met`` or ``breached`` and a known ``stop_source``; running clocks are left out),
+    with ``period_at`` in [start, end]: ``elapsed_minutes`` (business time, client pauses
+    removed) as a box with every ticket drawn, ``allowance_minutes`` as a black tick.
+    """
+    time_fr = _TIME_OF_KIND_FR.get(sla_kind, sla_kind)
+    done_one, done_many = _DONE_FR.get(sla_kind, ("close", "closes"))
+    rows = in_period(outcomes[outcomes["sla_kind"] == sla_kind], start, end)
+    stopped = rows["outcome"].isin(["met", "breached"]) & rows["stop_source"].notna()
+    rows = rows[stopped.to_numpy(bool) & rows["measurable"].to_numpy(bool)]
+    if rows.empty:
+        return empty_figure(time_fr, f"Aucune demande {done_one} sur la période.")
+    fig = go.Figure()
+    limits: list[tuple[str, float]] = []
+    for severity in severity_order(rows["severity"]):
+        sub = rows[rows["severity"] == severity]
+        hours = sub["elapsed_minutes"].to_numpy(float) / 60
+        allowance = sub["allowance_minutes"].to_numpy(float) / 60
+        name, color = severity_label(severity), severity_color(severity)
+        texts = [
+            f"<b>{key}</b> · {name}<br>{time_fr} : {fr.minutes_as_duration(minutes)} ouvrées"
+            f"<br>Délai contractuel : {fr.minutes_as_duration(limit)}"
+            f"<br>{OUTCOME_LABELS_FR.get(outcome, outcome)}"
+            for key, minutes, limit, outcome in zip(
+                sub["key"],
+                sub["elapsed_minutes"],
+                sub["allowance_minutes"],
+                sub["outcome"],
+                strict=True,
+            )
+        ]
+        median = float(np.median(hours))
+        fig.add_trace(
+            go.Box(
+                x=[name] * len(sub),
+                y=hours,
+                name=f"{name} (médiane {compact(median, 'h')}, {count_of(len(sub), 'demande')})",
+                legendgroup=severity,
+                marker={"color": color, "size": 7, "opacity": 0.8},
+                line={"color": color},
+                fillcolor=rgba(color, 0.15),
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                hoveron="points",
+                **hover(texts),
+            )
+        )
+        if not np.isnan(allowance).all():
+            limits.append((name, float(np.nanmax(allowance))))
+    # Added after the boxes so the legend lists the severities first.
+    for i, (name, limit) in enumerate(limits):
+        fig.add_trace(
+            go.Scatter(
+                x=[name],
+                y=[limit],
+                name="Délai contractuel",
+                legendgroup="allowance",
+                showlegend=i == 0,
+                mode="markers",
+                marker={"symbol": "line-ew", "size": 70, "line": {"width": 3, "color": BLACK}},
+                **hover([f"{name} : délai contractuel {fr.minutes_as_duration(60 * limit)}"]),
+            )
+        )
+    all_hours = rows["elapsed_minutes"].to_numpy(float) / 60
+    late = int((rows["outcome"] == "breached").sum())
+    title = (
+        f"{time_fr} : médiane {compact(float(np.median(all_hours)), 'h')} ouvrées "
+        f"sur {count_of(len(rows), 'demande')} {done_one if len(rows) < 2 else done_many}, "
+        f"{late} hors délai"
+    )
+    style_figure(
+        fig,
+        title,
+        subtitle="Heures ouvrées du calendrier du délai, attente du client déduite",
+        x_title="Sévérité",
+        y_title="Temps ouvré écoulé (h)",
+    )
+    fig.update_yaxes(rangemode="tozero", ticksuffix="\u00a0h")
+    fig.update_layout(boxmode="overlay")
+    return fig

@@ -1,0 +1,285 @@
+"""SLA compliance charts: per month and severity (with its coverage), severity × SLA kind."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.style import (
+    BLACK,
+    COMPLIANCE_SCALE,
+    GREY,
+    TEXT_COLOR,
+    empty_figure,
+    hover,
+    month_label,
+    ratio_text,
+    rgba,
+    style_figure,
+)
+from tma_metrics.clock import OUTCOME_LABELS_FR
+from tma_metrics.compliance import compliance, summarise
+from tma_metrics.contracts import SLA_KIND_LABELS_FR, SLA_KINDS
+from tma_metrics.model import Severity
+
+#: "Respect des délais de résolution", "… de prise en charge", "… de contournement".
+_OF_KIND_FR = {
+    "response": "de prise en charge",
+    "workaround": "de contournement",
+    "resolution": "de résolution",
+}
+_DEFINITION_FR = (
+    "Respect = respectés / (respectés + dépassés) · couverture = mesurables / soumises au délai"
+)
+
+
+def _headline(summary_met: int, decided: int, measurable: int, applicable: int) -> str:
+    """Return ``81 % (83/103), couverture 100 % (106/106)`` (or "non mesurable")."""
+    rate = (
+        f"{fr.percent(summary_met / decided)} ({ratio_text(summary_met, decided)})"
+        if decided
+        else "non mesurable"
+    )
+    coverage = fr.percent(measurable / applicable) if applicable else fr.MISSING
+    return f"{rate}, couverture {coverage} ({ratio_text(measurable, applicable)})"
+
+
+# -- compliance per month and severity -----------------------------------------------
+
+
+def sla_compliance_by_month_chart(
+    outcomes: pd.DataFrame,
+    *,
+    sla_kind: str = "resolution",
+    start: object = None,
+    end: object = None,
+) -> go.Figure:
+    """Draw the compliance of one SLA kind per month and severity, with its coverage below.
+
+    Reads `sla.sla_outcomes` rows (``sla_kind``, ``severity``, ``period_at``,
+    ``applicable``, ``measurable``, ``outcome``) through
+    ``compliance(…, by=("month", "severity"))``, keeping ``period_at`` in [start, end].
+    Top row: compliance bars (none where nothing was met or breached); bottom row:
+    coverage (measurable / applicable) per severity, so a rate never hides how much of
+    it could be measured.
+    """
+    kind_fr = _OF_KIND_FR.get(sla_kind, sla_kind)
+    rows = outcomes[outcomes["sla_kind"] == sla_kind]
+    table = compliance(rows, by=("month", "severity"), start=start, end=end)
+    table = table[table["applicable"] > 0]
+    title = f"Respect des délais {kind_fr}"
+    if table.empty:
+        return empty_figure(title, f"Aucune demande soumise au délai {kind_fr} sur la période.")
+    total = summarise(rows, start, end)
+    decided = total.met + total.breached
+    months = sorted(table["month"].unique())
+    labels = [month_label(m) for m in months]
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.07
+    )
+    for severity in severity_order(table["severity"]):
+        sub = table[table["severity"] == severity].set_index("month").reindex(months)
+        name, color = severity_label(severity), severity_color(severity)
+        texts = [
+            _month_hover(name, month, row)
+            for month, row in zip(months, sub.itertuples(), strict=True)
+        ]
+        rate = 100 * sub["compliance"].to_numpy(float)
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=rate,
+                name=name,
+                legendgroup=severity,
+                offsetgroup=severity,
+                marker={"color": color},
+                text=[fr.percent(v) if v == v else "" for v in sub["compliance"]],
+                textposition="outside",
+                cliponaxis=False,
+                **hover(texts),
+            ),
+            row=1,
+            col=1,
+        )
+        # A dash on each bar's top, so that a 0 % month is seen (its bar has no height).
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=rate,
+                name=f"{name} : respect",
+                legendgroup=severity,
+                offsetgroup=severity,
+                showlegend=False,
+                mode="markers",
+                marker={"symbol": "line-ew", "size": 12, "line": {"width": 3, "color": color}},
+                **hover(texts),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=100 * sub["coverage"].to_numpy(float),
+                name=f"{name} : couverture",
+                legendgroup=severity,
+                offsetgroup=severity,
+                showlegend=False,
+                mode="lines+markers",
+                line={"color": color, "width": 1.5, "dash": "dot"},
+                marker={"color": color, "size": 6},
+                **hover(texts),
+            ),
+            row=2,
+            col=1,
+        )
+    headline = _headline(total.met, decided, total.measurable, total.applicable)
+    style_figure(fig, f"{title} : {headline}", subtitle=_DEFINITION_FR, height=460)
+    # Labels too small to read on narrow bars are hidden (the hover keeps them).
+    fig.update_layout(
+        barmode="group",
+        scattermode="group",
+        legend_title_text="Sévérité",
+        uniformtext={"minsize": 9, "mode": "hide"},
+    )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_xaxes(title_text="Mois (arrêt du délai)", row=2, col=1)
+    fig.update_yaxes(title_text="Respect (%)", range=[0, 112], ticksuffix="\u00a0%", row=1, col=1)
+    fig.update_yaxes(
+        title_text="Couverture (%)", range=[0, 110], ticksuffix="\u00a0%", row=2, col=1
+    )
+    if decided == 0:
+        fig.add_annotation(
+            text="Aucun délai mesuré (respecté ou dépassé) : voir la couverture",
+            xref="x domain",
+            yref="y domain",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"color": TEXT_COLOR},
+        )
+    return fig
+
+
+def _month_hover(severity_fr: str, month: object, row: object) -> str:
+    """Word one (month, severity) cell: rate with counts, coverage with counts."""
+    head = f"<b>{severity_fr} — {month_label(month, short=False)}</b>"
+    applicable = row.applicable
+    if applicable != applicable or not applicable:
+        return head + "<br>Aucune demande soumise au délai"
+    decided = int(row.met + row.breached)
+    rate = f"{fr.percent(row.compliance)} ({ratio_text(int(row.met), decided)})" if decided else "—"
+    return (
+        f"{head}<br>Respect : {rate}"
+        f"<br>Couverture : {fr.percent(row.coverage)} "
+        f"({ratio_text(int(row.measurable), int(applicable))} mesurables)"
+        f"<br>En cours : {int(row.open)}, à risque : {int(row.at_risk)}"
+    )
+
+
+# -- severity x SLA kind -------------------------------------------------------------
+
+
+def sla_compliance_matrix_chart(
+    outcomes: pd.DataFrame, *, start: object = None, end: object = None
+) -> go.Figure:
+    """Draw compliance by severity × SLA kind as a heatmap whose cells read "81 % · 12/15".
+
+    Reads `sla.sla_outcomes` rows through ``compliance(…, by=("severity", "sla_kind"))``
+    with ``period_at`` in [start, end]. Each cell gives the rate, met / (met + breached)
+    and the coverage; cells with no measured clock stay grey and say why.
+    """
+    title = "Respect des SLA par sévérité et type de délai"
+    table = compliance(outcomes, by=("severity", "sla_kind"), start=start, end=end)
+    if int(table["applicable"].sum()) == 0:
+        return empty_figure(title, "Aucune demande soumise à un délai sur la période.")
+    severities = [s.value for s in Severity]
+    severities += [s for s in severity_order(table["severity"]) if s not in severities]
+    table = table.set_index(["severity", "sla_kind"])
+    z = np.full((len(severities), len(SLA_KINDS)), np.nan)
+    cells: list[list[str]] = []
+    tips: list[list[str]] = []
+    for i, severity in enumerate(severities):
+        cells.append([])
+        tips.append([])
+        for j, kind in enumerate(SLA_KINDS):
+            row = table.loc[(severity, kind)] if (severity, kind) in table.index else None
+            text, tip, rate = _matrix_cell(row)
+            z[i, j] = rate
+            cells[i].append(text)
+            tips[i].append(f"<b>{severity_label(severity)} — {SLA_KIND_LABELS_FR[kind]}</b>{tip}")
+    x = [SLA_KIND_LABELS_FR[k] for k in SLA_KINDS]
+    y = [severity_label(s) for s in severities]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=y,
+            zmin=0,
+            zmax=100,
+            colorscale=[list(stop) for stop in COMPLIANCE_SCALE],
+            colorbar={"title": {"text": "Respect (%)"}, "ticksuffix": "\u00a0%"},
+            xgap=3,
+            ygap=3,
+            hoverongaps=True,
+            hovertext=tips,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+    for i, severity_fr in enumerate(y):
+        for j, kind_fr in enumerate(x):
+            fig.add_annotation(
+                x=kind_fr,
+                y=severity_fr,
+                text=cells[i][j],
+                showarrow=False,
+                font={"color": BLACK, "size": 13},
+            )
+    total = summarise(outcomes, start, end)
+    headline = _headline(total.met, total.met + total.breached, total.measurable, total.applicable)
+    style_figure(
+        fig,
+        f"{title} : {headline}",
+        subtitle=_DEFINITION_FR,
+        x_title="Type de délai",
+        y_title="Sévérité",
+        show_legend=False,
+        height=360,
+    )
+    fig.update_layout(plot_bgcolor=rgba(GREY, 0.25))
+    fig.update_xaxes(showgrid=False)
+    fig.update_yaxes(showgrid=False, autorange="reversed")
+    return fig
+
+
+def _matrix_cell(row: pd.Series | None) -> tuple[str, str, float]:
+    """Return a cell's text, its hover and its rate in % (NaN when nothing was measured)."""
+    if row is None or int(row["rows"]) == 0:
+        return "Aucune demande", "<br>Aucune demande sur la période", np.nan
+    applicable = int(row["applicable"])
+    if applicable == 0:
+        return (
+            "Sans délai",
+            "<br>Pas de délai contractuel (sur planification) ou demandes rejetées",
+            np.nan,
+        )
+    decided = int(row["met"] + row["breached"])
+    coverage = (
+        f"couverture {fr.percent(row['coverage'])} "
+        f"({ratio_text(int(row['measurable']), applicable)})"
+    )
+    counts = (
+        f"<br>{OUTCOME_LABELS_FR['open']} : {int(row['open'])}, "
+        f"{OUTCOME_LABELS_FR['at_risk'].lower()} : {int(row['at_risk'])}"
+    )
+    if decided == 0:
+        return f"Non mesuré<br>{coverage}", f"<br>Aucun délai mesuré<br>{coverage}{counts}", np.nan
+    rate = fr.percent(row["compliance"])
+    fraction = ratio_text(int(row["met"]), decided)
+    text = f"<b>{rate}</b> · {fraction}<br>couv. {fr.percent(row['coverage'])}"
+    tip = f"<br>Respect : {rate} ({fraction} dans le délai)<br>{coverage.capitalize()}{counts}"
+    return text, tip, 100 * float(row["compliance"])

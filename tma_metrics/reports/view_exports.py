@@ -1,0 +1,233 @@
+"""Export tables of the meeting views: French sheet names and headers, typed values.
+
+``*_sheets(view, client_view=...)`` returns sheet name → table, ready for
+`reports.excel.workbook_bytes` (pass ``column_formats=excel_formats(sheets)``, or call
+`workbook`) and, table by table, `reports.csv_fr.csv_bytes`. Numbers stay numbers,
+dates stay dates, business minutes become durations; codes become French labels.
+
+Client view (asked for, or the view itself built as one): no internal column (time
+spent, absorbed hours, guarantee overruns, people and comments of time entries), no
+internal card, summary line or alert. The portfolio holds nothing internal: only pass
+it the contracts the reader may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.metrics import kpi
+from tma_metrics.reports.excel import workbook_bytes
+from tma_metrics.views.alerts import Alert
+from tma_metrics.views.bilan import BilanView
+from tma_metrics.views.cards import Card
+from tma_metrics.views.copil import CopilView
+from tma_metrics.views.point import PointView
+from tma_metrics.views.tables import excel_formats, french_table
+
+#: A summary line: (label, value, unit, internal).
+Line = tuple[str, object, str, bool]
+
+
+def point_sheets(view: PointView, *, client_view: bool = False) -> dict[str, pd.DataFrame]:
+    """Return the sheets of the Point TMA export."""
+    client = client_view or view.client_view
+    tables = {
+        "Demandes entrées": view.incoming,
+        "Demandes résolues": view.resolved,
+        "Demandes en cours": view.in_progress,
+        "Devis en attente": view.pending_estimates,
+        "SLA à surveiller": view.to_watch,
+        "SLA dépassés": view.breaches,
+    }
+    return {
+        "Solde": cards_frame(view.cards, client_view=client),
+        "Points d'attention": alerts_frame(view.alerts, client_view=client),
+        **{name: french_table(frame, client_view=client) for name, frame in tables.items()},
+    }
+
+
+def bilan_sheets(view: BilanView, *, client_view: bool = False) -> dict[str, pd.DataFrame]:
+    """Return the sheets of the Bilan mensuel export."""
+    client = client_view or view.client_view
+    tables = {
+        "Par demande": view.by_ticket,
+        "Par type": view.by_kind,
+        "Par activité": view.by_activity,
+        "SLA par sévérité": view.sla_by_severity,
+        "Sans devis": view.unestimated,
+        "Demandes ouvertes": view.backlog_rows,
+        "Ancienneté du stock": view.backlog.by_age,
+    }
+    return {
+        "Synthèse": summary_frame(bilan_lines(view), client_view=client),
+        **{name: french_table(frame, client_view=client) for name, frame in tables.items()},
+    }
+
+
+def copil_sheets(view: CopilView, *, client_view: bool = False) -> dict[str, pd.DataFrame]:
+    """Return the sheets of the Copil export."""
+    client = client_view or view.client_view
+    tables = {
+        "Consommation mensuelle": view.monthly,
+        "SLA par sévérité": view.sla_by_severity,
+        "SLA par mois": view.sla_by_month,
+        "Délais de résolution": view.resolution_times,
+        "Devis par type": view.estimation_by_kind,
+        "Typologie": view.mix,
+        "Ancienneté du stock": view.backlog.by_age,
+        "Demandes réouvertes": view.reopened,
+        "Plus consommatrices": view.costliest,
+    }
+    return {
+        "Chiffres clés": cards_frame((*view.cards, *view.key_figures), client_view=client),
+        "Points d'attention": alerts_frame(view.alerts, client_view=client),
+        **{name: french_table(frame, client_view=client) for name, frame in tables.items()},
+    }
+
+
+def portfolio_sheets(table: pd.DataFrame, *, client_view: bool = False) -> dict[str, pd.DataFrame]:
+    """Return the sheet of the portfolio export (`views.portfolio.portfolio_table`)."""
+    return {"Portefeuille": french_table(table, client_view=client_view)}
+
+
+def workbook(
+    sheets: Mapping[str, pd.DataFrame],
+    *,
+    title: str,
+    about: Mapping[str, str] | None = None,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """Write the sheets as ``.xlsx`` with the views' number formats and an "À propos" sheet."""
+    return workbook_bytes(
+        sheets,
+        title=title,
+        about=about,
+        column_formats=excel_formats(sheets),
+        generated_at=generated_at,
+    )
+
+
+def about(view: PointView | BilanView | CopilView, *, client_view: bool = False) -> dict[str, str]:
+    """Return the "À propos" lines of a view's workbook: contract, period, date, audience."""
+    if isinstance(view, PointView):
+        period = f"du {fr.day(view.since)} au {fr.day(view.as_of)}"
+    elif isinstance(view, BilanView):
+        period = f"{fr.month(view.month)} (du {fr.day(view.month)} au {fr.day(view.month_end)})"
+    else:
+        period = f"du {fr.day(view.start)} au {fr.day(view.end)}"
+    client = client_view or view.client_view
+    return {
+        "Contrat": view.contract_name,
+        "Période": period,
+        "Arrêté au": fr.day(view.as_of),
+        "Vue": "Client (sans chiffres internes)" if client else "Interne",
+    }
+
+
+# -- summary frames -----------------------------------------------------------------
+
+
+def cards_frame(cards: tuple[Card, ...], *, client_view: bool = False) -> pd.DataFrame:
+    """Turn cards into rows: label, value or date, unit, change, French text, detail."""
+    kept = [c for c in cards if not (client_view and c.internal)]
+    dated = [c.unit == "date" for c in kept]
+    frame = pd.DataFrame(
+        {
+            "indicator": pd.array([c.label for c in kept], dtype="string"),
+            "value": [np.nan if d else _float(c.value) for c, d in zip(kept, dated, strict=True)],
+            "unit": pd.array([_unit(c.unit) for c in kept], dtype="string"),
+            "date_value": pd.to_datetime(
+                [c.value if d else None for c, d in zip(kept, dated, strict=True)]
+            ).astype("datetime64[us]"),
+            "change": [_float(c.change) for c in kept],
+            "text": pd.array([c.text for c in kept], dtype="string"),
+            "detail": pd.array([c.detail or None for c in kept], dtype="string"),
+        }
+    )
+    frame["value"] = frame["value"].astype("float64")
+    frame["change"] = frame["change"].astype("float64")
+    return french_table(frame, client_view=client_view)
+
+
+def alerts_frame(alerts: tuple[Alert, ...], *, client_view: bool = False) -> pd.DataFrame:
+    """Turn alerts into rows: level and message."""
+    kept = [a for a in alerts if not (client_view and a.internal)]
+    frame = pd.DataFrame(
+        {
+            "level": pd.array([a.level for a in kept], dtype="string"),
+            "message": pd.array([a.message for a in kept], dtype="string"),
+        }
+    )
+    return french_table(frame, client_view=client_view)
+
+
+def summary_frame(lines: list[Line], *, client_view: bool = False) -> pd.DataFrame:
+    """Turn summary lines into rows: label, value (a fraction for %), unit, text."""
+    kept = [line for line in lines if not (client_view and line[3])]
+    frame = pd.DataFrame(
+        {
+            "indicator": pd.array([label for label, *_ in kept], dtype="string"),
+            "value": np.array([_float(value) for _, value, _, _ in kept], dtype="float64"),
+            "unit": pd.array([_unit(unit) for _, _, unit, _ in kept], dtype="string"),
+            "text": pd.array([_text(value, unit) for _, value, unit, _ in kept], dtype="string"),
+        }
+    )
+    return french_table(frame, client_view=client_view)
+
+
+def bilan_lines(view: BilanView) -> list[Line]:
+    """Return the Bilan's key figures, labelled from the KPI catalog where possible."""
+    e, s, b = view.estimation, view.sla_month, view.backlog
+    available = None
+    if view.purchased_days is not None:
+        available = view.purchased_days + (view.carried_over_days or 0.0)
+    return [
+        (f"Consommé en {fr.month(view.month)}", view.consumed_month_days, "j", False),
+        (f"{kpi('deducted_hours').label} du mois", view.deducted_month_hours, "h", False),
+        (f"{kpi('spent_hours').label} du mois", view.spent_month_hours, "h", True),
+        (f"{kpi('absorbed_hours').label} du mois", view.absorbed_month_hours, "h", True),
+        ("Disponible sur le carnet (achat + report)", available, "j", False),
+        (f"{kpi('consumed_days').label} sur le carnet", view.consumed_total_days, "j", False),
+        (kpi("remaining_days").label, view.remaining_days, "j", False),
+        (kpi("management_share").label, view.management_share, "%", False),
+        (kpi("sla_compliance").label, s.compliance, "%", False),
+        (kpi("sla_coverage").label, s.coverage, "%", False),
+        (kpi("within_guarantee_rate").label, e.within_guarantee_rate, "%", False),
+        (kpi("estimation_tickets").label, e.tickets, "nb", False),
+        (kpi("tickets_without_estimate").label, len(view.unestimated), "nb", False),
+        ("Qualification au-delà de 2 h", view.qualification_over_2h, "nb", False),
+        (kpi("backlog_open").label, b.open, "nb", False),
+        (kpi("backlog_median_age_days").label, b.median_age_days, "nb", False),
+    ]
+
+
+_UNITS_FR = {"j": "jours", "h": "heures", "%": "%", "date": "date", "nb": "nombre"}
+
+
+def _unit(unit: str) -> str:
+    return _UNITS_FR.get(unit, unit)
+
+
+def _float(value: object) -> float:
+    if value is None or value is pd.NA:
+        return np.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def _text(value: object, unit: str) -> str:
+    number = _float(value)
+    if unit == "j":
+        return fr.days(number)
+    if unit == "h":
+        return fr.hours(number, 2)
+    if unit == "%":
+        return fr.percent(number)
+    return fr.number(number, 0)

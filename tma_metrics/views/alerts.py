@@ -1,0 +1,167 @@
+"""Points of attention of a meeting: balance, SLA, guarantee, data quality.
+
+Rules (for the README):
+
+- **Low balance** (danger): ``remaining < alert_days`` (the renewal must be proposed).
+- **Exhausted** (danger): the carnet's balance is used up.
+- **Exhaustion before the end** (warning): the forecast falls on or before the expiry.
+- **Likely unused days** (info): days left at the expiry at the current pace.
+- **SLA breaches** (danger) and **tickets at risk** (warning): the rows of the view's
+  SLA tables, one alert each kind, naming the tickets.
+- **Past their guarantee** (warning, internal): open tickets whose time spent exceeds
+  ``(1 + margin) × estimate``: the agency is absorbing hours on them.
+- **Data warnings** (warning, internal): `ContractFigures.warnings` as they are; they
+  already cover entries dated out of every carnet, unknown priorities, resolutions
+  dated by the closing, entries of unknown tickets.
+
+A client view keeps only the non-internal alerts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.consumption import Balance
+from tma_metrics.views.labels import SLA_KIND_LABELS_FR, label
+
+#: Tickets named in one alert before "et N autres".
+MAX_NAMED = 5
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One point of attention, worded in French."""
+
+    level: str  # danger, warning, info (labels.ALERT_LEVEL_LABELS_FR)
+    code: str
+    message: str
+    internal: bool = False
+
+
+def balance_alerts(balance: Balance, alert_days: float) -> list[Alert]:
+    """Return the alerts about the carnet's balance and forecast (none without a balance)."""
+    if balance.remaining_days is None:
+        return []
+    found = []
+    if balance.exhausted:
+        found.append(
+            Alert(
+                "danger",
+                "exhausted",
+                f"Carnet épuisé depuis le {fr.day(balance.forecast_exhaustion_date)} "
+                f"(solde {fr.days(balance.remaining_days)}) : le renouvellement est urgent.",
+            )
+        )
+    elif balance.low_balance:
+        found.append(
+            Alert(
+                "danger",
+                "low_balance",
+                f"Solde de {fr.days(balance.remaining_days)}, sous le seuil d'alerte de "
+                f"{fr.days(alert_days)} : un renouvellement du carnet est à prévoir.",
+            )
+        )
+    if not balance.exhausted and balance.exhausts_before_end:
+        found.append(
+            Alert(
+                "warning",
+                "exhaustion_before_end",
+                f"Épuisement prévu le {fr.day(balance.forecast_exhaustion_date)} (entre le "
+                f"{fr.day(balance.forecast_early)} et le {fr.day(balance.forecast_late)}), "
+                f"avant l'échéance du carnet le {fr.day(balance.expiry_date)}.",
+            )
+        )
+    if balance.likely_unused_days is not None and balance.likely_unused_days >= 0.05:
+        found.append(
+            Alert(
+                "info",
+                "likely_unused",
+                f"Au rythme actuel, environ {fr.days(balance.likely_unused_days)} resteront "
+                f"inutilisés à l'échéance du {fr.day(balance.expiry_date)} (reportés en cas "
+                "de renouvellement).",
+            )
+        )
+    return found
+
+
+def sla_alerts(breaches: pd.DataFrame, at_risk: pd.DataFrame) -> list[Alert]:
+    """Return one alert for the SLA breaches and one for the clocks at risk, if any."""
+    found = []
+    if len(breaches):
+        n = len(breaches)
+        found.append(
+            Alert(
+                "danger",
+                "sla_breached",
+                f"{n} délai{'s' if n > 1 else ''} SLA dépassé{'s' if n > 1 else ''} : "
+                + _named(breaches, with_remaining=False)
+                + ".",
+            )
+        )
+    risky = at_risk[at_risk["outcome"] == "at_risk"]
+    if len(risky):
+        n = len(risky)
+        found.append(
+            Alert(
+                "warning",
+                "sla_at_risk",
+                f"{n} délai{'s' if n > 1 else ''} à risque (moins de 25 % du délai restant) : "
+                + _named(risky, with_remaining=True)
+                + ".",
+            )
+        )
+    return found
+
+
+def guarantee_alert(past: pd.DataFrame, margin: float) -> list[Alert]:
+    """Return an internal alert naming the open tickets past their guarantee."""
+    if past.empty:
+        return []
+    n = len(past)
+    names = [
+        f"{key} ({fr.hours(spent)} passées pour un devis de {fr.hours(estimate)})"
+        for key, spent, estimate in zip(
+            past["key"].head(MAX_NAMED),
+            past["spent_hours"].head(MAX_NAMED),
+            past["estimate_hours"].head(MAX_NAMED),
+            strict=True,
+        )
+    ]
+    return [
+        Alert(
+            "warning",
+            "past_guarantee",
+            f"{n} demande{'s' if n > 1 else ''} en cours au-delà de la garantie "
+            f"(passé > {fr.percent(1 + margin)} du devis) : "
+            + _and_more(names, n)
+            + ". Le temps au-delà n'est pas décompté.",
+            internal=True,
+        )
+    ]
+
+
+def warning_alerts(warnings: tuple[str, ...]) -> list[Alert]:
+    """Return the figures' data warnings as internal alerts."""
+    return [Alert("warning", "data", text, internal=True) for text in warnings]
+
+
+def _named(rows: pd.DataFrame, *, with_remaining: bool) -> str:
+    names = []
+    for row in rows.head(MAX_NAMED).itertuples(index=False):
+        what = label(SLA_KIND_LABELS_FR, row.sla_kind).lower()
+        text = f"{row.key} ({what}"
+        if with_remaining:
+            text += f", reste {fr.minutes_as_duration(row.remaining_minutes)}"
+        names.append(text + ")")
+    return _and_more(names, len(rows))
+
+
+def _and_more(names: list[str], total: int) -> str:
+    text = ", ".join(names)
+    rest = total - len(names)
+    if rest > 0:
+        text += f" et {rest} autre{'s' if rest > 1 else ''}"
+    return text

@@ -1,0 +1,108 @@
+"""The portfolio: every contract on one row, with its red / amber / green statuses.
+
+One row per `ContractFigures` (balance at its as-of date, SLA and estimation over its
+period); days to expiry and the exhaustion status are seen from ``today``. Rows are
+sorted worst overall status first, then in the order given. The statuses and their
+thresholds are `views.rag`'s.
+
+Only pass the contracts the reader may see: the table holds nothing internal, but a
+client must never see another client's contract.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from tma_metrics.analysis.figures import ContractFigures
+from tma_metrics.views import rag
+
+#: RAG topics, in the table's order.
+TOPICS = ("balance", "exhaustion", "expiry", "sla", "estimation")
+
+VALUE_COLUMNS = (
+    "name",
+    "model",
+    "purchased_days",
+    "carried_over_days",
+    "consumed_days",
+    "remaining_days",
+    "burn_rate_days_per_month",
+    "forecast_exhaustion_date",
+    "expiry_date",
+    "days_to_expiry",
+    "sla_compliance",
+    "sla_coverage",
+    "breaches",
+    "within_guarantee_rate",
+    "estimated_tickets",
+    "open_tickets",
+)
+RAG_COLUMNS = (
+    *(f"{topic}_{part}" for topic in TOPICS for part in ("status", "reason")),
+    "overall_status",
+)
+PORTFOLIO_COLUMNS = (*VALUE_COLUMNS, *RAG_COLUMNS)
+
+
+def contract_rags(figures: ContractFigures, today: date) -> dict[str, rag.Rag]:
+    """Return the five statuses of one contract, by topic."""
+    balance = figures.balance
+    return {
+        "balance": rag.balance_rag(balance, figures.contract.alert_days),
+        "exhaustion": rag.exhaustion_rag(balance, today),
+        "expiry": rag.expiry_rag(figures.contract, balance, today),
+        "sla": rag.sla_rag(figures.sla_summary),
+        "estimation": rag.estimation_rag(figures.estimation_summary),
+    }
+
+
+def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
+    """Return one contract's row of the portfolio table."""
+    b, sla, est = figures.balance, figures.sla_summary, figures.estimation_summary
+    expiry = b.expiry_date
+    row: dict[str, object] = {
+        "name": figures.name,
+        "model": figures.contract.model,
+        "purchased_days": b.purchased_days,
+        "carried_over_days": b.carried_over_days,
+        "consumed_days": b.consumed_days,
+        "remaining_days": b.remaining_days,
+        "burn_rate_days_per_month": b.burn_rate_days_per_month,
+        "forecast_exhaustion_date": b.forecast_exhaustion_date,
+        "expiry_date": expiry,
+        "days_to_expiry": None if expiry is None else (expiry - today).days,
+        "sla_compliance": sla.compliance,
+        "sla_coverage": sla.coverage,
+        "breaches": sla.breached,
+        "within_guarantee_rate": est.within_guarantee_rate,
+        "estimated_tickets": est.tickets,
+        "open_tickets": int(figures.tickets["is_open"].sum()),
+    }
+    rags = contract_rags(figures, today)
+    for topic, found in rags.items():
+        row[f"{topic}_status"] = found.status
+        row[f"{topic}_reason"] = found.reason
+    row["overall_status"] = rag.overall([r.status for r in rags.values()])
+    return row
+
+
+def portfolio_table(all_figures: Sequence[ContractFigures], today: date) -> pd.DataFrame:
+    """Return one row per contract (`PORTFOLIO_COLUMNS`), worst overall status first."""
+    rows = [portfolio_row(f, today) for f in all_figures]
+    table = pd.DataFrame(rows, columns=list(PORTFOLIO_COLUMNS))
+    for name in VALUE_COLUMNS:
+        if name.endswith("_date"):
+            table[name] = pd.to_datetime(table[name]).astype("datetime64[us]")
+        elif name in ("days_to_expiry", "breaches", "estimated_tickets", "open_tickets"):
+            table[name] = table[name].astype("Int64")
+        elif name not in ("name", "model"):
+            table[name] = pd.to_numeric(table[name]).astype("float64")
+    for name in ("name", "model", *RAG_COLUMNS):
+        table[name] = table[name].astype("string")
+    rank = table["overall_status"].map(rag.RAG_RANK).to_numpy()
+    order = np.argsort(rank, kind="stable")
+    return table.iloc[order].reset_index(drop=True)

@@ -1,0 +1,170 @@
+"""Red / amber / green statuses of a contract, each with its French reason.
+
+Thresholds (for the README; a bound belongs to the better status):
+
+- **balance**: rouge when the balance is low (under the contract's alert days) or
+  exhausted; orange when the exhaustion forecast falls on or before the carnet's end;
+- **exhaustion**: rouge when exhausted or forecast within `EXHAUSTION_RED_DAYS` days of
+  today; orange when forecast on or before the carnet's end;
+- **expiry**: rouge when expired or under `EXPIRY_RED_DAYS` days left, orange under
+  `EXPIRY_AMBER_DAYS`; vert as soon as a later carnet is ordered;
+- **sla**: rouge under `SLA_RED_BELOW` compliance, orange under `SLA_AMBER_BELOW`, or
+  when the coverage is under `SLA_MIN_COVERAGE` (a partial measure is never green);
+- **estimation**: within-guarantee rate, rouge under `ESTIMATION_RED_BELOW`, orange
+  under `ESTIMATION_AMBER_BELOW`.
+
+"gris" when the topic cannot be measured: no balance (régie, forfait, no carnet on the
+date), no burn to forecast from, no SLA clock met or breached, no estimated ticket
+closed in the period. The overall status is the worst of the five, grey ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from tma_metrics import frenchfmt as fr
+from tma_metrics.compliance import ComplianceSummary
+from tma_metrics.consumption import BALANCE_MODELS, Balance
+from tma_metrics.contracts import MODEL_LABELS_FR, Contract
+from tma_metrics.estimation import AccuracySummary
+
+RED, AMBER, GREEN, GREY = "rouge", "orange", "vert", "gris"
+#: Worst first: sort contracts by ``RAG_RANK[status]``.
+RAG_RANK = {RED: 0, AMBER: 1, GREEN: 2, GREY: 3}
+#: Colours of the statuses (Office palette), for pages and charts.
+RAG_COLORS = {RED: "#C00000", AMBER: "#ED7D31", GREEN: "#70AD47", GREY: "#A5A5A5"}
+
+SLA_RED_BELOW = 0.80
+SLA_AMBER_BELOW = 0.95
+SLA_MIN_COVERAGE = 0.50
+ESTIMATION_RED_BELOW = 0.70
+ESTIMATION_AMBER_BELOW = 0.85
+EXPIRY_RED_DAYS = 30
+EXPIRY_AMBER_DAYS = 60
+EXHAUSTION_RED_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Rag:
+    """A status and the French sentence explaining it."""
+
+    status: str  # RED, AMBER, GREEN, GREY
+    reason: str
+
+
+def _days(value: float) -> str:
+    """Write days with no decimal when whole: ``4 j``, ``2,5 j``."""
+    return fr.days(value, 0 if float(value).is_integer() else 1)
+
+
+def _pct(value: float) -> str:
+    return fr.percent(value)
+
+
+def balance_rag(balance: Balance, alert_days: float) -> Rag:
+    """Return the status of the carnet's balance."""
+    if balance.model not in BALANCE_MODELS:
+        return Rag(GREY, f"Pas de solde : {MODEL_LABELS_FR.get(balance.model, balance.model)}")
+    if balance.remaining_days is None:
+        return Rag(GREY, f"Aucun carnet valide au {fr.day(balance.as_of)}")
+    remaining = _days(balance.remaining_days)
+    if balance.exhausted:
+        when = fr.day(balance.forecast_exhaustion_date)
+        return Rag(RED, f"Carnet épuisé depuis le {when} (solde {remaining})")
+    if balance.low_balance:
+        return Rag(RED, f"Solde {remaining} sous le seuil d'alerte de {_days(alert_days)}")
+    if balance.exhausts_before_end:
+        return Rag(
+            AMBER,
+            f"Solde {remaining} : épuisement prévu le "
+            f"{fr.day(balance.forecast_exhaustion_date)}, avant l'échéance du "
+            f"{fr.day(balance.expiry_date)}",
+        )
+    return Rag(GREEN, f"Solde {remaining}, au-dessus du seuil d'alerte de {_days(alert_days)}")
+
+
+def exhaustion_rag(balance: Balance, today: date) -> Rag:
+    """Return the status of the forecast exhaustion date, seen from ``today``."""
+    if balance.remaining_days is None:
+        return Rag(GREY, "Pas de carnet : pas d'épuisement à prévoir")
+    when = balance.forecast_exhaustion_date
+    if balance.exhausted:
+        return Rag(RED, f"Carnet épuisé le {fr.day(when)}")
+    if when is None:
+        return Rag(GREY, "Pas de consommation récente : épuisement non prévisible")
+    end = fr.day(balance.expiry_date)
+    left = (when - today).days
+    if left < EXHAUSTION_RED_DAYS:
+        soon = f"dans {left} jour{'s' if abs(left) > 1 else ''}" if left >= 0 else "déjà passé"
+        return Rag(RED, f"Épuisement prévu le {fr.day(when)} ({soon}), avant l'échéance du {end}")
+    if balance.exhausts_before_end:
+        return Rag(AMBER, f"Épuisement prévu le {fr.day(when)}, avant l'échéance du {end}")
+    reason = f"Épuisement prévu le {fr.day(when)}, après l'échéance du {end}"
+    unused = balance.likely_unused_days
+    if unused is not None and unused >= 0.05:
+        reason += f" ; environ {_days(round(unused, 1))} resteraient inutilisés"
+    return Rag(GREEN, reason)
+
+
+def expiry_rag(contract: Contract, balance: Balance, today: date) -> Rag:
+    """Return the status of the current carnet's expiry, seen from ``today``."""
+    if balance.expiry_date is None or balance.carnet_start is None:
+        return Rag(GREY, "Pas de carnet en cours : pas d'échéance")
+    later = sorted(c.start for c in contract.carnets if c.start > balance.carnet_start)
+    if later:
+        return Rag(
+            GREEN, f"Renouvellement commandé : carnet suivant à partir du {fr.day(later[0])}"
+        )
+    left = (balance.expiry_date - today).days
+    when = fr.day(balance.expiry_date)
+    if left < 0:
+        return Rag(RED, f"Carnet échu le {when}, sans renouvellement")
+    reason = f"Échéance le {when}, dans {left} jour{'s' if left > 1 else ''}"
+    if left < EXPIRY_RED_DAYS:
+        return Rag(RED, f"{reason}, sans renouvellement commandé")
+    if left < EXPIRY_AMBER_DAYS:
+        return Rag(AMBER, f"{reason}, sans renouvellement commandé")
+    return Rag(GREEN, reason)
+
+
+def sla_rag(summary: ComplianceSummary) -> Rag:
+    """Return the status of the period's SLA compliance, with its coverage."""
+    if summary.applicable == 0:
+        return Rag(GREY, "Aucune demande soumise aux SLA sur la période")
+    coverage = _pct(summary.coverage)
+    if math.isnan(summary.compliance):
+        return Rag(GREY, f"Aucun délai mesurable sur la période (couverture {coverage})")
+    head = f"Respect des SLA {_pct(summary.compliance)} (couverture {coverage})"
+    if summary.compliance < SLA_RED_BELOW:
+        return Rag(RED, f"{head} sous {_pct(SLA_RED_BELOW)}")
+    if summary.compliance < SLA_AMBER_BELOW:
+        return Rag(AMBER, f"{head} sous {_pct(SLA_AMBER_BELOW)}")
+    if summary.coverage < SLA_MIN_COVERAGE:
+        return Rag(AMBER, f"{head} : couverture sous {_pct(SLA_MIN_COVERAGE)}, mesure partielle")
+    return Rag(GREEN, head)
+
+
+def estimation_rag(summary: AccuracySummary) -> Rag:
+    """Return the status of the within-guarantee rate of the period's estimated tickets."""
+    rate = summary.within_guarantee_rate
+    if summary.tickets == 0 or rate is None or math.isnan(rate):
+        return Rag(GREY, "Aucune demande estimée close sur la période")
+    plural = "s" if summary.tickets > 1 else ""
+    head = f"Dans la garantie {_pct(rate)} ({summary.tickets} demande{plural} estimée{plural})"
+    if rate < ESTIMATION_RED_BELOW:
+        return Rag(RED, f"{head} sous {_pct(ESTIMATION_RED_BELOW)}")
+    if rate < ESTIMATION_AMBER_BELOW:
+        return Rag(AMBER, f"{head} sous {_pct(ESTIMATION_AMBER_BELOW)}")
+    return Rag(GREEN, head)
+
+
+def overall(statuses: list[str]) -> str:
+    """Return the worst status, grey ignored (grey when all are grey).
+
+    >>> overall([GREEN, GREY, AMBER]), overall([GREY, GREY])
+    ('orange', 'gris')
+    """
+    measured = [s for s in statuses if s != GREY]
+    return min(measured, key=RAG_RANK.__getitem__) if measured else GREY
