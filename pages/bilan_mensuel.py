@@ -1,9 +1,6 @@
 """Bilan mensuel."""
 
-import streamlit as st
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.meetings import bilan_mensuel
 
-from tma_metrics.ui.context import not_built_yet, page_context
-
-ctx = page_context()
-st.title("Bilan mensuel")
-not_built_yet("Le bilan mensuel")
+bilan_mensuel(page_context())

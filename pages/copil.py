@@ -1,9 +1,6 @@
 """Copil."""
 
-import streamlit as st
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.meetings import copil
 
-from tma_metrics.ui.context import not_built_yet, page_context
-
-ctx = page_context()
-st.title("Copil")
-not_built_yet("La vue copil")
+copil(page_context())

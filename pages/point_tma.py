@@ -1,9 +1,6 @@
 """Point TMA."""
 
-import streamlit as st
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.meetings import point_tma
 
-from tma_metrics.ui.context import not_built_yet, page_context
-
-ctx = page_context()
-st.title("Point TMA")
-not_built_yet("Le point TMA hebdomadaire")
+point_tma(page_context())

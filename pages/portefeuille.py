@@ -1,9 +1,6 @@
-"""Portefeuille."""
+"""Portefeuille: every contract on one screen."""
 
-import streamlit as st
+from tma_metrics.ui.context import page_context
+from tma_metrics.ui.portfolio_view import portfolio
 
-from tma_metrics.ui.context import not_built_yet, page_context
-
-ctx = page_context()
-st.title("Portefeuille")
-not_built_yet("La vue de tous les contrats")
+portfolio(page_context())

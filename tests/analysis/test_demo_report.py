@@ -9,34 +9,19 @@ minutes counted window by window (tests/naive.py).
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from tests.conftest import DEMO_AS_OF as AS_OF
 from tests.naive import naive_minutes, naive_open
 from tests.naive_demo import consumed, deducted_by_day, en_stamp, jira, jira_values, load
 from tma_metrics.cli import main
 from tma_metrics.contract_file import DEFAULT_CONTRACTS, load_contracts
 from tma_metrics.contracts import allowance_minutes
-from tma_metrics.demo_database import build_demo_database
 from tma_metrics.store import Store
 
-AS_OF = date(2026, 11, 20)
 CODES = {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The demo database built through the import path, and the folder of its exports."""
-    folder = tmp_path_factory.mktemp("exports")
-    db = tmp_path_factory.mktemp("db") / "demo.duckdb"
-    store = Store(db)
-    reports = build_demo_database(store, folder)
-    store.close()
-    assert all(r.imported and len(r.rejected) == 0 for r in reports), [
-        (r.file_name, r.error, len(r.rejected)) for r in reports
-    ]
-    return db, folder
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,17 @@ def contract_json(figures: ContractFigures) -> dict[str, Any]:
     out["forecast_exhaustion_date"] = _iso(b.forecast_exhaustion_date)
     out["forecast_range"] = [_iso(b.forecast_early), _iso(b.forecast_late)]
     out["sla"] = sla_json(figures)
+    total = figures.sla_summary
+    out["sla_overall"] = {
+        "applicable": total.applicable,
+        "measurable": total.measurable,
+        "met": total.met,
+        "breached": total.breached,
+        "open": total.open,
+        "at_risk": total.at_risk,
+        "compliance": _number(total.compliance),
+        "coverage": _number(total.coverage),
+    }
     s = figures.estimation_summary
     out["estimation"] = {
         "tickets": s.tickets,

@@ -1,0 +1,103 @@
+"""Each meeting page, run on the demo data, shows the figures `report --json` gives."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import DEMO_AS_OF
+from tma_metrics.cli import main
+from tma_metrics.metrics import kpi
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def report(demo) -> dict[str, dict]:
+    db, _ = demo
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["report", "--db", str(db), "--as-of", DEMO_AS_OF.isoformat(), "--json"]) == 0
+    return {c["name"]: c for c in json.loads(out.getvalue())}
+
+
+@pytest.fixture
+def app_env(demo, tmp_path, monkeypatch):
+    db, _ = demo
+    monkeypatch.setenv("TMA_METRICS_DB", str(db))
+    monkeypatch.setenv("TMA_METRICS_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.delenv("TMA_METRICS_CONTRACTS", raising=False)
+
+
+def run_page(page: str, contract: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(f"pages/{page}")
+    at.query_params["contrat"] = contract
+    at.query_params["au"] = DEMO_AS_OF.isoformat()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.selectbox(key="contrat").value == contract
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+CONTRACTS = [
+    "Alpha - Mairie de Valbonne-sur-Loire",
+    "Beta - Comptoir des Bastides",
+    "Gamma - Syndicat des Eaux de la Gâtine",
+]
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=["alpha", "beta", "gamma"])
+def test_point_tma_cards_equal_the_report(app_env, report, contract) -> None:
+    shown = metrics(run_page("point_tma.py", contract))
+    expected = report[contract]
+    for kpi_id in ("remaining_days", "consumed_days", "committed_days", "projected_days"):
+        assert shown[kpi(kpi_id).label] == kpi(kpi_id).format(expected[kpi_id]), kpi_id
+    forecast = kpi("forecast_exhaustion_date")
+    assert shown[forecast.label] == forecast.format(expected["forecast_exhaustion_date"])
+    absorbed = kpi("absorbed_hours")
+    assert shown[absorbed.label] == absorbed.format(expected["absorbed_hours"])
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=["alpha", "beta", "gamma"])
+def test_bilan_totals_equal_the_report(app_env, report, contract) -> None:
+    shown = metrics(run_page("bilan_mensuel.py", contract))
+    expected = report[contract]
+    assert shown["Solde du carnet"] == kpi("remaining_days").format(expected["remaining_days"])
+    assert shown["Consommé sur le carnet"] == kpi("consumed_days").format(expected["consumed_days"])
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=["alpha", "beta", "gamma"])
+def test_copil_key_figures_equal_the_report(app_env, report, contract) -> None:
+    shown = metrics(run_page("copil.py", contract))
+    expected = report[contract]
+    sla = kpi("sla_compliance")
+    assert shown[sla.label] == sla.format(expected["sla_overall"]["compliance"])
+    guarantee = kpi("within_guarantee_rate")
+    assert shown[guarantee.label] == guarantee.format(
+        expected["estimation"]["within_guarantee_rate"]
+    )
+
+
+def test_portfolio_lists_every_contract_with_the_report_balance(app_env, report) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["au"] = DEMO_AS_OF.isoformat()
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = [df for df in at.dataframe if "Contrat" in df.value.columns]
+    shown = table.value.set_index("Contrat")
+    assert sorted(shown.index) == sorted(report)
+    for name, expected in report.items():
+        assert shown.loc[name, "Solde (j)"] == pytest.approx(expected["remaining_days"])
+        assert shown.loc[name, "Respect SLA"] == pytest.approx(
+            expected["sla_overall"]["compliance"]
+        )

@@ -1,0 +1,124 @@
+"""Small rendering pieces the meeting pages share: cards, alerts, tables, texts, exports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tma_metrics.charts import alt_text, chart_config
+from tma_metrics.reports.csv_fr import csv_bytes
+from tma_metrics.views.alerts import Alert
+from tma_metrics.views.cards import Card
+from tma_metrics.views.tables import COLUMNS, cell_text, french_table
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+_LEVEL = {"danger": st.error, "warning": st.warning, "info": st.info}
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a contract name."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "contrat"
+
+
+def cards(items: Sequence[Card], per_row: int = 4) -> None:
+    """Key figures as metrics, with their change since the previous point when known."""
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        for column, card in zip(st.columns(per_row), row, strict=False):
+            column.metric(
+                card.label,
+                card.text,
+                delta=card.change_text or None,
+                delta_color="normal" if card.key != "absorbed_hours" else "inverse",
+                help=card.help or None,
+                border=True,
+            )
+            if card.detail:
+                column.caption(card.detail)
+
+
+def alerts(items: Sequence[Alert]) -> None:
+    """Points of attention, most serious first."""
+    if not items:
+        st.success("Aucune alerte.", icon=":material/check_circle:")
+    order = {"danger": 0, "warning": 1, "info": 2}
+    for alert in sorted(items, key=lambda a: order.get(a.level, 3)):
+        _LEVEL.get(alert.level, st.info)(alert.message)
+
+
+def table(frame: pd.DataFrame, *, client_view: bool, empty: str, height: int | None = None) -> None:
+    """A view's table with French headers and French-formatted cells (values stay typed,
+    so sorting a column sorts numbers and dates, not their text)."""
+    if frame.empty:
+        st.caption(empty)
+        return
+    typed = french_table(frame, client_view=client_view)
+    formatters = {header: _formatter(_FORMATS.get(header, "text")) for header in typed.columns}
+    st.dataframe(
+        typed.style.format(formatters),
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+    )
+
+
+_FORMATS = {spec.header: spec.format for spec in COLUMNS.values()}
+
+
+def _formatter(fmt: str):
+    return lambda value: cell_text(value, fmt)
+
+
+def chart(figure: go.Figure, name: str) -> None:
+    """A Plotly chart with the PNG download kept and a text alternative."""
+    st.plotly_chart(
+        figure, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
+    )
+    st.caption(alt_text(figure)[:300], help="Description textuelle du graphique.")
+
+
+def text_block(text: str, *, label: str, file_name: str) -> None:
+    """A ready-to-paste text (copy button) and its .txt download."""
+    st.code(text, language=None, wrap_lines=True)
+    st.download_button(
+        f"Télécharger {label} (.txt)",
+        text.encode("utf-8"),
+        file_name=file_name,
+        mime="text/plain",
+        key=f"txt-{file_name}",
+    )
+
+
+def exports(
+    sheets: Mapping[str, pd.DataFrame],
+    workbook: bytes,
+    *,
+    base_name: str,
+) -> None:
+    """Download buttons: the view as an Excel workbook, and one table as CSV (French Excel)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Exporter en Excel (.xlsx)",
+        workbook,
+        file_name=f"{base_name}.xlsx",
+        mime=XLSX_MIME,
+        type="primary",
+        key=f"xlsx-{base_name}",
+    )
+    names = [n for n, f in sheets.items() if not f.empty] or list(sheets)
+    if not names:
+        return
+    with right:
+        chosen = st.selectbox("Tableau à exporter en CSV", names, key=f"csv-choice-{base_name}")
+        st.download_button(
+            "Exporter ce tableau en CSV (Excel français)",
+            csv_bytes(sheets[chosen]),
+            file_name=f"{base_name}-{slug(chosen)}.csv",
+            mime="text/csv",
+            key=f"csv-{base_name}",
+        )
