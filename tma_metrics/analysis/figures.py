@@ -160,10 +160,10 @@ def _entry_frame(entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def _ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
-    ended = prepared.set_index("ticket_uid")["resolution_at"].fillna(
-        prepared.set_index("ticket_uid")["closed_at"]
-    )
-    return ticket_uids.map(ended)
+    by_uid = prepared.set_index("ticket_uid")
+    ended = by_uid["resolution_at"].fillna(by_uid["closed_at"])
+    # reindex, not map: pandas cannot map an empty Series through a datetime Series
+    return pd.Series(ended.reindex(ticket_uids.to_numpy()).to_numpy(), index=ticket_uids.index)
 
 
 # -- per-ticket table ----------------------------------------------------------------
