@@ -1,8 +1,5 @@
-"""Solde rapide (clients)."""
+"""Solde rapide: a client's balance from its own spreadsheet, nothing kept."""
 
-import streamlit as st
+from tma_metrics.ui.quick_view import quick_balance_page
 
-from tma_metrics.ui.context import not_built_yet
-
-st.title("Solde rapide")
-not_built_yet("Le solde rapide à partir d'un tableur")
+quick_balance_page()

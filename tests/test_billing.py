@@ -439,3 +439,29 @@ def test_random_totals_per_ticket_match_naive_loop(dataset) -> None:
             assert row["deducted_hours"] == pytest.approx(min(spent, cap))
     assert deducted["deducted_hours"].sum() == pytest.approx(sum(naive.values()))
     assert (deducted["absorbed_hours"] >= -1e-9).all()
+
+
+def test_entries_without_any_ticket_table_are_deducted_as_spent() -> None:
+    """A timesheet imported alone (no ticket export yet): every hour deducted as spent."""
+    import numpy as np
+    import pandas as pd
+
+    from tma_metrics.billing import deduct
+
+    entries = pd.DataFrame(
+        {
+            "entry_uid": ["a", "b", "c"],
+            "ticket_uid": pd.array(["T-1", None, "T-2"], dtype="string"),
+            "date": pd.to_datetime(["2026-01-05", "2026-01-06", "2026-01-07"]),
+            "hours": [2.0, 3.0, 1.5],
+        }
+    )
+    tickets = pd.DataFrame(
+        {
+            "ticket_uid": pd.Series([], dtype="string"),
+            "estimate_hours": pd.Series([], dtype="float64"),
+        }
+    )
+    out = deduct(entries, tickets, 0.25)
+    assert np.allclose(out["deducted_hours"], [2.0, 3.0, 1.5])
+    assert list(out["rule"]) == ["unknown_ticket", "no_ticket", "unknown_ticket"]

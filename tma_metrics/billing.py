@@ -124,8 +124,10 @@ def deduct(
     terms = _terms(estimates, rows, margin)
     known = rows.codes >= 0
     unknown = ~known & ~rows.no_ticket
-    cap = np.where(known, terms["cap_hours"].to_numpy()[rows.codes], np.nan)
-    ticket_rule = np.where(known, terms["ticket_rule"].to_numpy(dtype=object)[rows.codes], None)
+    cap = np.where(known, _per_entry(terms["cap_hours"].to_numpy(), rows.codes, np.nan), np.nan)
+    ticket_rule = np.where(
+        known, _per_entry(terms["ticket_rule"].to_numpy(dtype=object), rows.codes, None), None
+    )
     ticket_rule = np.where(unknown, "unknown_ticket", ticket_rule)
 
     # Billing order within a ticket: date, start time (missing last), entry_uid.
@@ -359,7 +361,7 @@ def _terms(estimates: pd.DataFrame, rows: _Rows, margin: float) -> pd.DataFrame:
     """
     known = rows.codes >= 0
     re_day = estimates["reestimate_day"].to_numpy("datetime64[us]")
-    before = known & (rows.dates <= re_day[np.where(known, rows.codes, 0)])
+    before = known & (rows.dates <= _per_entry(re_day, rows.codes, np.datetime64("NaT")))
     spent_before = np.bincount(
         rows.codes[before], weights=rows.hours[before], minlength=len(estimates)
     )
@@ -414,3 +416,10 @@ def _check_entries(entries: pd.DataFrame) -> np.ndarray:
 def _codes(values: pd.Series) -> np.ndarray:
     """Return status codes lower-cased and trimmed, ``""`` for nulls."""
     return values.astype("str").str.strip().str.lower().fillna("").to_numpy(dtype=object)
+
+
+def _per_entry(per_ticket: np.ndarray, codes: np.ndarray, missing: object) -> np.ndarray:
+    """Spread a per-ticket array over entries; entries of no known ticket (code -1) get
+    ``missing`` (also when there is no ticket at all)."""
+    padded = np.append(per_ticket, np.array([missing], dtype=per_ticket.dtype))
+    return padded[np.where(codes >= 0, codes, len(per_ticket))]

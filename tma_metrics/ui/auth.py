@@ -89,6 +89,29 @@ def current_principal() -> Principal:
     return principal
 
 
+def logged_in_principal() -> Principal | None:
+    """Return who is logged in without drawing anything; None for an anonymous visitor.
+
+    Local mode always has its implicit manager. A broken users file counts as nobody
+    logged in (the login page then explains it).
+    """
+    mode = auth_mode()
+    if mode == "local":
+        return LOCAL_MANAGER
+    users, error = users_state()
+    if error:
+        return None
+    if mode == "oidc":
+        if not st.user.is_logged_in:
+            return None
+        email = st.user.get("email")
+        record = users.find_email(str(email)) if isinstance(email, str) and email else None
+        if record is None or st.user.get("email_verified") is False:
+            return None
+        return record.principal()
+    return _session_principal(users)
+
+
 def account_sidebar(principal: Principal) -> None:
     """Show who is logged in and the logout button (call once per run, from app.py)."""
     mode = auth_mode()

@@ -47,6 +47,23 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, tuple[Role, ...]], ...] = (
 )
 
 
+#: What an anonymous visitor reaches in server mode: the client's quick balance (open
+#: without login, nothing kept) and the login page.
+PUBLIC_PAGES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("Clients", "solde_rapide.py", "Solde rapide", ":material/account_balance:", "solde-rapide"),
+    ("Compte", "connexion.py", "Connexion", ":material/login:", "connexion"),
+)
+
+
+def public_pages() -> dict[str, list[st.Page]]:
+    """Pages of an anonymous visitor; the quick balance is the default."""
+    sections: dict[str, list[st.Page]] = {}
+    for i, (section, file, title, icon, url_path) in enumerate(PUBLIC_PAGES):
+        page = st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=i == 0)
+        sections.setdefault(section, []).append(page)
+    return sections
+
+
 def pages(principal: Principal) -> dict[str, list[st.Page]]:
     """Return the pages ``principal`` may see, grouped by section; the first is the default.
 
