@@ -256,7 +256,10 @@ def style_figure(
     lines = wrapped.count("<br>") + 1
     # Title, subtitle and the legend row stacked above the plot; their heights in pixels.
     title_px = 22 * lines + 16 * (lines - 1) + (20 if subtitle else 0)
-    top = 20 + title_px + (24 * legend_rows(fig) + 6 if show_legend else 8)
+    top = 20 + title_px + 14
+    # The legend sits at the bottom of the figure, under the x axis title: wherever it
+    # wraps, it can never cover the title or the subtitle.
+    legend_px = 24 * legend_rows(fig, legend_title) + 12 if show_legend else 0
     fig.update_layout(
         template="plotly_white",
         separators=", ",
@@ -275,16 +278,16 @@ def style_figure(
                 "font": {"size": 12, "color": MUTED_TEXT},
             },
         },
-        margin={"t": top, "l": 64, "r": 24, "b": 56},
-        height=height + top,
+        margin={"t": top, "l": 64, "r": 24, "b": 56 + legend_px},
+        height=height + top + legend_px,
         showlegend=show_legend,
         legend={
             "orientation": "h",
             "x": 0,
             "xanchor": "left",
-            "y": 1,
+            "y": 0,
             "yanchor": "bottom",
-            "yref": "paper",
+            "yref": "container",
             "traceorder": "normal",
             "title": {"text": legend_title or ""},
         },
@@ -306,15 +309,15 @@ def style_figure(
 LEGEND_WIDTH_PX = 640
 
 
-def legend_rows(fig: go.Figure) -> int:
-    """Estimate how many rows the horizontal legend above the plot takes.
+def legend_rows(fig: go.Figure, title: str | None = None) -> int:
+    """Estimate how many rows the horizontal legend under the plot takes.
 
-    Plotly does not reserve room for a legend placed in the top margin next to a title,
-    so the margin is sized from the entries' names (about 7 px a character, 40 px of
-    symbol and gap each) at the width of a half-page column.
+    Plotly does not reserve room for a legend placed in a margin, so the bottom margin
+    is sized from the entries' names (about 7 px a character, 40 px of symbol and gap
+    each, plus the legend's title) at the width of a half-page column.
     """
     seen: set[str] = set()
-    widths = []
+    widths = [7 * len(title) + 12] if title else []
     for trace in fig.data:
         if trace.showlegend is False or not trace.name:
             continue

@@ -25,21 +25,30 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "contrat"
 
 
-def cards(items: Sequence[Card], per_row: int = 4) -> None:
-    """Key figures as metrics, with their change since the previous point when known."""
-    for start in range(0, len(items), per_row):
-        row = items[start : start + per_row]
-        for column, card in zip(st.columns(per_row), row, strict=False):
-            column.metric(
-                card.label,
-                card.text,
-                delta=card.change_text or None,
-                delta_color="normal" if card.key != "absorbed_hours" else "inverse",
-                help=card.help or None,
-                border=True,
-            )
-            if card.detail:
-                column.caption(card.detail)
+#: How a change is coloured: a date moving (earlier or later) is neither good nor bad
+#: by its sign alone; more absorbed hours is bad.
+_DELTA_COLOR = {"forecast_exhaustion_date": "off", "absorbed_hours": "inverse"}
+
+
+def cards(items: Sequence[Card]) -> None:
+    """Key figures as metrics, with their change since the previous point when known.
+
+    The first four go on one row, the others (dates, longer texts) three to a row.
+    """
+    for group, per_row in ((items[:4], 4), (items[4:], 3)):
+        for start in range(0, len(group), per_row):
+            row = group[start : start + per_row]
+            for column, card in zip(st.columns(per_row), row, strict=False):
+                column.metric(
+                    card.label,
+                    card.text,
+                    delta=card.change_text if card.change else None,
+                    delta_color=_DELTA_COLOR.get(card.key, "normal"),
+                    help=card.help or None,
+                    border=True,
+                )
+                if card.detail:
+                    column.caption(card.detail)
 
 
 def alerts(items: Sequence[Alert]) -> None:

@@ -15,14 +15,15 @@ from tma_metrics.ui.filters import CONTRACT_KEY
 from tma_metrics.views import rag
 from tma_metrics.views.portfolio import portfolio_table
 
-_DOT = {rag.RED: "🔴", rag.AMBER: "🟠", rag.GREEN: "🟢", rag.GREY: "⚪"}
+#: Cell colours of the statuses (light tints readable under dark text).
+_TINT = {rag.RED: "#F4C7C3", rag.AMBER: "#FCE3C2", rag.GREEN: "#D4EDDA", rag.GREY: "#E8E8E8"}
 _CHART_RAG = {rag.RED: "red", rag.AMBER: "amber", rag.GREEN: "green"}
 _TOPICS = (
-    ("balance", "Solde"),
-    ("exhaustion", "Épuisement"),
-    ("expiry", "Échéance"),
-    ("sla", "SLA"),
-    ("estimation", "Estimation"),
+    ("balance", "Statut solde"),
+    ("exhaustion", "Statut épuisement"),
+    ("expiry", "Statut échéance"),
+    ("sla", "Statut SLA"),
+    ("estimation", "Statut estimation"),
 )
 
 
@@ -31,7 +32,7 @@ def screen_table(table: pd.DataFrame) -> pd.DataFrame:
     shown = pd.DataFrame(
         {
             "Contrat": table["name"],
-            "État": table["overall_status"].map(lambda s: f"{_DOT.get(s, '⚪')} {s}"),
+            "État": table["overall_status"].str.capitalize(),
             "Solde (j)": table["remaining_days"],
             "Achetés (j)": table["purchased_days"],
             "Épuisement prévu": table["forecast_exhaustion_date"],
@@ -43,13 +44,32 @@ def screen_table(table: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for topic, label in _TOPICS:
-        shown[label + " — statut"] = [
-            f"{_DOT.get(status, '⚪')} {reason}"
-            for status, reason in zip(
-                table[f"{topic}_status"], table[f"{topic}_reason"], strict=True
-            )
-        ]
+        shown[label] = table[f"{topic}_reason"].to_numpy()
     return shown
+
+
+def styled(table: pd.DataFrame, shown: pd.DataFrame):
+    """Colour each status cell, write numbers and dates the French way (values stay typed)."""
+    colours = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    colours["État"] = table["overall_status"].map(lambda s: f"background-color: {_TINT[s]}")
+    for topic, label in _TOPICS:
+        colours[label] = (
+            table[f"{topic}_status"]
+            .map(lambda s: f"background-color: {_TINT.get(s, _TINT[rag.GREY])}")
+            .to_numpy()
+        )
+    return shown.style.apply(lambda _: colours, axis=None).format(
+        {
+            "Solde (j)": fr.days,
+            "Achetés (j)": fr.days,
+            "Épuisement prévu": fr.day,
+            "Échéance": fr.day,
+            "Respect SLA": fr.percent,
+            "Couverture SLA": fr.percent,
+            "Dans la garantie": fr.percent,
+            "Ouvertes": lambda v: fr.number(v, 0),
+        }
+    )
 
 
 def portfolio(ctx: PageContext) -> None:
@@ -66,28 +86,18 @@ def portfolio(ctx: PageContext) -> None:
         "le point TMA du contrat. Les colonnes se trient d'un clic sur leur titre."
     )
     shown = screen_table(table)
-    percent = st.column_config.NumberColumn(format="percent")
-    days = st.column_config.NumberColumn(format="%.1f j")
-    when = st.column_config.DateColumn(format="DD/MM/YYYY")
     event = st.dataframe(
-        shown,
+        styled(table, shown),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key="portfolio_table",
         column_config={
-            "Solde (j)": days,
-            "Achetés (j)": days,
-            "Épuisement prévu": when,
-            "Échéance": when,
-            "Respect SLA": percent,
-            "Couverture SLA": percent,
-            "Dans la garantie": percent,
-            **{
-                f"{label} — statut": st.column_config.TextColumn(width="medium")
-                for _, label in _TOPICS
-            },
+            label: st.column_config.TextColumn(
+                width="medium", help="Couleur du statut et sa raison (survolez la cellule)."
+            )
+            for _, label in _TOPICS
         },
     )
     rows = event.selection.rows if event is not None else []
