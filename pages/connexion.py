@@ -1,8 +1,9 @@
-"""Connexion: the login form of server mode (then every allowed page appears)."""
+"""Connexion: the login form of server mode, then the role's first page."""
 
 import streamlit as st
 
 from tma_metrics.ui.auth import current_principal
+from tma_metrics.ui.frame import first_page
 
-current_principal()  # draws the form and stops until the visitor is logged in
-st.rerun()  # logged in: rerun so app.py registers the pages of this role
+principal = current_principal()  # draws the form and stops until the visitor is logged in
+st.switch_page(first_page(principal))

@@ -6,7 +6,7 @@ from tma_metrics.auth.principal import can_edit_contracts
 from tma_metrics.ui.context import page_context
 from tma_metrics.ui.contracts_view import contract_summary, contracts_editor
 
-ctx = page_context()
+ctx = page_context(internal=True)
 st.title("Contrats")
 st.caption(
     "Les contrats sont décrits dans un fichier TOML (voir le README, « Contracts file »). "

@@ -11,7 +11,7 @@ from tma_metrics.ui.import_view import (
     upload_and_import,
 )
 
-ctx = page_context()
+ctx = page_context(internal=True)
 st.title("Import des exports")
 if not can_import(ctx.principal):
     st.error("Votre rôle ne permet pas d'importer des données.")

@@ -3,4 +3,4 @@
 from tma_metrics.ui.context import page_context
 from tma_metrics.ui.portfolio_view import portfolio
 
-portfolio(page_context())
+portfolio(page_context(internal=True))

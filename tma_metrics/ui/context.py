@@ -34,13 +34,18 @@ class PageContext:
         return next((c for c in self.contracts if c.name == self.filters.contract), None)
 
 
-def page_context() -> PageContext:
+def page_context(*, internal: bool = False) -> PageContext:
     """Check who is looking, open the store, draw the shared sidebar; stop on a bad file.
 
     The contracts offered (and every read below) are limited to those the principal may
-    see, so editing the URL's ``contrat`` parameter cannot reach another contract.
+    see, so editing the URL's ``contrat`` parameter cannot reach another contract. An
+    ``internal`` page also stops for a client, whatever route led there (the navigation
+    does not register it for a client either: this is the second lock).
     """
     principal = current_principal()
+    if internal and not sees_internal(principal):
+        st.error("Cette page est réservée à l'équipe de l'agence.")
+        st.stop()
     store = state.store()
     contracts, error = state.contracts()
     if error:

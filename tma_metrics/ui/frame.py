@@ -75,4 +75,20 @@ def pages(principal: Principal) -> dict[str, list[st.Page]]:
     for i, (section, file, title, icon, url_path, _roles) in enumerate(visible):
         page = st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url_path, default=i == 0)
         sections.setdefault(section, []).append(page)
+    # The login page stays registered, hidden, so the run right after a login (still on
+    # its URL) lands on it and forwards to the role's first page.
+    sections.setdefault("Compte", []).append(
+        st.Page(
+            PAGES_DIR / "connexion.py",
+            title="Connexion",
+            url_path="connexion",
+            visibility="hidden",
+        )
+    )
     return sections
+
+
+def first_page(principal: Principal) -> str:
+    """The path (for st.switch_page) of the first page ``principal`` may see."""
+    file = next(row[1] for row in PAGE_TABLE if principal.role in row[5])
+    return f"pages/{file}"

@@ -94,6 +94,26 @@ def quick_balance_page() -> None:
         st.rerun()
 
 
+def _french_number(
+    column, label: str, default: float, *, key: str, low: float, high: float
+) -> float | None:
+    """A number typed the French way (``12,5``); None (with a French message) when wrong."""
+    text = column.text_input(label, value=fr.number(default, 1).removesuffix(",0"), key=key)
+    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        column.error(f"{label} : attendu un nombre (par exemple 12,5), trouvé « {text} ».")
+        return None
+    if not low <= value <= high:
+        column.error(
+            f"{label} : attendu un nombre entre {fr.number(low, 1)} et {fr.number(high, 0)}, "
+            f"trouvé {fr.number(value, 1)}."
+        )
+        return None
+    return value
+
+
 def _show(figures) -> None:
     balance = figures.balance
     if balance.remaining_days is None:
