@@ -48,6 +48,31 @@ MODEL_LABELS_FR = {
     "forfait": "Forfait",
 }
 
+#: Keys of a [[contract]] block, of a [[contract.carnet]] and of [contract.calendar]
+#: (the README's "Contracts file" section documents each one; a test checks it).
+CONTRACT_KEYS = (
+    "name",
+    "projects",
+    "model",
+    "hours_per_day",
+    "margin",
+    "alert_days",
+    "timezone",
+    "waiting_statuses",
+    "resolved_statuses",
+    "rejected_labels",
+    "carnet",
+    "calendar",
+    "sla",
+    "sla_ticket_kinds",
+    "priorities",
+    "kinds",
+    "monthly_days",
+    "management_share_target",
+)
+CARNET_KEYS = ("start", "end", "days", "daily_rate")
+CALENDAR_KEYS = ("windows", "weekdays", "holidays", "closed")
+
 _ALLOWANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(min|h|j|d)\s*$", re.IGNORECASE)
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -292,28 +317,7 @@ def _parse_contract(raw: Any, index: int) -> Contract:
     if not isinstance(name, str) or not name.strip():
         raise ContractError(f"Contrat n° {index}, clé « name » : attendu un nom, trouvé {name!r}.")
     r = _Reader(raw, name)
-    r.unknown_keys(
-        {
-            "name",
-            "projects",
-            "model",
-            "hours_per_day",
-            "margin",
-            "alert_days",
-            "timezone",
-            "waiting_statuses",
-            "resolved_statuses",
-            "rejected_labels",
-            "carnet",
-            "calendar",
-            "sla",
-            "sla_ticket_kinds",
-            "priorities",
-            "kinds",
-            "monthly_days",
-            "management_share_target",
-        }
-    )
+    r.unknown_keys(set(CONTRACT_KEYS))
     projects = r.texts("projects", ())
     if not projects:
         raise r.fail("projects", "au moins un projet", raw.get("projects"))
@@ -386,7 +390,7 @@ def _parse_carnets(raw: Any, contract: str) -> tuple[Carnet, ...]:
         r = _Reader(item if isinstance(item, dict) else {}, contract, f"carnet[{i}].")
         if not isinstance(item, dict):
             raise r.fail("", "une table", item)
-        r.unknown_keys({"start", "end", "days", "daily_rate"})
+        r.unknown_keys(set(CARNET_KEYS))
         start = r.day("start")
         if start is None:
             raise r.fail("start", "une date de début AAAA-MM-JJ", None)
@@ -431,7 +435,7 @@ def _parse_calendar(raw: Any, contract: str, prefix: str) -> CalendarSpec:
     r = _Reader(raw if isinstance(raw, dict) else {}, contract, prefix)
     if not isinstance(raw, dict):
         raise r.fail("", "une table ou « 24/7 »", raw)
-    r.unknown_keys({"windows", "weekdays", "holidays", "closed"})
+    r.unknown_keys(set(CALENDAR_KEYS))
     windows = _parse_windows(r.texts("windows", ("09:00-13:00", "14:00-18:00")), r)
     weekdays = []
     for day in r.texts("weekdays", WEEKDAYS[:5]):
