@@ -21,6 +21,7 @@ import numpy as np
 
 from tma_metrics.contracts import add_months, default_end
 from tma_metrics.demo.clock import working_days
+from tma_metrics.frenchfmt import MONTHS_FR
 from tma_metrics.model import Kind
 
 #: When the exports are taken on the ``end`` day (nothing in the files is later).
@@ -28,21 +29,6 @@ EXPORT_TIME = time(17, 30)
 HOURS_PER_DAY = 8.0
 MARGIN = 0.25
 ALERT_DAYS = 4.0
-
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
