@@ -1,0 +1,216 @@
+"""GLPI ticket search exports (GLPI 10 and 11; fr, en, pt-BR, es UI).
+
+Quirks (FORMATS.md section 3): BOM, every value quoted, a trailing ``;``; ids written
+``2 553``; several technicians joined with ``<br>`` (joined here with ", ", user-id
+suffixes `` (1234)`` dropped); durations in words (``1 horas 18 minutos``); dates
+``dd-mm-yyyy hh:mm`` by default. ``Date de résolution`` is the resolution,
+``Date de clôture`` the closing. The entity is the project (GLPI has no projects in
+tickets; an agency's client is an entity). A file re-saved by a spreadsheet keeps its
+BOM inside the first quoted cell: it is read the same way.
+"""
+
+from __future__ import annotations
+
+from tma_metrics.sources.adapters.base import (
+    Adapter,
+    Build,
+    Context,
+    Signature,
+    lang_label,
+    present,
+)
+from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
+
+FIELDS = {
+    "id": {"any": ("ID",)},
+    "title": {"fr": ("Titre",), "en": ("Title",), "pt": ("Título",), "es": ("Título",)},
+    "status": {"fr": ("Statut",), "en": ("Status",), "pt": ("Status",), "es": ("Estado",)},
+    "opened": {
+        "fr": ("Date d'ouverture",),
+        "en": ("Opening Date", "Opening date"),
+        "pt": ("Data de abertura",),
+        "es": ("Fecha de apertura",),
+    },
+    "resolved": {
+        "fr": ("Date de résolution", "Date de solution"),
+        "en": ("Resolution Date", "Resolution date", "Solution date"),
+        "pt": ("Data da solução", "Data de solução", "Data de resolução"),
+        "es": ("Fecha de resolución", "Fecha de solución"),
+    },
+    "closed": {
+        "fr": ("Date de clôture",),
+        "en": ("Closing Date", "Closing date"),
+        "pt": ("Data de fechamento",),
+        "es": ("Fecha de cierre",),
+    },
+    "updated": {
+        "fr": ("Dernière modification", "Dernière mise à jour"),
+        "en": ("Last Update", "Last update"),
+        "pt": ("Última atualização",),
+        "es": ("Última actualización",),
+    },
+    "priority": {
+        "fr": ("Priorité",),
+        "en": ("Priority",),
+        "pt": ("Prioridade",),
+        "es": ("Prioridad",),
+    },
+    "urgency": {"fr": ("Urgence",), "en": ("Urgency",), "pt": ("Urgência",), "es": ("Urgencia",)},
+    "type": {"fr": ("Type",), "en": ("Type",), "pt": ("Tipo",), "es": ("Tipo",)},
+    "category": {
+        "fr": ("Catégorie",),
+        "en": ("Category",),
+        "pt": ("Categoria",),
+        "es": ("Categoría",),
+    },
+    "entity": {"fr": ("Entité",), "en": ("Entity",), "pt": ("Entidade",), "es": ("Entidad",)},
+    "location": {
+        "fr": ("Lieu",),
+        "en": ("Location",),
+        "pt": ("Localização",),
+        "es": ("Localización",),
+    },
+    "requester": {
+        "fr": ("Demandeur - Demandeur",),
+        "en": ("Requester - Requester",),
+        "pt": ("Requerente - Requerente",),
+        "es": ("Solicitante - Solicitante",),
+    },
+    "technician": {
+        "fr": ("Attribué à - Technicien",),
+        "en": ("Assigned To - Technician", "Assigned to - Technician"),
+        "pt": ("Atribuído - Técnico", "Atribuído para - Técnico"),
+        "es": ("Asignado a - Técnico",),
+    },
+    "technician_group": {
+        "fr": ("Attribué à - Groupe de techniciens",),
+        "en": ("Assigned To - Technician Group", "Assigned to - Technician group"),
+        "pt": ("Atribuído - Grupo técnico",),
+    },
+    "total_duration": {
+        "fr": ("Durée totale",),
+        "en": ("Total Duration", "Total duration"),
+        "pt": ("Duração total",),
+        "es": ("Duración total",),
+    },
+    "take_into_account": {
+        "fr": ("Statistiques - Temps de prise en compte",),
+        "en": ("Statistics - Take into account time",),
+    },
+    "description": {"fr": ("Description",), "en": ("Description",), "pt": ("Descrição",)},
+    "followups": {
+        "fr": ("Suivis - Nombre de suivis",),
+        "en": ("Followups - Number of Followups",),
+        "pt": ("Acompanhamentos - Número de acompanhamentos",),
+    },
+    "watcher": {"en": ("Watcher - Watcher Group",), "fr": ("Observateur - Groupe observateur",)},
+    "requester_group": {
+        "en": ("Requester - Requester Group",),
+        "fr": ("Demandeur - Groupe demandeur",),
+    },
+    "satisfaction": {"en": ("Satisfaction Survey - Creation Date",)},
+    "solution": {
+        "fr": ("Solution - Solution",),
+        "en": ("Solution - Solution",),
+        "pt": ("Solução - Solução",),
+    },
+    "sla_ttr": {
+        "fr": ("TTR", "Temps de résolution", "Temps de résolution + Progression"),
+        "en": ("Time to resolve", "Time to resolve + Progress"),
+        "pt": ("Tempo para solução", "Tempo para solução + Progresso"),
+    },
+    "sla_tto": {
+        "fr": ("TTO", "Temps de prise en charge", "Temps de prise en charge + Progression"),
+        "en": ("Time to own", "Time to own + Progress"),
+        "pt": ("Tempo para atendimento", "Tempo para atendimento + Progresso"),
+    },
+    "sla_exceeded": {
+        "fr": ("Temps de résolution dépassé",),
+        "en": ("Time to resolve exceeded",),
+        "pt": ("Tempo para resolver excedido",),
+    },
+    "sla_name": {
+        "fr": ("SLA - SLA Temps de résolution",),
+        "en": ("SLA - SLA Time to resolve",),
+        "pt": ("SLA - SLA Tempo para solução",),
+    },
+    "stats": {
+        "pt": (
+            "Estatísticas - Tempo de espera",
+            "Estatísticas - Tempo de atribuição",
+            "Estatísticas - Tempo de solução",
+        ),
+    },
+    # Asset (computer) exports, recognised to be refused.
+    "name": {"fr": ("Nom",), "en": ("Name",), "pt": ("Nome",)},
+    "manufacturer": {"fr": ("Fabricant",), "en": ("Manufacturer",), "pt": ("Fabricante",)},
+    "serial": {"fr": ("Numéro de série",), "en": ("Serial number",), "pt": ("Número de série",)},
+    "model": {"fr": ("Modèle",), "en": ("Model",), "pt": ("Modelo",)},
+    "inventory": {"fr": ("Numéro d'inventaire",), "en": ("Inventory number",)},
+}
+
+SIGNATURES = (
+    Signature("glpi", "tickets", required=("id", "title", "opened")),
+    Signature(
+        "glpi",
+        "assets",
+        required=("name", "manufacturer", "serial"),
+        refuse=(
+            "Export GLPI d'inventaire (ordinateurs) : attendu un export des tickets "
+            "(Assistance → Tickets → Exporter en CSV), trouvé des colonnes « Nom », "
+            "« Fabricant », « Numéro de série »."
+        ),
+    ),
+)
+
+#: GLPI 10 replaces " by '' in its CSV: the SQL literal '''''' is two apostrophes.
+_QUOTES = """tma_text(replace({c}, '''''', '"'))"""
+
+_SLA_FIELDS = ("sla_tto", "sla_ttr", "sla_exceeded", "sla_name", "category", "urgency")
+
+
+def build(ctx: Context) -> Build:
+    """Return the plan of a GLPI ticket export."""
+    fields = present(
+        ctx.field(
+            "id",
+            "key",
+            KEY,
+            required=True,
+            parse_sql="tma_digits({r})",
+            expected="un numéro de ticket GLPI (ex. 2553 ou 2 553)",
+        ),
+        # GLPI 10 writes a double quote as two apostrophes: put it back.
+        ctx.field("title", "title", TEXT, wrap=_QUOTES),
+        ctx.field("status", "status", TEXT),
+        ctx.field("priority", "priority", TEXT),
+        ctx.field("type", "tracker", TEXT),
+        ctx.field("technician", "assignee", TEXT, wrap="tma_people({c})"),
+        ctx.field("entity", "project", TEXT),
+        ctx.field("opened", "created_at", TS),
+        ctx.field("resolved", "resolved_at", TS),
+        ctx.field("closed", "closed_at", TS),
+        # GLPI's raw action time is in seconds; exports write it in words.
+        ctx.field("total_duration", "spent_hours", HOURS, unit_hours=1 / 3600, min_value=0.0),
+        ctx.field("take_into_account", "_take_into_account", HOURS, unit_hours=1 / 3600),
+    )
+    derived = {}
+    if ctx.match.has("take_into_account"):
+        # Measured by GLPI (delay between opening and taking into account), not invented.
+        derived["responded_at"] = "tma_after({created_at}, {_take_into_account})"
+    extra = tuple((ctx.header[i], f"tma_text(c{i})") for f in _SLA_FIELDS for i in ctx.match.all(f))
+    plan = TablePlan(
+        "tickets",
+        fields,
+        constants={"source": "glpi"},
+        derived=derived,
+        extra=extra,
+    )
+    resaved = bool(ctx.raw_header) and "\ufeff" in ctx.raw_header[0]
+    variant = f"GLPI — tickets ({lang_label(ctx.lang)})"
+    if resaved:
+        variant += ", réenregistré par un tableur"
+    return Build("glpi", variant, [plan])
+
+
+ADAPTER = Adapter("glpi", FIELDS, SIGNATURES, build)

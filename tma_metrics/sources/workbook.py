@@ -1,0 +1,234 @@
+"""Workbooks (.xlsx, .xls, .ods): safety checks, then every sheet as rows of text.
+
+Typed cells become the text the SQL parsers read: dates ISO (2026-11-20 17:30:00),
+durations h:mm:ss (a ``[h]:mm`` cell of 1 h 30 is 1:30:00), numbers with a dot.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import python_calamine as calamine
+
+from tma_metrics.model import ImportFormatError
+from tma_metrics.sources.payload import Payload
+from tma_metrics.sources.source import Row, Source, register
+
+#: Zip-bomb limits: whole archive, one member, compression ratio of a big member.
+MAX_UNCOMPRESSED = 1 << 30
+MAX_MEMBERS = 10_000
+MAX_RATIO = 200
+_RATIO_FLOOR = 1 << 20  # small members may compress a lot (empty styles, shared strings)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The cells of one sheet from A1 (row i of ``cells`` is spreadsheet row i + 1)."""
+
+    name: str
+    cells: list[list[object]]
+
+    def head(self, limit: int = 40) -> tuple[list[Row], list[int], bool]:
+        """Return the first non-blank rows as text, their row numbers, and whether all."""
+        rows: list[Row] = []
+        lines: list[int] = []
+        for number, values in enumerate(self.cells, start=1):
+            texts = [cell_text(v) for v in values]
+            if any(t.strip() for t in texts):
+                if len(rows) == limit:
+                    return rows, lines, False
+                rows.append(texts)
+                lines.append(number)
+        return rows, lines, True
+
+    def source(self, con: duckdb.DuckDBPyConnection, header_line: int, header: Row) -> Source:
+        """Register the rows below spreadsheet row ``header_line`` as a Source.
+
+        Cells become text column by column (whole typed columns at once through
+        pyarrow; only columns mixing types go cell by cell). Blank rows are left out;
+        each row keeps its spreadsheet row number.
+        """
+        width = len(header)
+        below = self.cells[header_line:]
+        columns: list[Sequence[object]] = []
+        if below:
+            # calamine's rows all have the sheet's width: numpy transposes them at C speed.
+            grid = np.array(below, dtype=object)
+            columns = [grid[:, i].tolist() for i in range(min(width, grid.shape[1]))]
+        columns += [("",) * len(below)] * (width - len(columns))
+        arrays = [_column_text(col) for col in columns]
+        lines = pa.array(range(header_line + 1, header_line + 1 + len(below)), type=pa.int64())
+        if arrays:
+            filled = arrays[0].is_valid()
+            for array in arrays[1:]:
+                filled = pc.or_(filled, array.is_valid())
+            if not pc.all(filled).as_py():
+                arrays = [pc.filter(array, filled) for array in arrays]
+                lines = pc.filter(lines, filled)
+        src = register(con, header, arrays, lines, label=f"feuille « {self.name} »")
+        src.sheet, src.workbook = self.name, True
+        return src
+
+
+def read_sheets(payload: Payload) -> tuple[str, list[Sheet]]:
+    """Return the workbook kind ("xlsx", "xls", "ods") and its sheets, or refuse it."""
+    data = payload.read_all()
+    kind = _check_zip(data) if payload.kind == "zip" else _check_ole(data)
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != calamine.SheetTypeEnum.WorkSheet:
+                continue
+            cells = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(meta.name, cells))
+    except calamine.PasswordError as exc:
+        raise _protected() from exc
+    except (calamine.CalamineError, ValueError, OSError) as exc:
+        raise ImportFormatError(
+            f"Classeur illisible : attendu un classeur {kind} valide, trouvé une erreur "
+            f"de lecture ({exc})."
+        ) from exc
+    return kind, sheets
+
+
+def cell_text(value: object) -> str:
+    """Return a typed spreadsheet cell as the text the SQL parsers read.
+
+    >>> cell_text(datetime(2026, 11, 20, 17, 30))
+    '2026-11-20 17:30:00'
+    >>> cell_text(timedelta(hours=26, minutes=15))
+    '26:15:00'
+    >>> cell_text(7.5), cell_text(8.0)
+    ('7.5', '8')
+    """
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return str(value)
+
+
+def _column_text(values: Sequence[object]) -> pa.Array:
+    """Return one column of typed cells as text (null for empty), as `cell_text` would."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        text = pa.array(values, type=pa.string())
+        return pc.if_else(pc.equal(pc.utf8_trim_whitespace(text), ""), None, text)
+    if str in kinds and not any(v for v in values if isinstance(v, str)):
+        values = [None if isinstance(v, str) else v for v in values]  # empty cells only
+        kinds.discard(str)
+    kinds.discard(type(None))
+    if kinds and kinds <= {float, int}:
+        numbers = pa.array(values, type=pa.float64())
+        size = pc.abs(numbers)
+        tiny = pc.and_(pc.less(size, 1e-4), pc.not_equal(size, 0))
+        if pc.any(pc.or_(pc.greater_equal(size, 1e9), tiny)).as_py():
+            # Scientific notation: Python and Arrow spell exponents differently.
+            return pa.array([cell_text(v) or None for v in values], type=pa.string())
+        whole = pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), 1e15))
+        as_int = pc.cast(pc.if_else(whole, numbers, 0.0), pa.int64())
+        return pc.if_else(whole, pc.cast(as_int, pa.string()), pc.cast(numbers, pa.string()))
+    if kinds == {datetime}:
+        # Serial days are floats: round to the second (09:14:59.999999 is 09:15:00).
+        stamps = pc.round_temporal(pa.array(values, type=pa.timestamp("us")), unit="second")
+        return pc.cast(pc.cast(stamps, pa.timestamp("s")), pa.string())  # 2026-11-20 17:30:00
+    if kinds == {date}:
+        return pc.cast(pa.array(values, type=pa.date32()), pa.string())  # 2026-11-20
+    texts = [cell_text(v) for v in values]
+    return pa.array([t if t.strip() else None for t in texts], type=pa.string())
+
+
+def _check_zip(data: bytes) -> str:
+    """Refuse truncated archives, zip bombs and zips that are not workbooks."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ImportFormatError(
+            "Classeur .xlsx tronqué : attendu une archive complète, trouvé "
+            f"{len(data):,} octets sans répertoire final (téléchargement interrompu ?).".replace(
+                ",", " "
+            )
+        ) from exc
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise ImportFormatError(
+            f"Archive .xlsx suspecte ({len(members)} fichiers internes, au plus "
+            f"{MAX_MEMBERS} attendus) : fichier refusé par sécurité."
+        )
+    total = sum(m.file_size for m in members)
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+            raise ImportFormatError(
+                f"Archive .xlsx suspecte (taux de compression de {ratio:.0f} pour 1 sur "
+                f"« {member.filename} », au plus {MAX_RATIO} attendu) : fichier refusé "
+                "par sécurité (bombe de décompression ?)."
+            )
+    if total > MAX_UNCOMPRESSED:
+        raise ImportFormatError(
+            f"Archive .xlsx suspecte ({total / (1 << 30):.1f} Gio une fois décompressée, "
+            f"au plus {MAX_UNCOMPRESSED / (1 << 30):.0f} Gio attendu) : fichier refusé."
+        )
+    spans = sorted((m.header_offset, m.header_offset + m.compress_size) for m in members)
+    if any(end > nxt for (_, end), (nxt, _) in itertools.pairwise(spans)):
+        raise ImportFormatError(
+            "Archive .xlsx suspecte (fichiers internes qui se chevauchent) : fichier "
+            "refusé par sécurité (bombe de décompression ?)."
+        )
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "content.xml" in names and "mimetype" in names:
+        return "ods"
+    if "word/document.xml" in names:
+        raise ImportFormatError(
+            "Document Word : attendu un CSV ou un classeur Excel, trouvé un fichier .docx."
+        )
+    raise ImportFormatError(
+        "Archive ZIP : attendu un CSV ou un classeur Excel, trouvé une archive qui ne "
+        "contient pas de classeur."
+    )
+
+
+def _check_ole(data: bytes) -> str:
+    """Refuse encrypted Office files (an .xlsx with a password is an OLE container)."""
+    if (
+        "EncryptedPackage".encode("utf-16-le") in data
+        or "EncryptionInfo".encode("utf-16-le") in data
+    ):
+        raise _protected()
+    if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
+        raise ImportFormatError(
+            "Fichier Office non pris en charge : attendu un classeur Excel, trouvé un "
+            "document OLE sans classeur (Word ou PowerPoint ?)."
+        )
+    return "xls"
+
+
+def _protected() -> ImportFormatError:
+    return ImportFormatError(
+        "Classeur protégé par mot de passe : attendu un classeur lisible, trouvé un "
+        "fichier chiffré ; enregistrez-le sans mot de passe puis importez-le à nouveau."
+    )
