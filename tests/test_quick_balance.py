@@ -141,3 +141,16 @@ def test_the_shared_database_file_is_untouched(tmp_path, monkeypatch) -> None:
     quick.close()
     assert shared.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.duckdb"]
+
+
+def test_the_canonical_template_carries_its_carnet_settings() -> None:
+    from tma_metrics.sources import build_template
+
+    quick = QuickBalance()
+    report = quick.add(build_template(), "modele.xlsx")
+    assert report.imported and not report.warnings
+    assert (quick.settings.days, quick.settings.start, quick.settings.hours_per_day) == (
+        40.0,
+        date(2026, 1, 1),
+        8.0,
+    )

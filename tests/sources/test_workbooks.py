@@ -98,7 +98,7 @@ def test_a_tool_export_saved_as_xlsx(con: duckdb.DuckDBPyConnection) -> None:
 def test_template_round_trip(con: duckdb.DuckDBPyConnection) -> None:
     data = build_template()
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == [*SHEETS.values(), "Lisez-moi"]
+    assert book.sheetnames == [*SHEETS.values(), "Carnet", "Lisez-moi"]
     assert book["Demandes"]["A1"].value == "Clé" and book["Demandes"]["A1"].font.bold
     assert book["Temps passé"].freeze_panes == "A2"
     parsed = read_export(con, data, "modele.xlsx")

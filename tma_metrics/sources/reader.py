@@ -39,8 +39,10 @@ SOURCE_CHOICES: tuple[str, ...] = (
     "canonical",
 )
 _PREVIEW_ROWS = 5
-#: Sheets of explanations, left out without a warning.
-_README_SHEET = re.compile(r"« (lisez[- ]moi|readme|read me|notice|aide|help) »", re.IGNORECASE)
+#: Sheets of explanations (and the quick balance's « Carnet » settings), left out silently.
+_README_SHEET = re.compile(
+    r"« (lisez[- ]moi|readme|read me|notice|aide|help|carnet|contrat) »", re.IGNORECASE
+)
 
 
 @dataclass

@@ -84,6 +84,18 @@ _README = (
         "les en-têtes anglais (key, created_at, hours...) sont aussi reconnus.",
     ),
     ("Ligne d'exemple", "Remplacez la ligne d'exemple de chaque feuille par vos données."),
+    (
+        "Carnet",
+        "Facultatif : jours achetés, date de début et heures par jour du carnet, que la page "
+        "« Solde rapide » lit pour préremplir son calcul.",
+    ),
+)
+
+#: The optional « Carnet » sheet (label / value rows), read by the quick balance.
+_CARNET = (
+    ("Jours achetés", 40),
+    ("Date de début", datetime(2026, 1, 1)),
+    ("Heures par jour", 8),
 )
 
 _HEADER_FILL = PatternFill("solid", start_color="1F4E79")
@@ -106,6 +118,11 @@ def build_template() -> bytes:
         if table == "tickets":
             _choices(sheet, headers, "Statut estimation", "validée,refusée,en attente")
             _choices(sheet, headers, "Statut réestimation", "acceptée,refusée,en attente")
+    carnet = book.create_sheet("Carnet")
+    for label, value in _CARNET:
+        carnet.append([label, value])
+    carnet["B2"].number_format = "dd/mm/yyyy"
+    carnet.column_dimensions["A"].width = 20
     readme = book.create_sheet("Lisez-moi")
     for row in _README:
         readme.append(list(row))
