@@ -25,9 +25,14 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "contrat"
 
 
-#: How a change is coloured: a date moving (earlier or later) is neither good nor bad
-#: by its sign alone; more absorbed hours is bad.
-_DELTA_COLOR = {"forecast_exhaustion_date": "off", "absorbed_hours": "inverse"}
+#: How a change is coloured: consuming or committing days, or a date moving, is neither
+#: good nor bad by its sign alone; less balance is bad (normal); more absorbed hours is bad.
+_DELTA_COLOR = {
+    "forecast_exhaustion_date": "off",
+    "consumed_days": "off",
+    "committed_days": "off",
+    "absorbed_hours": "inverse",
+}
 
 
 def cards(items: Sequence[Card]) -> None:

@@ -44,6 +44,7 @@ def point_tma(ctx: PageContext) -> None:
     """Balance cards with their change, alerts, ticket lists, compte rendu, exports."""
     _require_contract(ctx)
     contract = ctx.contract
+    st.title(f"Point TMA — {contract.name}")
     days = (
         st.segmented_control(
             "Dernier point il y a",
@@ -59,7 +60,6 @@ def point_tma(ctx: PageContext) -> None:
     current = data.contract_figures(ctx)
     previous = data.contract_figures(ctx, as_of=ctx.filters.as_of - timedelta(days=days))
     view = point_view(current, previous, client_view=not ctx.internal)
-    st.title(f"Point TMA — {contract.name}")
     st.caption(
         f"Point du {fr.long_day(view.as_of)}, depuis le {fr.day(view.since)} "
         f"(point précédent au {fr.day(view.previous_as_of)})."
