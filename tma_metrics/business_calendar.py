@@ -77,6 +77,15 @@ class _Table:
     cum: np.ndarray  # float, len(open_day) + 1: open minutes before each day
 
     @property
+    def open_positions(self) -> np.ndarray:
+        """Positions of the open days in the span (computed once per table)."""
+        found = self.__dict__.get("_open_positions")
+        if found is None:
+            found = np.flatnonzero(self.open_day)
+            object.__setattr__(self, "_open_positions", found)
+        return found
+
+    @property
     def last_day(self) -> int:
         """Day number of the span's last day."""
         return self.first_day + len(self.open_day) - 1
@@ -173,7 +182,7 @@ class BusinessCalendar:
             table, target = self._cover_minutes(table, target)
             # First day whose end-of-day cumulative reaches the target: always an open day
             # with target - cum[day] in (0, day_minutes] when m > 0 (cum is non-decreasing).
-            day = np.searchsorted(table.cum[1:], target, side="left")
+            day = self._first_day_reaching(table, target)
             rest = target - table.cum[day]
             window = np.searchsorted(self._win_cum_end, rest, side="left")
             window = np.minimum(window, len(self._win_cum_end) - 1)
@@ -220,13 +229,34 @@ class BusinessCalendar:
 
     def _f(self, table: _Table, us: np.ndarray) -> np.ndarray:
         """Open minutes from the start of the table's span to each instant."""
-        day = us // _US_PER_DAY
+        day, in_us = np.divmod(us, _US_PER_DAY)
         index = day - table.first_day
-        minute_of_day = (us - day * _US_PER_DAY) / _US_PER_MINUTE
+        minute_of_day = in_us / _US_PER_MINUTE
         in_day = np.zeros(us.shape)
+        part = np.empty(us.shape)
         for start, end in zip(self._win_start, self._win_end, strict=True):
-            in_day += np.clip(minute_of_day - start, 0.0, end - start)
-        return table.cum[index] + np.where(table.open_day[index], in_day, 0.0)
+            # clip(minute_of_day - start, 0, end - start), without temporaries
+            np.subtract(minute_of_day, start, out=part)
+            np.maximum(part, 0.0, out=part)
+            np.minimum(part, end - start, out=part)
+            in_day += part
+        in_day[~table.open_day[index]] = 0.0
+        return table.cum[index] + in_day
+
+    def _first_day_reaching(self, table: _Table, target: np.ndarray) -> np.ndarray:
+        """Return, per target, the first day whose end-of-day cumulative reaches it.
+
+        ``np.searchsorted(table.cum[1:], target)`` without the search: every open day
+        adds exactly ``day_minutes`` (whole minutes, so the sums are exact), hence the
+        day is the open day of rank ``ceil(target / day_minutes) - 1``; one comparison
+        each way corrects the division's rounding. Targets are positive and covered.
+        """
+        open_days = table.open_positions
+        step = self._day_minutes
+        rank = np.maximum(np.ceil(target / step) - 1, 0).astype(np.int64)
+        rank += (rank + 1) * step < target
+        rank -= (rank >= 1) & (rank * step >= target)
+        return open_days[np.minimum(rank, len(open_days) - 1)]
 
     def _cover(self, *arrays: np.ndarray) -> _Table:
         """Return a table whose span covers every instant of ``arrays`` (no NaT inside)."""
@@ -312,6 +342,9 @@ def _check_spec(spec: CalendarSpec) -> None:
 
 def _to_us(values: Any) -> np.ndarray:
     """Return ``values`` as int64 microseconds since 1970 (NaT as the int64 minimum)."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "M":
+        # Fast path for numpy datetimes (naive by construction): NaT is the int64 minimum.
+        return values.astype("datetime64[us]").view(np.int64).copy()
     if isinstance(values, pd.Series | pd.Index | list | tuple) or (
         isinstance(values, np.ndarray) and values.ndim > 0
     ):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -61,8 +62,14 @@ def carnet_periods(contract: Contract) -> pd.DataFrame:
     """Return the carnets with their effective validity (empty unless model is carnet).
 
     Columns: ``carnet_index``, ``start``, ``end`` (effective), ``declared_end``,
-    ``purchased_days``.
+    ``purchased_days``. Computed once per contract (contracts are frozen values); each
+    caller gets its own shallow copy.
     """
+    return _periods(contract).copy(deep=False)
+
+
+@lru_cache(maxsize=1024)
+def _periods(contract: Contract) -> pd.DataFrame:
     carnets = sorted(contract.carnets, key=lambda c: c.start)
     if contract.model not in BALANCE_MODELS:
         carnets = []

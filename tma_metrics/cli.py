@@ -186,8 +186,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    print("Le banc de mesure n'est pas encore disponible dans cette version.", file=sys.stderr)
-    return EXIT_USAGE
+    from tma_metrics.bench import run_bench
+    from tma_metrics.bench.runner import StepFailed
+    from tma_metrics.store.connection import PROJECT_ROOT
+
+    try:
+        run_bench(args.size, args.out or PROJECT_ROOT / "benchmarks" / "out")
+    except StepFailed as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _cmd_user(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ pushing the deadline back. The SLA engines (`sla`, `delivery`) build their rows,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -57,14 +59,88 @@ def run_clocks(
     ``breached``; a pending one gives ``breached`` past the deadline, ``at_risk`` when less
     than 25 % of the allowance is left, else ``open``; anything else is not measurable.
     """
-    n = len(clocks)
-    start = clocks["start_at"].to_numpy("datetime64[us]")
-    event = clocks["event_at"].to_numpy("datetime64[us]")
-    applicable = clocks["applicable"].to_numpy(bool)
-    pending = clocks["pending"].to_numpy(bool)
-    allowance = clocks["allowance_minutes"].to_numpy(float)
-    as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
+    codes, specs = pd.factorize(clocks["calendar"])
+    ticket = None
+    pause_ticket = pause_start = pause_end = None
+    if pauses is not None and not pauses.empty:
+        keys = ticket_codes(
+            [clocks["source"], pauses["source"]], [clocks["key"], pauses["ticket_key"]]
+        )
+        ticket, pause_ticket = keys[: len(clocks)], keys[len(clocks) :]
+        pause_start = pauses["start"].to_numpy("datetime64[us]")
+        pause_end = pauses["end"].to_numpy("datetime64[us]")
+    m = measure(
+        start=clocks["start_at"].to_numpy("datetime64[us]"),
+        event=clocks["event_at"].to_numpy("datetime64[us]"),
+        applicable=clocks["applicable"].to_numpy(bool),
+        pending=clocks["pending"].to_numpy(bool),
+        allowance=clocks["allowance_minutes"].to_numpy(float),
+        calendar=codes,
+        specs=list(specs),
+        as_of=as_of,
+        ticket=ticket,
+        pause_ticket=pause_ticket,
+        pause_start=pause_start,
+        pause_end=pause_end,
+    )
+    out = pd.DataFrame(
+        {
+            "stop_at": m.stop_at,
+            "elapsed_minutes": m.elapsed,
+            "paused_minutes": m.paused,
+            "deadline": m.deadline,
+            "remaining_minutes": m.remaining,
+            "outcome": np.asarray(OUTCOMES, dtype=object)[m.outcome],
+            "measurable": m.measurable,
+            "problem": np.asarray(PROBLEMS, dtype=object)[m.problem],
+        },
+        index=clocks.index,
+    )
+    return out.astype(CLOCK_COLUMNS)
 
+
+#: Problem codes of `Measured.problem` (index into this tuple).
+PROBLEMS = ("", NO_START, BEFORE_START, UNKNOWN)
+#: Outcome codes of `Measured.outcome` (index into `OUTCOMES`).
+MET, BREACHED, OPEN, AT_RISK, NOT_MEASURABLE, NOT_APPLICABLE = range(len(OUTCOMES))
+
+
+@dataclass
+class Measured:
+    """Clocks measured, as arrays (codes into `OUTCOMES` and `PROBLEMS`)."""
+
+    stop_at: np.ndarray
+    elapsed: np.ndarray
+    paused: np.ndarray
+    deadline: np.ndarray
+    remaining: np.ndarray
+    outcome: np.ndarray
+    measurable: np.ndarray
+    problem: np.ndarray
+
+
+def measure(
+    *,
+    start: np.ndarray,
+    event: np.ndarray,
+    applicable: np.ndarray,
+    pending: np.ndarray,
+    allowance: np.ndarray,
+    calendar: np.ndarray,
+    specs: list[CalendarSpec],
+    as_of: pd.Timestamp,
+    ticket: np.ndarray | None = None,
+    pause_ticket: np.ndarray | None = None,
+    pause_start: np.ndarray | None = None,
+    pause_end: np.ndarray | None = None,
+) -> Measured:
+    """Measure clocks given as arrays (`run_clocks`' rules); ``calendar`` indexes ``specs``.
+
+    ``ticket`` numbers each clock's ticket and ``pause_ticket`` each pause's (the same
+    numbering, -1 for a ticket without clock); without them no pause applies.
+    """
+    n = len(start)
+    as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
     has_start = ~np.isnat(start)
     has_event = ~np.isnat(event)
     measured = applicable & has_start & has_event & (event >= start)
@@ -75,18 +151,12 @@ def run_clocks(
     paused = np.full(n, np.nan)
     deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     clocked = measured | running
-    codes, specs = pd.factorize(clocks["calendar"])
-    for code in np.unique(codes[clocked]):
-        spec = specs[code]
-        rows = np.flatnonzero(clocked & (codes == code))
-        e, p, d = _measure(
-            spec,
-            clocks.iloc[rows][["source", "key"]],
-            start[rows],
-            stop[rows],
-            allowance[rows],
-            pauses,
-        )
+    overlaps = None
+    if ticket is not None and pause_ticket is not None and len(pause_ticket):
+        overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
+    for code in np.unique(calendar[clocked]):
+        rows = np.flatnonzero(clocked & (calendar == code))
+        e, p, d = _measure(specs[code], rows, start, stop, allowance, overlaps)
         elapsed[rows], paused[rows], deadline[rows] = e, p, d
 
     remaining = np.where(running, allowance - elapsed, np.nan)
@@ -100,28 +170,28 @@ def run_clocks(
             running & (remaining < AT_RISK_SHARE * allowance - EPSILON_MINUTES),
             running,
         ],
-        ["not_applicable", "breached", "met", "breached", "at_risk", "open"],
-        "not_measurable",
+        [NOT_APPLICABLE, BREACHED, MET, BREACHED, AT_RISK, OPEN],
+        NOT_MEASURABLE,
     )
-    problem = np.select(
-        [~applicable | clocked, ~has_start, has_event],
-        ["", NO_START, BEFORE_START],
-        UNKNOWN,
+    problem = np.select([~applicable | clocked, ~has_start, has_event], [0, 1, 2], 3)
+    return Measured(
+        stop_at=np.where(has_event, event, np.datetime64("NaT")).astype("datetime64[us]"),
+        elapsed=elapsed,
+        paused=paused,
+        deadline=deadline,
+        remaining=remaining,
+        outcome=outcome,
+        measurable=clocked,
+        problem=problem,
     )
-    out = pd.DataFrame(
-        {
-            "stop_at": np.where(has_event, event, np.datetime64("NaT")),
-            "elapsed_minutes": elapsed,
-            "paused_minutes": paused,
-            "deadline": deadline,
-            "remaining_minutes": remaining,
-            "outcome": outcome,
-            "measurable": clocked,
-            "problem": problem,
-        },
-        index=clocks.index,
-    )
-    return out.astype(CLOCK_COLUMNS)
+
+
+def ticket_codes(sources: list[pd.Series], keys: list[pd.Series]) -> np.ndarray:
+    """Number the (source, key) pairs of several frames with one shared numbering."""
+    source, _ = pd.factorize(pd.concat(sources, ignore_index=True).astype("string"))
+    key, uniques = pd.factorize(pd.concat(keys, ignore_index=True).astype("string"))
+    # Nulls (-1) get their own number; pairs never collide: key < len(uniques) + 1.
+    return (np.asarray(source, np.int64) + 1) * (len(uniques) + 1) + np.asarray(key) + 1
 
 
 def period_of(clocks: pd.DataFrame, fallback: pd.Series, as_of: pd.Timestamp) -> pd.Series:
@@ -139,78 +209,109 @@ def period_of(clocks: pd.DataFrame, fallback: pd.Series, as_of: pd.Timestamp) ->
 
 def _measure(
     spec: CalendarSpec,
-    keys: pd.DataFrame,
+    rows: np.ndarray,
     start: np.ndarray,
     stop: np.ndarray,
     allowance: np.ndarray,
-    pauses: pd.DataFrame | None,
+    overlaps: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return elapsed (net of pauses), paused minutes and deadline for clocks of one calendar."""
+    """Return elapsed (net of pauses), paused minutes and deadline of clocks ``rows``.
+
+    ``overlaps`` are every clock's pauses (clock position, start, end; merged, sorted);
+    only those of ``rows`` count here.
+    """
     cal = calendar_for(spec)
+    start, stop, allowance = start[rows], stop[rows], allowance[rows]
     gross = cal.minutes_between(start, stop)
-    paused = np.zeros(len(start))
-    overlaps = _overlaps(keys, start, stop, pauses)
-    if not overlaps.empty:
-        pos = overlaps["pos"].to_numpy()
-        minutes = cal.minutes_between(overlaps["s"].to_numpy(), overlaps["e"].to_numpy())
-        paused = np.bincount(pos, weights=minutes, minlength=len(start))
+    paused = np.zeros(len(rows))
+    pos = s = e = None
+    if overlaps is not None:
+        # Pauses of these clocks, renumbered 0..len(rows)-1 (rows is sorted).
+        at = np.searchsorted(rows, overlaps[0])
+        hit = (at < len(rows)) & (rows[np.minimum(at, len(rows) - 1)] == overlaps[0])
+        pos, s, e = at[hit], overlaps[1][hit], overlaps[2][hit]
+        if len(pos):
+            minutes = cal.minutes_between(s, e)
+            paused = np.bincount(pos, weights=minutes, minlength=len(rows))
 
     # Deadline: walk the k-th pause of every clock at once (k is small), consuming the
     # allowance up to each pause; a clock whose deadline falls before its next pause is done.
     t = start.copy()
     rest = np.where(np.isnan(allowance), 0.0, allowance)
     done = np.isnan(allowance)
-    deadline = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[us]")
-    if not overlaps.empty:
-        rank = overlaps.groupby("pos").cumcount().to_numpy()
+    deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[us]")
+    if pos is not None and len(pos):
+        rank = _rank_in_group(pos)
         for k in range(int(rank.max()) + 1):
             sel = rank == k
-            pos = overlaps["pos"].to_numpy()[sel]
-            s = overlaps["s"].to_numpy("datetime64[us]")[sel]
-            e = overlaps["e"].to_numpy("datetime64[us]")[sel]
-            live = ~done[pos]
-            pos, s, e = pos[live], s[live], e[live]
-            candidate = cal.add_minutes(t[pos], rest[pos])
-            ends_before = candidate <= s
-            deadline[pos[ends_before]] = candidate[ends_before]
-            done[pos[ends_before]] = True
-            pos, s, e = pos[~ends_before], s[~ends_before], e[~ends_before]
-            rest[pos] = np.maximum(rest[pos] - cal.minutes_between(t[pos], s), 0.0)
-            t[pos] = e
+            p, ps, pe = pos[sel], s[sel], e[sel]
+            live = ~done[p]
+            p, ps, pe = p[live], ps[live], pe[live]
+            candidate = cal.add_minutes(t[p], rest[p])
+            ends_before = candidate <= ps
+            deadline[p[ends_before]] = candidate[ends_before]
+            done[p[ends_before]] = True
+            p, ps, pe = p[~ends_before], ps[~ends_before], pe[~ends_before]
+            rest[p] = np.maximum(rest[p] - cal.minutes_between(t[p], ps), 0.0)
+            t[p] = pe
     left = ~done
     deadline[left] = cal.add_minutes(t[left], rest[left])
     return gross - paused, paused, deadline
 
 
+def _rank_in_group(groups: np.ndarray) -> np.ndarray:
+    """Return each element's rank within its run of equal values (``groups`` sorted)."""
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = np.ones(n, dtype=bool)
+    first[1:] = groups[1:] != groups[:-1]
+    starts = np.flatnonzero(first)
+    return np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+
+
 def _overlaps(
-    keys: pd.DataFrame, start: np.ndarray, stop: np.ndarray, pauses: pd.DataFrame | None
-) -> pd.DataFrame:
-    """Return each clock's pauses clipped to [start, stop], merged, sorted: pos, s, e."""
-    empty = pd.DataFrame({"pos": pd.Series(dtype="int64"), "s": [], "e": []})
-    if pauses is None or pauses.empty:
-        return empty
-    rows = pd.DataFrame(
-        {
-            "pos": np.arange(len(start)),
-            "source": keys["source"].to_numpy(object),
-            "ticket_key": keys["key"].to_numpy(object),
-            "clock_start": start,
-            "clock_stop": stop,
-        }
-    )
-    p = pauses[["source", "ticket_key", "start", "end"]].astype(
-        {"source": object, "ticket_key": object}
-    )
-    m = rows.merge(p, on=["source", "ticket_key"], how="inner")
-    s = np.maximum(m["start"].to_numpy("datetime64[us]"), m["clock_start"].to_numpy())
-    e = np.minimum(m["end"].to_numpy("datetime64[us]"), m["clock_stop"].to_numpy())
-    m = pd.DataFrame({"pos": m["pos"].to_numpy(), "s": s, "e": e})
-    m = m[m["e"] > m["s"]].sort_values(["pos", "s"], kind="stable")
-    if m.empty:
-        return empty
-    # Merge overlapping pauses of a clock so that no minute is removed twice.
-    reach = m.groupby("pos")["e"].cummax()
-    previous = reach.groupby(m["pos"]).shift()
-    block = (previous.isna() | (m["s"] > previous)).cumsum()
-    merged = m.groupby(block.to_numpy()).agg(pos=("pos", "first"), s=("s", "min"), e=("e", "max"))
-    return merged.reset_index(drop=True)
+    ticket: np.ndarray,
+    clocked: np.ndarray,
+    start: np.ndarray,
+    stop: np.ndarray,
+    pause_ticket: np.ndarray,
+    pause_start: np.ndarray,
+    pause_end: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Return each running clock's pauses clipped to [start, stop], merged and sorted.
+
+    Arrays (clock position, pause start, pause end), sorted by position then start; a
+    clock's overlapping pauses are merged so that no minute is removed twice.
+    """
+    order = np.argsort(pause_ticket, kind="stable")
+    p_ticket, p_start, p_end = pause_ticket[order], pause_start[order], pause_end[order]
+    clocks = np.flatnonzero(clocked)
+    lo = np.searchsorted(p_ticket, ticket[clocks], side="left")
+    hi = np.searchsorted(p_ticket, ticket[clocks], side="right")
+    count = hi - lo
+    total = int(count.sum())
+    if total == 0:
+        return None
+    pos = np.repeat(clocks, count)
+    first = np.repeat(lo - (np.cumsum(count) - count), count)
+    which = first + np.arange(total)
+    s = np.maximum(p_start[which], start[pos])
+    e = np.minimum(p_end[which], stop[pos])
+    keep = e > s
+    pos, s, e = pos[keep], s[keep], e[keep]
+    if not len(pos):
+        return None
+    order = np.lexsort((s, pos))  # stable: equal starts keep the pauses' order
+    pos, s, e = pos[order], s[order], e[order]
+    # Merge overlapping pauses of a clock: a new block starts where a pause begins after
+    # everything before it (in its clock) has ended.
+    reach = pd.Series(e.view("int64")).groupby(pos).cummax().to_numpy()
+    new_clock = np.ones(len(pos), dtype=bool)
+    new_clock[1:] = pos[1:] != pos[:-1]
+    previous = np.empty(len(pos), dtype=np.int64)
+    previous[1:] = reach[:-1]
+    block = np.cumsum(new_clock | (s.view("int64") > previous))
+    starts = np.flatnonzero(np.diff(block, prepend=0) > 0)
+    merged_e = np.maximum.reduceat(e.view("int64"), starts).view("datetime64[us]")
+    return pos[starts], s[starts], merged_e

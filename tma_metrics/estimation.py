@@ -27,7 +27,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.billing import EPS, effective_estimates, spent_table
+from tma_metrics.billing import EPS, effective_estimates, spent_table, text_values
 from tma_metrics.contracts import normalise_label
 from tma_metrics.frames import column_or_null, floats
 
@@ -94,7 +94,7 @@ def accuracy(
     out = pd.DataFrame({"ticket_uid": estimates.index.to_numpy()})
     for name in ("key", "title", "tracker", "kind", "assignee"):
         if name in tickets.columns:
-            out[name] = tickets[name].to_numpy()
+            out[name] = text_values(tickets[name])
     cap = (1 + margin) * estimate
     out["closed"] = closed
     out["month"] = ended.dt.to_period("M").dt.to_timestamp().astype("datetime64[us]").to_numpy()

@@ -102,6 +102,31 @@ def test_reimport_of_the_same_export_changes_nothing(store: Store) -> None:
     assert snapshot(store) == before
 
 
+def test_identical_entries_sharing_one_line_stay_distinct(store: Store) -> None:
+    # Several entries can come from one line (a Jira `Log Work` cell) or from lines with
+    # the same number (two sheets of a workbook): they are still separate work.
+    same_line = E1.copy()
+    same_line["_line"] = 7
+    report = write(store, t=T1, e=same_line)
+    assert report.time_entries.added == 3
+    uids = [row[0] for row in snapshot(store)["time_entry"]]
+    assert len(set(uids)) == 3
+    again = write(store, "again.csv", t=T1, e=same_line)
+    assert (again.time_entries.added, again.time_entries.unchanged) == (0, 3)
+
+
+def test_an_entry_id_repeated_on_one_line_is_kept_once(store: Store) -> None:
+    repeated = entries(
+        {"entry_id": "9", "date": "2026-01-05", "hours": 1.0, "person": "Léa"},
+        {"entry_id": "9", "date": "2026-01-05", "hours": 2.0, "person": "Léa"},
+        {"entry_id": "10", "date": "2026-01-05", "hours": 3.0, "person": "Léa"},
+    )
+    repeated["_line"] = 4
+    report = write(store, e=repeated)
+    assert report.time_entries.added == 2
+    assert sorted(row[2] for row in snapshot(store)["time_entry"]) == [2.0, 3.0]
+
+
 def test_newer_export_updates_instead_of_duplicating(store: Store) -> None:
     write(store, t=T1)
     newer = tickets(

@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tma_metrics import billing, consumption, delivery, estimation, sla, timeline
 from tma_metrics import frenchfmt as fr
@@ -73,14 +75,14 @@ def compute_figures(
 
     prepared = timeline.prepare_tickets(tickets, history, contract, at)
     deducted = billing.deduct(entries, tickets, contract.margin)
-    kinds = prepared.set_index("ticket_uid")["kind"]
-    deducted["ticket_kind"] = deducted["ticket_uid"].map(kinds).astype("string")
+    deducted["ticket_kind"] = kind_of(deducted["ticket_uid"], prepared)
     per_ticket = billing.ticket_billing(deducted, tickets, contract.margin)
 
     commitments = consumption.commitments(
         prepared, per_ticket, as_of, resolved_statuses=contract.resolved_statuses
     )
-    balance = consumption.balance(contract, deducted, commitments, as_of)
+    used = consumption.consumption_figures(contract, deducted, commitments, as_of)
+    balance = used.balance
 
     waiting = timeline.waiting_intervals(history, contract, at)
     outcomes = sla.sla_outcomes(
@@ -110,9 +112,9 @@ def compute_figures(
         balance=balance,
         tickets=table,
         entries=deducted,
-        carnets=consumption.carnet_history(contract, deducted, as_of),
-        monthly=consumption.monthly(contract, deducted, as_of),
-        burn_up=consumption.burn_up(contract, deducted, as_of),
+        carnets=used.carnets,
+        monthly=used.monthly,
+        burn_up=used.burn_up,
         commitments=commitments,
         outcomes=outcomes,
         sla_period=sla_period,
@@ -153,7 +155,10 @@ def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
 def _entry_frame(entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
     out = entries.rename(columns={"uid": "entry_uid"}).copy()
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[us]")
-    out = out[out["date"] <= pd.Timestamp(as_of)]
+    keep = (out["date"] <= pd.Timestamp(as_of)).to_numpy(bool)
+    kept = int(keep.sum())
+    # The store sorts by date: the rows kept come first, a slice (no copy) takes them.
+    out = out.iloc[:kept] if keep[:kept].all() else out[keep]
     out["ticket_uid"] = out["ticket_uid"].astype("string")
     out["hours"] = out["hours"].astype("float64")
     return out.reset_index(drop=True)
@@ -177,6 +182,8 @@ def _ticket_table(
 ) -> pd.DataFrame:
     bill = per_ticket.set_index("ticket_uid")
     table = prepared.copy()
+    at = billing._positions(table["ticket_uid"], bill.index)
+    every = len(at) > 0 and bool((at >= 0).all())
     for name in (
         "spent_hours",
         "deducted_hours",
@@ -187,7 +194,13 @@ def _ticket_table(
         "qualification_over_2h",
         "late_reestimate",
     ):
-        values = table["ticket_uid"].map(bill[name]) if name in bill else np.nan
+        if name not in bill:
+            values = np.nan
+        elif every:  # what `map` gives when every ticket is billed, without its hashing
+            mapped = table["ticket_uid"].iloc[:1].map(bill[name]).dtype  # map's result type
+            values = bill[name].take(at).set_axis(table.index).astype(mapped)
+        else:
+            values = table["ticket_uid"].map(bill[name])
         table[f"billed_{name}" if name == "spent_hours" else name] = values
     table["billed_spent_hours"] = table["billed_spent_hours"].astype("float64").fillna(0.0)
     for name in ("deducted_hours", "absorbed_hours"):
@@ -215,19 +228,45 @@ def _ticket_table(
 def _warnings(
     contract: Contract, prepared: pd.DataFrame, balance: Balance, deducted: pd.DataFrame
 ) -> list[str]:
-    found: list[str] = []
+    return warning_texts(contract, balance, warning_facts(contract, prepared, deducted))
+
+
+@dataclass(frozen=True)
+class WarningFacts:
+    """What the warnings of one contract count (see `warning_texts`)."""
+
+    unmapped: int  # SLA tickets whose priority the contract does not map
+    unmapped_labels: tuple[str, ...]  # those priorities, sorted
+    closing: int  # tickets whose resolution is dated by their closing
+    unknown_entries: int  # entries naming a ticket missing from the exports
+
+
+def warning_facts(
+    contract: Contract, prepared: pd.DataFrame, deducted: pd.DataFrame
+) -> WarningFacts:
+    """Count what the warnings report, for one contract's rows."""
     in_scope = prepared["kind"].isin(contract.sla_ticket_kinds)
     unmapped = prepared[in_scope & prepared["severity"].isna() & prepared["priority"].notna()]
-    if len(unmapped):
-        labels = ", ".join(f"« {p} »" for p in sorted(unmapped["priority"].unique()))
+    return WarningFacts(
+        unmapped=len(unmapped),
+        unmapped_labels=tuple(sorted(unmapped["priority"].unique())),
+        closing=int((prepared["resolution_source"] == "closing").sum()),
+        unknown_entries=int((deducted["rule"] == "unknown_ticket").sum()),
+    )
+
+
+def warning_texts(contract: Contract, balance: Balance, facts: WarningFacts) -> list[str]:
+    """Word the warnings of one contract (French)."""
+    found: list[str] = []
+    if facts.unmapped:
+        labels = ", ".join(f"« {p} »" for p in facts.unmapped_labels)
         found.append(
-            f"{len(unmapped)} demande(s) sans sévérité : priorité(s) {labels} absente(s) de "
+            f"{facts.unmapped} demande(s) sans sévérité : priorité(s) {labels} absente(s) de "
             "[contract.priorities] — leurs SLA ne sont pas comptés."
         )
-    closing = prepared["resolution_source"] == "closing"
-    if closing.any():
+    if facts.closing:
         found.append(
-            f"Résolution datée par la date de fermeture pour {int(closing.sum())} demande(s) : "
+            f"Résolution datée par la date de fermeture pour {facts.closing} demande(s) : "
             "l'export n'a pas de date de résolution (ex. colonne « Fermé » de Redmine)."
         )
     if balance.out_of_carnet is not None and balance.out_of_carnet.entries:
@@ -240,13 +279,30 @@ def _warnings(
         found.append(
             f"Aucun carnet n'est valide au {balance.as_of:%d/%m/%Y} : pas de solde à cette date."
         )
-    unknown = int((deducted["rule"] == "unknown_ticket").sum())
-    if unknown:
+    if facts.unknown_entries:
         found.append(
-            f"{unknown} saisie(s) de temps visent une demande absente des exports : "
-            "décomptées au temps passé, sans devis."
+            f"{facts.unknown_entries} saisie(s) de temps visent une demande absente des "
+            "exports : décomptées au temps passé, sans devis."
         )
     return found
+
+
+def kind_of(ticket_uids: pd.Series, prepared: pd.DataFrame) -> pd.Series:
+    """Return the kind of each entry's ticket (NA when not among ``prepared``).
+
+    ``ticket_uids.map(prepared.set_index("ticket_uid")["kind"]).astype("string")``, with
+    one Arrow lookup instead of hashing millions of ids in Python objects.
+    """
+    at = billing._positions(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
+    kinds = pa.array(prepared["kind"].astype("string").array)
+    found = at >= 0
+    taken = (
+        kinds.take(pa.array(np.where(found, at, 0)))
+        if len(kinds)
+        else pa.nulls(len(at), pa.string())
+    )
+    taken = pc.if_else(pa.array(found), taken, pa.scalar(None, pa.string()))
+    return pd.Series(pd.array(taken, dtype="string"), index=ticket_uids.index)
 
 
 def kinds_present(figures: ContractFigures) -> list[str]:

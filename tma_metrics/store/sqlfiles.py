@@ -8,6 +8,8 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STATEMENT_END = re.compile(r";\s*(?:\n|$)")
@@ -48,3 +50,21 @@ def run(
     for statement in statements(sql):
         cur.execute(statement, bound(statement, params))
     return cur
+
+
+def frame(cur: duckdb.DuckDBPyConnection, name: str, **identifiers: str) -> pd.DataFrame:
+    """Run the single query of SQL file ``name`` and return its rows as a DataFrame.
+
+    The rows travel as Arrow (DuckDB's ``.df()`` built Python strings one by one: ten
+    times slower on two million time entries); DATE columns become ``datetime64[us]``
+    as ``.df()`` gave them.
+    """
+    sql = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
+    (statement,) = statements(sql)
+    # One chunk per column: DuckDB hands out 2 048-row batches, and a row selection on a
+    # many-chunk column first glues the chunks together, again at every selection.
+    table = cur.sql(statement).to_arrow_table().combine_chunks()
+    for i, column in enumerate(table.schema):
+        if pa.types.is_date(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.timestamp("us")))
+    return table.to_pandas()

@@ -1,30 +1,68 @@
--- Time entries of the contracts in scope, each with its contract and ticket uid.
+-- Time entries of the contracts in scope, each with its contract and ticket uid, by
+-- contract and date (the entries up to an as-of date are then the first rows).
 -- An entry belongs to the contract of its ticket; an entry whose ticket is unknown
 -- (or that has none) belongs to the contract of its own project, when it names one.
-WITH contract_ticket AS (
-    SELECT cp.contract, t.uid AS ticket_uid, t.source, t.key
-    FROM ticket t
-    JOIN contract_project cp
-        ON cp.label = norm_label(t.project) OR cp.label = norm_label(t.project_name)
+-- Fast path: each project spelling is normalised once and matched by equality, and only
+-- the entries that can belong to the scope (their ticket key is one of the scope's
+-- tickets, or their project is one of its projects) are resolved to a ticket.
+WITH spelling AS (
+    SELECT raw, norm_label(raw) AS label
+    FROM (
+        SELECT project AS raw FROM ticket
+        UNION SELECT project_name FROM ticket
+        UNION SELECT project FROM time_entry
+    )
+    WHERE raw IS NOT NULL
 ),
-any_ticket AS (
-    SELECT e.uid, t.uid AS ticket_uid
+matched AS (
+    SELECT DISTINCT cp.contract, s.raw
+    FROM spelling s JOIN contract_project cp ON cp.label = s.label
+),
+contract_ticket AS MATERIALIZED (
+    SELECT DISTINCT contract, uid AS ticket_uid, key
+    FROM (
+        SELECT m.contract, t.uid, t.key FROM ticket t JOIN matched m ON m.raw = t.project
+        UNION ALL
+        SELECT m.contract, t.uid, t.key FROM ticket t JOIN matched m ON m.raw = t.project_name
+    )
+),
+candidate AS MATERIALIZED (
+    SELECT e.* EXCLUDE (row_hash, batch_id)
     FROM time_entry e
-    JOIN ticket t
-        ON e.ticket_key = t.key AND (e.ticket_source IS NULL OR e.ticket_source = t.source)
-    QUALIFY row_number() OVER (PARTITION BY e.uid ORDER BY t.source) = 1
+    WHERE e.ticket_key IN (SELECT key FROM contract_ticket)
+       OR e.project IN (SELECT raw FROM matched)
 ),
-by_ticket AS (
+first_ticket AS (
+    -- an entry that names no tool matches the key in any tool: the first tool by name
+    SELECT key, arg_min(uid, source) AS uid
+    FROM ticket
+    WHERE key IN (SELECT ticket_key FROM candidate)
+    GROUP BY key
+),
+any_ticket AS MATERIALIZED (
+    SELECT uid, ticket_uid
+    FROM (
+        SELECT c.uid,
+               coalesce(x.uid, CASE WHEN c.ticket_source IS NULL THEN f.uid END) AS ticket_uid
+        FROM candidate c
+        LEFT JOIN ticket x ON x.key = c.ticket_key AND x.source = c.ticket_source
+        LEFT JOIN first_ticket f ON f.key = c.ticket_key
+        WHERE c.ticket_key IS NOT NULL
+    )
+    WHERE ticket_uid IS NOT NULL
+),
+by_ticket AS MATERIALIZED (
     SELECT a.uid, ct.contract, a.ticket_uid
     FROM any_ticket a JOIN contract_ticket ct USING (ticket_uid)
 ),
 by_project AS (
-    SELECT e.uid, cp.contract, a.ticket_uid
-    FROM time_entry e
-    JOIN contract_project cp ON cp.label = norm_label(e.project)
+    SELECT c.uid, m.contract, a.ticket_uid
+    FROM candidate c
+    JOIN matched m ON m.raw = c.project
     LEFT JOIN any_ticket a USING (uid)
-    WHERE e.uid NOT IN (SELECT uid FROM by_ticket)
+    WHERE c.uid NOT IN (SELECT uid FROM by_ticket)
 )
-SELECT s.contract, s.ticket_uid, e.* EXCLUDE (row_hash, batch_id)
+SELECT s.contract, s.ticket_uid, c.*
 FROM (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project) s
-JOIN time_entry e USING (uid);
+JOIN candidate c USING (uid)
+ORDER BY contract, "date", uid;
