@@ -9,7 +9,7 @@ from datetime import date
 
 from tma_metrics import frenchfmt as fr
 from tma_metrics.analysis.figures import ContractFigures
-from tma_metrics.analysis.loading import figures_for
+from tma_metrics.analysis.loading import iter_figures
 from tma_metrics.analysis.report_json import contract_json
 from tma_metrics.contract_file import load_contracts
 from tma_metrics.contracts import ContractError
@@ -36,15 +36,18 @@ def run_report(args: argparse.Namespace) -> int:
         contracts = tuple(chosen)
     store = Store(args.db, wait_seconds=args.wait)
     try:
-        figures = figures_for(
+        # Each contract's figures are reduced to its JSON or text as they come (a few
+        # dozen contracts at a time in memory, whatever the portfolio's size).
+        figures = iter_figures(
             store, contracts, args.as_of or date.today(), start=args.start, end=args.end
         )
+        if args.json:
+            parts = [contract_json(f) for f in figures]
+            print(json.dumps(parts, ensure_ascii=False, indent=2))
+        else:
+            print("\n\n".join(report_text(f) for f in figures))
     finally:
         store.close()
-    if args.json:
-        print(json.dumps([contract_json(f) for f in figures], ensure_ascii=False, indent=2))
-    else:
-        print("\n\n".join(report_text(f) for f in figures))
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 import numpy as np
@@ -13,6 +13,11 @@ from tma_metrics.analysis.figures import ContractFigures, compute_figures, momen
 from tma_metrics.analysis.periods import Period, default_period
 from tma_metrics.contracts import Contract
 from tma_metrics.store import Scope, Store
+
+#: Contracts computed together by `iter_figures`: enough to share the engines' runs
+#: among like contracts, few enough that their figures (every time entry, deducted)
+#: never all sit in memory at once.
+CHUNK_CONTRACTS = 40
 
 
 def figures_for(
@@ -25,21 +30,40 @@ def figures_for(
     now: datetime | None = None,
 ) -> list[ContractFigures]:
     """Compute the figures of ``contracts`` (one store read for all of them)."""
+    return list(iter_figures(store, contracts, as_of, start=start, end=end, now=now))
+
+
+def iter_figures(
+    store: Store,
+    contracts: Sequence[Contract],
+    as_of: date,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    chunk: int = CHUNK_CONTRACTS,
+) -> Iterator[ContractFigures]:
+    """Yield the figures of ``contracts``, in order, computed `chunk` contracts at a time.
+
+    One store read for all of them; a caller that keeps only a summary of each contract
+    (the portfolio, the JSON report) holds one chunk's figures at a time.
+    """
     scope = store.scope(contracts)
     at = moment(as_of, now or datetime.now())
     parts = _split_of(scope)
-    rows = [
-        Rows(
-            c,
-            parts.tickets(c.name),
-            parts.entries(c.name),
-            parts.history(c.name),
-            _period(c, as_of, start, end),
-            parts.shared(c.name),
-        )
-        for c in contracts
-    ]
-    return figures_of(rows, at)
+    for first in range(0, len(contracts), max(chunk, 1)):
+        rows = [
+            Rows(
+                c,
+                parts.tickets(c.name),
+                parts.entries(c.name),
+                parts.history(c.name),
+                _period(c, as_of, start, end),
+                parts.shared(c.name),
+            )
+            for c in contracts[first : first + max(chunk, 1)]
+        ]
+        yield from figures_of(rows, at)
 
 
 def _split_of(scope: Scope) -> _Split:

@@ -188,7 +188,7 @@ def step_report(args: dict[str, Any]) -> dict[str, Any]:
     import pstats
     from datetime import date, datetime
 
-    from tma_metrics.analysis.loading import figures_for
+    from tma_metrics.analysis.loading import iter_figures
     from tma_metrics.analysis.report_json import contract_json
     from tma_metrics.contract_file import load_contracts
     from tma_metrics.store import Store
@@ -198,7 +198,8 @@ def step_report(args: dict[str, Any]) -> dict[str, Any]:
     now = datetime.fromisoformat(args["now"])
 
     def report(as_of: date) -> str:
-        figures = figures_for(store, contracts, as_of, now=now)
+        # As the `report --json` command: each contract's figures reduced as they come.
+        figures = iter_figures(store, contracts, as_of, now=now)
         return json.dumps([contract_json(f) for f in figures], ensure_ascii=False)
 
     days = [date.fromisoformat(d) for d in args["as_of"]]

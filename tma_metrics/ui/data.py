@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from tma_metrics.analysis.figures import ContractFigures
 from tma_metrics.analysis.filtering import filter_figures
-from tma_metrics.analysis.loading import figures_for
+from tma_metrics.analysis.loading import figures_for, iter_figures
 from tma_metrics.charts.contract import contract_charts
 from tma_metrics.contracts import Contract
 from tma_metrics.ui import state
 from tma_metrics.ui.context import PageContext
+from tma_metrics.views.portfolio import portfolio_table
 
 _TTL = 3600
 
@@ -54,10 +56,12 @@ def _figures(
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner="Calcul du portefeuille…")
 def _portfolio(
     db: str, version: str, token: str, names: tuple[str, ...], as_of: date, clock: str
-) -> list[ContractFigures]:
+) -> pd.DataFrame:
     del version, token, clock
     store = state.get_store(db)
-    return figures_for(store, [_contract(n) for n in names], as_of)
+    # One row per contract is all the page shows: the figures (every time entry of
+    # every contract) are reduced as they are computed, never cached whole.
+    return portfolio_table(iter_figures(store, [_contract(n) for n in names], as_of), as_of)
 
 
 @st.cache_data(max_entries=64, ttl=_TTL, show_spinner="Préparation des graphiques…")
@@ -115,8 +119,9 @@ def charts(ctx: PageContext) -> dict[str, go.Figure]:
     )
 
 
-def portfolio_figures(ctx: PageContext) -> list[ContractFigures]:
-    """Figures of every contract the principal may see (one store read)."""
+def portfolio(ctx: PageContext) -> pd.DataFrame:
+    """The portfolio table (`views.portfolio.portfolio_table`) of every contract the
+    principal may see, at the sidebar's as-of date (one store read)."""
     names = tuple(c.name for c in ctx.contracts)
     day = ctx.filters.as_of
     return _portfolio(*_key(ctx), names, day, _clock(day))

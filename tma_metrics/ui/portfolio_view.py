@@ -13,7 +13,6 @@ from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
 from tma_metrics.ui.filters import CONTRACT_KEY
 from tma_metrics.views import rag
-from tma_metrics.views.portfolio import portfolio_table
 
 #: Cell colours of the statuses (light tints readable under dark text).
 _TINT = {rag.RED: "#F4C7C3", rag.AMBER: "#FCE3C2", rag.GREEN: "#D4EDDA", rag.GREY: "#E8E8E8"}
@@ -75,11 +74,10 @@ def styled(table: pd.DataFrame, shown: pd.DataFrame):
 def portfolio(ctx: PageContext) -> None:
     """Table, chart, exports; selecting a row opens that contract's Point TMA."""
     st.title("Portefeuille des contrats")
-    figures = data.portfolio_figures(ctx)
-    if not figures:
+    table = data.portfolio(ctx)
+    if table.empty:
         st.info("Aucun contrat à afficher : définissez-en dans la page « Contrats ».")
         return
-    table = portfolio_table(figures, ctx.filters.as_of)
     st.caption(
         f"{len(table)} contrat(s) au {fr.day(ctx.filters.as_of)}, le plus en difficulté en "
         "premier. Survolez un statut pour lire sa raison ; cliquez sur une ligne pour ouvrir "

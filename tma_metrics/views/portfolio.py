@@ -11,7 +11,7 @@ client must never see another client's contract.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -90,8 +90,12 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
     return row
 
 
-def portfolio_table(all_figures: Sequence[ContractFigures], today: date) -> pd.DataFrame:
-    """Return one row per contract (`PORTFOLIO_COLUMNS`), worst overall status first."""
+def portfolio_table(all_figures: Iterable[ContractFigures], today: date) -> pd.DataFrame:
+    """Return one row per contract (`PORTFOLIO_COLUMNS`), worst overall status first.
+
+    ``all_figures`` may be a generator (`analysis.loading.iter_figures`): each contract's
+    figures are reduced to its row as they come.
+    """
     rows = [portfolio_row(f, today) for f in all_figures]
     table = pd.DataFrame(rows, columns=list(PORTFOLIO_COLUMNS))
     for name in VALUE_COLUMNS:

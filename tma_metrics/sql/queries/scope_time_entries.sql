@@ -2,9 +2,10 @@
 -- contract and date (the entries up to an as-of date are then the first rows).
 -- An entry belongs to the contract of its ticket; an entry whose ticket is unknown
 -- (or that has none) belongs to the contract of its own project, when it names one.
--- Fast path: each project spelling is normalised once and matched by equality, and only
--- the entries that can belong to the scope (their ticket key is one of the scope's
--- tickets, or their project is one of its projects) are resolved to a ticket.
+-- Fast path: each project spelling is normalised once and matched by equality; only the
+-- entries that can belong to the scope (their ticket key is one of the scope's tickets,
+-- or their project is one of its projects) are resolved to a ticket, and each entry
+-- gets its contract by left joins (no join of two million entries back on their uid).
 WITH spelling AS (
     SELECT raw, norm_label(raw) AS label
     FROM (
@@ -39,30 +40,18 @@ first_ticket AS (
     WHERE key IN (SELECT ticket_key FROM candidate)
     GROUP BY key
 ),
-any_ticket AS MATERIALIZED (
-    SELECT uid, ticket_uid
-    FROM (
-        SELECT c.uid,
-               coalesce(x.uid, CASE WHEN c.ticket_source IS NULL THEN f.uid END) AS ticket_uid
-        FROM candidate c
-        LEFT JOIN ticket x ON x.key = c.ticket_key AND x.source = c.ticket_source
-        LEFT JOIN first_ticket f ON f.key = c.ticket_key
-        WHERE c.ticket_key IS NOT NULL
-    )
-    WHERE ticket_uid IS NOT NULL
-),
-by_ticket AS MATERIALIZED (
-    SELECT a.uid, ct.contract, a.ticket_uid
-    FROM any_ticket a JOIN contract_ticket ct USING (ticket_uid)
-),
-by_project AS (
-    SELECT c.uid, m.contract, a.ticket_uid
+resolved AS (
+    SELECT c.*,
+           coalesce(x.uid, CASE WHEN c.ticket_source IS NULL THEN f.uid END) AS ticket_uid
     FROM candidate c
-    JOIN matched m ON m.raw = c.project
-    LEFT JOIN any_ticket a USING (uid)
-    WHERE c.uid NOT IN (SELECT uid FROM by_ticket)
+    LEFT JOIN ticket x ON x.key = c.ticket_key AND x.source = c.ticket_source
+    LEFT JOIN first_ticket f ON f.key = c.ticket_key
 )
-SELECT s.contract, s.ticket_uid, c.*
-FROM (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project) s
-JOIN candidate c USING (uid)
-ORDER BY contract, "date", uid;
+-- By its ticket's contract(s); else, when its ticket is in no contract, by its project.
+SELECT coalesce(ct.contract, m.contract) AS contract, r.ticket_uid, r.* EXCLUDE (ticket_uid)
+FROM resolved r
+LEFT JOIN contract_ticket ct ON ct.ticket_uid = r.ticket_uid
+LEFT JOIN matched m ON ct.contract IS NULL AND m.raw = r.project
+WHERE coalesce(ct.contract, m.contract) IS NOT NULL
+ORDER BY contract, "date", uid
+;
