@@ -261,3 +261,30 @@ def test_vectorised_matches_naive_loop(spec: CalendarSpec) -> None:
     just_before = deadline[positive] - np.timedelta64(1, "ms")
     assert (cal.minutes_between(start[positive], just_before) < minutes[positive]).all()
     assert (deadline[~positive] == start[~positive]).all()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [DEFAULT, SATURDAY_MORNINGS, ALWAYS_OPEN],
+    ids=["default", "saturday-mornings", "always-open"],
+)
+def test_elapsed_and_deadline_equal_the_two_calls(spec: CalendarSpec) -> None:
+    rng = np.random.default_rng(7)
+    n = 2000
+    base = np.datetime64("2025-01-01T00:00:00", "us")
+    start = base + rng.integers(0, 2 * 365 * 86400, n).astype("timedelta64[s]")
+    end = start + rng.integers(0, 30 * 86400, n).astype("timedelta64[s]")
+    minutes = rng.uniform(0, 10 * 480, n)
+    minutes[rng.random(n) < 0.1] = 0
+    minutes[rng.random(n) < 0.1] = np.nan  # no allowance: no deadline
+    cal = BusinessCalendar(spec)
+    elapsed, deadline = cal.elapsed_and_deadline(start, end, minutes)
+    # Bit for bit: the same floats and instants as the two separate calls.
+    assert elapsed.tobytes() == cal.minutes_between(start, end).tobytes()
+    assert deadline.dtype == np.dtype("datetime64[us]")
+    assert deadline.tobytes() == cal.add_minutes(start, minutes).tobytes()
+    # With a missing instant it falls back on the two calls (NaN, NaT).
+    start[3] = np.datetime64("NaT")
+    elapsed, deadline = cal.elapsed_and_deadline(start, end, minutes)
+    assert np.isnan(elapsed[3]) and np.isnat(deadline[3])
+    assert elapsed.tobytes() == cal.minutes_between(start, end).tobytes()

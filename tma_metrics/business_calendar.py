@@ -178,19 +178,48 @@ class BusinessCalendar:
         if valid.any():
             s, m = start_us[valid], minutes_arr[valid]
             table = self._cover(s)
-            target = self._f(table, s) + m
-            table, target = self._cover_minutes(table, target)
-            # First day whose end-of-day cumulative reaches the target: always an open day
-            # with target - cum[day] in (0, day_minutes] when m > 0 (cum is non-decreasing).
-            day = self._first_day_reaching(table, target)
-            rest = target - table.cum[day]
-            window = np.searchsorted(self._win_cum_end, rest, side="left")
-            window = np.minimum(window, len(self._win_cum_end) - 1)
-            minute = self._win_start[window] + (rest - self._win_cum_start[window])
-            result = (table.first_day + day) * _US_PER_DAY + np.rint(minute * _US_PER_MINUTE)
-            result = np.maximum(result.astype(np.int64), s)
-            out[valid] = np.where(m == 0, s, result)
+            out[valid] = self._deadline(table, s, self._f(table, s), m)
         return out.astype("datetime64[us]")
+
+    def elapsed_and_deadline(
+        self, start: np.ndarray, end: np.ndarray, minutes: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``minutes_between(start, end)`` and ``add_minutes(start, minutes)`` at once.
+
+        The same values, for datetime64 arrays of one length; the open minutes before each
+        start are counted once for both.
+
+        >>> cal = BusinessCalendar(CalendarSpec())
+        >>> start = np.array(["2026-11-20 17:30"], dtype="datetime64[us]")
+        >>> end = np.array(["2026-11-23 09:45"], dtype="datetime64[us]")
+        >>> elapsed, deadline = cal.elapsed_and_deadline(start, end, np.array([31.0]))
+        >>> float(elapsed[0]), str(deadline[0])
+        (75.0, '2026-11-23T09:01:00.000000')
+        """
+        start_us, end_us = _to_us(start), _to_us(end)
+        minutes = np.asarray(minutes, dtype=float)
+        if (
+            not len(start_us)
+            or not (start_us.shape == end_us.shape == minutes.shape)
+            or (start_us == _NAT).any()
+            or (end_us == _NAT).any()
+            or (end_us < start_us).any()
+            or (minutes < 0).any()
+        ):
+            return self.minutes_between(start, end), self.add_minutes(start, minutes)
+        table = self._cover(start_us, end_us)
+        f_start = self._f(table, start_us)
+        elapsed = self._f(table, end_us) - f_start
+        valid = ~np.isnan(minutes)
+        if valid.all():
+            deadline = self._deadline(table, start_us, f_start, minutes)
+        else:
+            deadline = np.full(start_us.shape, _NAT, dtype=np.int64)
+            if valid.any():
+                deadline[valid] = self._deadline(
+                    table, start_us[valid], f_start[valid], minutes[valid]
+                )
+        return elapsed, deadline.view("datetime64[us]")
 
     def is_open_day(self, dates: Any) -> np.ndarray:
         """Say, elementwise, whether each date is a working day (False for NaT).
@@ -232,16 +261,48 @@ class BusinessCalendar:
         day, in_us = np.divmod(us, _US_PER_DAY)
         index = day - table.first_day
         minute_of_day = in_us / _US_PER_MINUTE
-        in_day = np.zeros(us.shape)
-        part = np.empty(us.shape)
-        for start, end in zip(self._win_start, self._win_end, strict=True):
-            # clip(minute_of_day - start, 0, end - start), without temporaries
+        # in_day = sum over windows of clip(minute_of_day - start, 0, end - start), without
+        # temporaries; the first window writes it, the others add to it.
+        windows = zip(self._win_start, self._win_end, strict=True)
+        start, end = next(windows)
+        in_day = np.subtract(minute_of_day, start)
+        np.maximum(in_day, 0.0, out=in_day)
+        np.minimum(in_day, end - start, out=in_day)
+        part = np.empty(us.shape) if len(self._win_start) > 1 else in_day
+        for start, end in windows:
             np.subtract(minute_of_day, start, out=part)
             np.maximum(part, 0.0, out=part)
             np.minimum(part, end - start, out=part)
             in_day += part
-        in_day[~table.open_day[index]] = 0.0
+        in_day *= table.open_day[index]  # a closed day has no open minute
         return table.cum[index] + in_day
+
+    def _in_day_inverse(self, rest: np.ndarray) -> np.ndarray:
+        """Return the minute of the day by which ``rest`` open minutes (> 0) have passed.
+
+        The window is the first whose cumulative end reaches ``rest``: counting the
+        window ends below it (the last window takes the rest) is a `np.searchsorted` on
+        a few values, without the search.
+        """
+        if len(self._win_start) == 1:
+            return self._win_start[0] + (rest - self._win_cum_start[0])
+        window = np.zeros(rest.shape, dtype=np.intp)
+        for edge in self._win_cum_end[:-1]:
+            window += rest > edge
+        return self._win_start[window] + (rest - self._win_cum_start[window])
+
+    def _deadline(self, table: _Table, s: np.ndarray, f_s: np.ndarray, m: np.ndarray) -> np.ndarray:
+        """Return `add_minutes`' deadlines (int64 µs) from ``s``, given F(s) = ``f_s``."""
+        target = f_s + m
+        table, target = self._cover_minutes(table, target)
+        # First day whose end-of-day cumulative reaches the target: always an open day
+        # with target - cum[day] in (0, day_minutes] when m > 0 (cum is non-decreasing).
+        day = self._first_day_reaching(table, target)
+        rest = target - table.cum[day]
+        minute = self._in_day_inverse(rest)
+        result = (table.first_day + day) * _US_PER_DAY + np.rint(minute * _US_PER_MINUTE)
+        result = np.maximum(result.astype(np.int64), s)
+        return np.where(m == 0, s, result)
 
     def _first_day_reaching(self, table: _Table, target: np.ndarray) -> np.ndarray:
         """Return, per target, the first day whose end-of-day cumulative reaches it.

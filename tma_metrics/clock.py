@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tma_metrics.business_calendar import calendar_for
 from tma_metrics.contracts import CalendarSpec
@@ -63,10 +65,9 @@ def run_clocks(
     ticket = None
     pause_ticket = pause_start = pause_end = None
     if pauses is not None and not pauses.empty:
-        keys = ticket_codes(
-            [clocks["source"], pauses["source"]], [clocks["key"], pauses["ticket_key"]]
+        ticket, pause_ticket = pause_codes(
+            clocks["source"], clocks["key"], pauses["source"], pauses["ticket_key"]
         )
-        ticket, pause_ticket = keys[: len(clocks)], keys[len(clocks) :]
         pause_start = pauses["start"].to_numpy("datetime64[us]")
         pause_end = pauses["end"].to_numpy("datetime64[us]")
     m = measure(
@@ -145,7 +146,9 @@ def measure(
     has_event = ~np.isnat(event)
     measured = applicable & has_start & has_event & (event >= start)
     running = applicable & has_start & ~has_event & pending & (as_of64 >= start)
-    stop = np.where(measured, event, np.where(running, as_of64, np.datetime64("NaT")))
+    stop = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    stop[running] = as_of64
+    np.copyto(stop, event, where=measured)
 
     elapsed = np.full(n, np.nan)
     paused = np.full(n, np.nan)
@@ -154,7 +157,7 @@ def measure(
     overlaps = None
     if ticket is not None and pause_ticket is not None and len(pause_ticket):
         overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
-    for code in np.unique(calendar[clocked]):
+    for code in _distinct(calendar[clocked]):
         rows = np.flatnonzero(clocked & (calendar == code))
         e, p, d = _measure(specs[code], rows, start, stop, allowance, overlaps)
         elapsed[rows], paused[rows], deadline[rows] = e, p, d
@@ -162,20 +165,19 @@ def measure(
     remaining = np.where(running, allowance - elapsed, np.nan)
     over = elapsed > allowance + EPSILON_MINUTES
     outcome = np.select(
-        [
-            ~applicable,
-            measured & over,
-            measured,
-            running & (remaining < -EPSILON_MINUTES),
-            running & (remaining < AT_RISK_SHARE * allowance - EPSILON_MINUTES),
-            running,
-        ],
-        [NOT_APPLICABLE, BREACHED, MET, BREACHED, AT_RISK, OPEN],
-        NOT_MEASURABLE,
+        [~applicable, measured & over, measured], [NOT_APPLICABLE, BREACHED, MET], NOT_MEASURABLE
+    )
+    # Running clocks are few: their outcome is worked out on them alone.
+    live = np.flatnonzero(running)
+    left, allowed = remaining[live], allowance[live]
+    outcome[live] = np.select(
+        [left < -EPSILON_MINUTES, left < AT_RISK_SHARE * allowed - EPSILON_MINUTES],
+        [BREACHED, AT_RISK],
+        OPEN,
     )
     problem = np.select([~applicable | clocked, ~has_start, has_event], [0, 1, 2], 3)
     return Measured(
-        stop_at=np.where(has_event, event, np.datetime64("NaT")).astype("datetime64[us]"),
+        stop_at=event.astype("datetime64[us]"),  # a copy: NaT where there is no event
         elapsed=elapsed,
         paused=paused,
         deadline=deadline,
@@ -186,12 +188,32 @@ def measure(
     )
 
 
-def ticket_codes(sources: list[pd.Series], keys: list[pd.Series]) -> np.ndarray:
-    """Number the (source, key) pairs of several frames with one shared numbering."""
-    source, _ = pd.factorize(pd.concat(sources, ignore_index=True).astype("string"))
-    key, uniques = pd.factorize(pd.concat(keys, ignore_index=True).astype("string"))
-    # Nulls (-1) get their own number; pairs never collide: key < len(uniques) + 1.
-    return (np.asarray(source, np.int64) + 1) * (len(uniques) + 1) + np.asarray(key) + 1
+def pause_codes(
+    source: pd.Series, key: pd.Series, pause_source: pd.Series, pause_key: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Number the pauses' (source, key) pairs, and each ticket's pair the same way.
+
+    Returns (ticket codes, pause codes): small non-negative numbers, equal when the pairs
+    are (nulls equal nulls); a ticket whose source or key no pause has gets -1. Only the
+    pauses' texts are hashed; the tickets' are looked up in them.
+    """
+    sources = pc.dictionary_encode(arrow_text(pause_source), null_encoding="encode")
+    keys = pc.dictionary_encode(arrow_text(pause_key), null_encoding="encode")
+    width = len(keys.dictionary)
+    pause = sources.indices.to_numpy().astype(np.int64) * width + keys.indices.to_numpy()
+    # skip_nulls=False (the default): a null finds the dictionaries' null entry.
+    s = pc.index_in(arrow_text(source), value_set=sources.dictionary)
+    k = pc.index_in(arrow_text(key), value_set=keys.dictionary)
+    found = pc.and_(s.is_valid(), k.is_valid()).to_numpy(zero_copy_only=False)
+    s_codes = pc.fill_null(s, 0).to_numpy().astype(np.int64)
+    k_codes = pc.fill_null(k, 0).to_numpy()
+    return np.where(found, s_codes * width + k_codes, -1), pause
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """Return ``values`` as one Arrow text array (no Python strings)."""
+    arrow = pa.array(values.astype("string").array)
+    return arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
 
 
 def period_of(clocks: pd.DataFrame, fallback: pd.Series, as_of: pd.Timestamp) -> pd.Series:
@@ -222,7 +244,8 @@ def _measure(
     """
     cal = calendar_for(spec)
     start, stop, allowance = start[rows], stop[rows], allowance[rows]
-    gross = cal.minutes_between(start, stop)
+    # Elapsed time, and the deadline as if there were no pause (that of most clocks).
+    gross, deadline = cal.elapsed_and_deadline(start, stop, allowance)
     paused = np.zeros(len(rows))
     pos = s = e = None
     if overlaps is not None:
@@ -236,26 +259,28 @@ def _measure(
 
     # Deadline: walk the k-th pause of every clock at once (k is small), consuming the
     # allowance up to each pause; a clock whose deadline falls before its next pause is done.
-    t = start.copy()
-    rest = np.where(np.isnan(allowance), 0.0, allowance)
-    done = np.isnan(allowance)
-    deadline = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[us]")
     if pos is not None and len(pos):
+        t = start.copy()
+        rest = np.where(np.isnan(allowance), 0.0, allowance)
+        done = np.isnan(allowance)
         rank = _rank_in_group(pos)
         for k in range(int(rank.max()) + 1):
             sel = rank == k
             p, ps, pe = pos[sel], s[sel], e[sel]
             live = ~done[p]
             p, ps, pe = p[live], ps[live], pe[live]
-            candidate = cal.add_minutes(t[p], rest[p])
+            # Before its first pause a clock's candidate is the deadline without pause.
+            candidate = deadline[p] if k == 0 else cal.add_minutes(t[p], rest[p])
             ends_before = candidate <= ps
             deadline[p[ends_before]] = candidate[ends_before]
             done[p[ends_before]] = True
             p, ps, pe = p[~ends_before], ps[~ends_before], pe[~ends_before]
             rest[p] = np.maximum(rest[p] - cal.minutes_between(t[p], ps), 0.0)
             t[p] = pe
-    left = ~done
-    deadline[left] = cal.add_minutes(t[left], rest[left])
+        # Clocks past all their pauses; the others' deadline is the one without pause.
+        left = pos[rank == 0]  # each clock with pauses once (pos is sorted)
+        left = left[~done[left]]
+        deadline[left] = cal.add_minutes(t[left], rest[left])
     return gross - paused, paused, deadline
 
 
@@ -268,6 +293,40 @@ def _rank_in_group(groups: np.ndarray) -> np.ndarray:
     first[1:] = groups[1:] != groups[:-1]
     starts = np.flatnonzero(first)
     return np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    """Return the distinct values of small non-negative ``codes``, sorted (`np.unique`)."""
+    if len(codes) and codes.min() >= 0:
+        return np.flatnonzero(np.bincount(codes))
+    return np.unique(codes)
+
+
+def _runs_of(
+    sorted_codes: np.ndarray, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Find ``wanted``'s values in ``sorted_codes`` (not empty): which are, where, how many.
+
+    Returns the positions in ``wanted`` of the values found, where each one's run starts
+    in ``sorted_codes`` and its length. Two `np.searchsorted`; when the codes span a small
+    range (`pause_codes` numbers them densely), a count per code and a lookup instead.
+    """
+    low, high = int(sorted_codes[0]), int(sorted_codes[-1])
+    if high - low < 4 * (len(sorted_codes) + len(wanted)):
+        # Slot 0 and the last slot stand for every value below and above the range.
+        counts = np.zeros(high - low + 3, dtype=np.int64)
+        counts[1:-1] = np.bincount(sorted_codes - low, minlength=high - low + 1)
+        starts = np.cumsum(counts) - counts
+        at = wanted - (low - 1)
+        np.maximum(at, 0, out=at)
+        np.minimum(at, high - low + 2, out=at)
+        found = np.flatnonzero(counts[at])
+        at = at[found]
+        return found, starts[at], counts[at]
+    lo = np.searchsorted(sorted_codes, wanted, side="left")
+    count = np.searchsorted(sorted_codes, wanted, side="right") - lo
+    found = np.flatnonzero(count)
+    return found, lo[found], count[found]
 
 
 def _overlaps(
@@ -287,9 +346,8 @@ def _overlaps(
     order = np.argsort(pause_ticket, kind="stable")
     p_ticket, p_start, p_end = pause_ticket[order], pause_start[order], pause_end[order]
     clocks = np.flatnonzero(clocked)
-    lo = np.searchsorted(p_ticket, ticket[clocks], side="left")
-    hi = np.searchsorted(p_ticket, ticket[clocks], side="right")
-    count = hi - lo
+    found, lo, count = _runs_of(p_ticket, ticket[clocks])
+    clocks = clocks[found]
     total = int(count.sum())
     if total == 0:
         return None
@@ -302,8 +360,11 @@ def _overlaps(
     pos, s, e = pos[keep], s[keep], e[keep]
     if not len(pos):
         return None
-    order = np.lexsort((s, pos))  # stable: equal starts keep the pauses' order
-    pos, s, e = pos[order], s[order], e[order]
+    # Sort by clock then start (stable: equal starts keep the pauses' order). ``pos`` is
+    # already sorted; most clocks have one pause, so the starts are usually in order too.
+    if not np.all((s[1:] >= s[:-1]) | (pos[1:] != pos[:-1])):
+        order = np.lexsort((s, pos))
+        pos, s, e = pos[order], s[order], e[order]
     # Merge overlapping pauses of a clock: a new block starts where a pause begins after
     # everything before it (in its clock) has ended.
     reach = pd.Series(e.view("int64")).groupby(pos).cummax().to_numpy()

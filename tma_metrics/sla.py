@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tma_metrics.clock import (
     AT_RISK,
@@ -26,8 +27,9 @@ from tma_metrics.clock import (
     PROBLEMS,
     UNKNOWN,
     Measured,
+    arrow_text,
     measure,
-    ticket_codes,
+    pause_codes,
 )
 from tma_metrics.compliance import ComplianceSummary, compliance, summarise
 from tma_metrics.contracts import DEFAULT_SLA, PLANNED, SLA_KINDS, Contract, SlaTarget
@@ -119,10 +121,12 @@ def sla_outcomes(
     c = _clock_inputs(t, contract)
     pauses = {}
     if history_available and waiting is not None and not waiting.empty:
-        codes = ticket_codes([t.source, waiting["source"]], [t.key, waiting["ticket_key"]])
+        ticket, pause_ticket = pause_codes(
+            t.source, t.key, waiting["source"], waiting["ticket_key"]
+        )
         pauses = {
-            "ticket": np.tile(codes[: t.n], len(SLA_KINDS)),
-            "pause_ticket": codes[t.n :],
+            "ticket": np.tile(ticket, len(SLA_KINDS)),
+            "pause_ticket": pause_ticket,
             "pause_start": waiting["start"].to_numpy("datetime64[us]"),
             "pause_end": waiting["end"].to_numpy("datetime64[us]"),
         }
@@ -146,21 +150,28 @@ def sla_outcomes(
     m.problem[guess] = PROBLEMS.index(UNKNOWN)
 
     as_of64 = as_of.to_datetime64()
-    closed = np.where(c.closed <= as_of64, c.closed, np.datetime64("NaT"))
-    fallback = np.where(~np.isnat(c.resolution), c.resolution, closed)
-    fallback = np.where(np.isnat(fallback), c.start, fallback)
-    running = m.measurable & np.isnat(m.stop_at)
-    period = np.where(m.measurable, m.stop_at, fallback)
-    period = np.where(running & (m.outcome == BREACHED), m.deadline, period)
-    period = np.where(running & np.isin(m.outcome, [OPEN, AT_RISK]), as_of64, period)
-    rows = np.tile(np.arange(t.n), len(SLA_KINDS))
+    k = len(SLA_KINDS)
+    # The fallback is the ticket's own (resolution, else closing, else creation).
+    closed = np.where(t.closed_at <= as_of64, t.closed_at, np.datetime64("NaT"))
+    fallback = np.where(~np.isnat(t.resolution_at), t.resolution_at, closed)
+    fallback = np.where(np.isnat(fallback), t.created_at, fallback)
+    period = np.where(m.measurable, m.stop_at, np.tile(fallback, k))
+    running = np.flatnonzero(m.measurable & np.isnat(m.stop_at))  # few
+    outcome = m.outcome[running]
+    period[running] = np.where(
+        outcome == BREACHED,
+        m.deadline[running],
+        np.where(np.isin(outcome, [OPEN, AT_RISK]), as_of64, period[running]),
+    )
+    # Every column is a new array of its final dtype: the frame takes them as they are
+    # (copy=False: no copy into 2-D blocks), and astype has nothing to convert.
     out = pd.DataFrame(
         {
-            "source": _take_text(t.source, rows),
-            "key": _take_text(t.key, rows),
-            "severity": _take_text(t.severity, rows),
-            "kind": _take_text(t.kind, rows),
-            "sla_kind": _text(list(SLA_KINDS), np.repeat(np.arange(len(SLA_KINDS)), t.n)),
+            "source": _tile_text(t.source, k),
+            "key": _tile_text(t.key, k),
+            "severity": _tile_text(t.severity, k),
+            "kind": _tile_text(t.kind, k),
+            "sla_kind": _repeat_text(SLA_KINDS, t.n),
             "allowance_minutes": np.where(c.applicable, c.allowance, np.nan),
             "applicable": c.applicable,
             "measurable": m.measurable,
@@ -172,11 +183,13 @@ def sla_outcomes(
             "deadline": m.deadline,
             "remaining_minutes": m.remaining,
             "outcome": _text(list(OUTCOMES), m.outcome),
-            "period_at": period.astype("datetime64[us]"),
+            "period_at": period.astype("datetime64[us]", copy=False),
             "note": _notes(t, c, m, history_available),
-        }
+        },
+        copy=False,
     )
-    return out.astype(OUTCOME_COLUMNS)
+    wrong = {name: dtype for name, dtype in OUTCOME_COLUMNS.items() if out[name].dtype != dtype}
+    return out.astype(wrong) if wrong else out
 
 
 #: Where a clock's stop comes from (codes of `_Clocks.stop_source`; None: nowhere).
@@ -217,11 +230,12 @@ class _Tickets:
 
 def _codes(values: pd.Series, vocabulary: tuple[str | None, ...]) -> np.ndarray:
     """Return the position of each value in ``vocabulary`` (null or unknown: the last)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    index = {v: i for i, v in enumerate(vocabulary)}
+    index = {v: i for i, v in enumerate(vocabulary) if v is not None}
     last = len(vocabulary) - 1
-    mapped = np.array([index.get(str(u), last) for u in uniques] + [last], dtype=np.int64)
-    return mapped[np.asarray(codes)]
+    arrow = arrow_text(values)
+    found = pc.index_in(arrow, value_set=pa.array(list(index), arrow.type), skip_nulls=True)
+    mapped = np.array([*index.values(), last], dtype=np.int64)
+    return mapped[pc.fill_null(found, len(index)).to_numpy()]
 
 
 class _Clocks:
@@ -236,8 +250,17 @@ def _clock_inputs(t: _Tickets, contract: Contract) -> _Clocks:
     severities = list(dict.fromkeys(sev for sev, _ in targets))
     code, known = _severity_codes(t.severity, severities)
     specs: list = []
-    allowance, calendar, applicable, event, stop_source, pending, untracked = ([] for _ in range(7))
-    for sla_kind in SLA_KINDS:
+    k, n = len(SLA_KINDS), t.n
+    # Each SLA kind fills its block of n rows of the (kind-major) arrays.
+    allowance = np.empty(k * n)
+    calendar = np.empty(k * n, dtype=np.int64)
+    applicable = np.empty(k * n, dtype=bool)
+    event = np.empty(k * n, dtype="datetime64[us]")
+    stop_source = np.empty(k * n, dtype=np.int64)
+    pending = np.empty(k * n, dtype=bool)
+    untracked = np.zeros(k * n, dtype=bool)
+    for i, sla_kind in enumerate(SLA_KINDS):
+        block = slice(i * n, (i + 1) * n)
         minutes = np.array(
             [
                 np.nan if (m := targets[(sev, sla_kind)].minutes(contract.calendar)) is None else m
@@ -254,46 +277,40 @@ def _clock_inputs(t: _Tickets, contract: Contract) -> _Clocks:
         if contract.calendar not in specs:
             specs.append(contract.calendar)
         spec_codes.append(specs.index(contract.calendar))  # unknown severities
-        allowed = minutes[code]
-        counts_here = np.ones(t.n, bool) if sla_kind == "response" else ~t.rejected
-        applicable.append(~np.isnan(allowed) & counts_here)
-        allowance.append(allowed)
-        calendar.append(np.array(spec_codes)[code])
-        no_workaround = np.zeros(t.n, bool)
+        np.take(minutes, code, out=allowance[block])
+        np.take(np.array(spec_codes, dtype=np.int64), code, out=calendar[block])
+        np.logical_not(np.isnan(allowance[block]), out=applicable[block])
+        if sla_kind != "response":
+            applicable[block] &= ~t.rejected
         if sla_kind == "response":
-            event.append(t.response_at)
-            stop_source.append(t.response_source)
-            pending.append(t.response_pending)
+            event[block] = t.response_at
+            stop_source[block] = t.response_source
+            pending[block] = t.response_pending
         elif sla_kind == "resolution":
-            event.append(t.resolution_at)
-            unknown = t.resolution_source == len(_STOP_SOURCES) - 1
-            stop_source.append(np.where(unknown, len(_STOP_SOURCES) - 1, t.resolution_source))
-            pending.append(t.resolution_pending)
+            event[block] = t.resolution_at
+            stop_source[block] = t.resolution_source
+            pending[block] = t.resolution_pending
         else:
             workaround, resolution = t.workaround_at, t.resolution_at
             by_resolution = ~np.isnat(resolution) & ~(workaround <= resolution)
-            event.append(np.where(by_resolution, resolution, workaround))
-            stop_source.append(
-                np.where(by_resolution, _STOP_SOURCES.index("resolution"), t.workaround_source)
+            event[block] = np.where(by_resolution, resolution, workaround)
+            stop_source[block] = np.where(
+                by_resolution, _STOP_SOURCES.index("resolution"), t.workaround_source
             )
             missing = np.isnat(workaround)
-            pending.append(t.resolution_pending & t.workaround_tracked & missing)
-            no_workaround = ~t.workaround_tracked & missing
-        untracked.append(no_workaround)
-    join = np.concatenate
+            pending[block] = t.resolution_pending & t.workaround_tracked & missing
+            untracked[block] = ~t.workaround_tracked & missing
     return _Clocks(
-        start=np.tile(t.created_at, len(SLA_KINDS)),
-        resolution=np.tile(t.resolution_at, len(SLA_KINDS)),
-        closed=np.tile(t.closed_at, len(SLA_KINDS)),
-        allowance=join(allowance),
-        calendar=join(calendar),
+        start=np.tile(t.created_at, k),
+        allowance=allowance,
+        calendar=calendar,
         specs=specs,
-        applicable=join(applicable),
-        event=join(event).astype("datetime64[us]"),
-        stop_source=join(stop_source),
-        pending=join(pending),
-        untracked=join(untracked),
-        known_severity=np.tile(known, len(SLA_KINDS)),
+        applicable=applicable,
+        event=event,
+        stop_source=stop_source,
+        pending=pending,
+        untracked=untracked,
+        known_severity=np.tile(known, k),
     )
 
 
@@ -303,10 +320,15 @@ def _severity_codes(severity: pd.Series, severities: list[str]) -> tuple[np.ndar
     return codes, severity.notna().to_numpy(bool)
 
 
-def _take_text(values: pd.Series, rows: np.ndarray) -> pd.arrays.ArrowStringArray:
-    """Return ``values`` at ``rows`` as a "string" array (Arrow take, no Python strings)."""
-    arrow = pa.array(values.astype("string").array)
-    return pd.array(arrow.take(pa.array(rows, pa.int64())), dtype="string")
+def _tile_text(values: pd.Series, times: int) -> pd.arrays.ArrowStringArray:
+    """Return ``values`` repeated end to end ``times`` times as a "string" array."""
+    return pd.array(pa.concat_arrays([arrow_text(values)] * times), dtype="string")
+
+
+def _repeat_text(texts: tuple[str, ...], each: int) -> pd.arrays.ArrowStringArray:
+    """Return each of ``texts`` ``each`` times in a row as a "string" array."""
+    parts = [pa.repeat(pa.scalar(text, pa.large_string()), each) for text in texts]
+    return pd.array(pa.concat_arrays(parts), dtype="string")
 
 
 def _text(vocabulary: list[str | None], codes: np.ndarray) -> pd.arrays.ArrowStringArray:
@@ -332,43 +354,14 @@ def _notes(
         vocabulary.extend(texts)
         return np.arange(len(vocabulary) - len(texts), len(vocabulary))
 
-    kind = np.repeat(np.arange(k), n)
+    kind = np.repeat(np.arange(k, dtype=np.int32), n)
     response, workaround, resolution = (kind == SLA_KINDS.index(x) for x in SLA_KINDS)
     outcome, problem = m.outcome, m.problem
-    # Rule 0: unknown severity, named by its priority.
-    priority = t.priority.astype("string")
-    labels, codes = _factorize(priority)
-    unknown_priority = add(
-        ["Priorité absente : renseignez-la pour appliquer un délai"]
-        + [
-            f"Priorité « {p} » non reconnue : ajoutez-la au tableau [contract.priorities] "
-            "du contrat"
-            for p in labels
-        ]
-    )
-    rule0 = np.tile(unknown_priority[codes + 1], k)
-    event_fr = add(
-        [
-            f"{_EVENT_FR[x]} avant la création du ticket : dates incohérentes dans l'export"
-            for x in SLA_KINDS
-        ]
-    )
+    # Notes that depend on the ticket (its priority, status, history) or on the SLA kind
+    # get a placeholder here, replaced below on their (few) rows only.
+    by_priority, by_event, by_history, by_status = -1, -2, -3, -4
     if history_available:
-        no_response = np.where(
-            np.tile(t.has_history, k),
-            add(
-                [
-                    "L'historique des statuts ne montre aucune prise en charge avant la "
-                    "clôture : ajoutez la colonne responded_at"
-                ]
-            )[0],
-            add(
-                [
-                    "Ticket absent de l'historique des statuts et date de première réponse "
-                    "absente : ajoutez la colonne responded_at"
-                ]
-            )[0],
-        )
+        no_response = by_history
     else:
         no_response = add(
             [
@@ -376,10 +369,6 @@ def _notes(
                 "ou l'historique des statuts"
             ]
         )[0]
-    status_labels, status_codes = _factorize(t.status.astype("string").fillna("(vide)"))
-    picked = add(["Pas encore pris en charge d'après l'historique des statuts"])[0]
-    by_status = add([f"Pas encore pris en charge (statut « {s} »)" for s in status_labels])
-    not_picked_up = np.where(np.tile(t.has_history, k), picked, np.tile(by_status[status_codes], k))
     constant = dict(
         zip(
             ("rejected", "planned", "no_start", "closing", "by_resolution", "by_history"),
@@ -419,21 +408,62 @@ def _notes(
             response & m.measurable & np.isnat(m.stop_at),
         ],
         [
-            rule0,
+            by_priority,
             constant["rejected"],
             constant["planned"],
             constant["no_start"],
-            event_fr[kind],
+            by_event,
             no_response,
             resolved_no_date,
             no_workaround,
             constant["closing"],
             constant["by_resolution"],
             constant["by_history"],
-            not_picked_up,
+            by_status,
         ],
         0,
     )
+    # Rule 0: unknown severity, named by its priority.
+    rows = np.flatnonzero(code == by_priority)
+    if len(rows):
+        labels, codes = _factorize(t.priority.astype("string").iloc[rows % n])
+        unknown_priority = add(
+            ["Priorité absente : renseignez-la pour appliquer un délai"]
+            + [
+                f"Priorité « {p} » non reconnue : ajoutez-la au tableau [contract.priorities] "
+                "du contrat"
+                for p in labels
+            ]
+        )
+        code[rows] = unknown_priority[codes + 1]
+    rows = np.flatnonzero(code == by_event)
+    if len(rows):
+        event_fr = add(
+            [
+                f"{_EVENT_FR[x]} avant la création du ticket : dates incohérentes dans l'export"
+                for x in SLA_KINDS
+            ]
+        )
+        code[rows] = event_fr[rows // n]
+    rows = np.flatnonzero(code == by_history)
+    if len(rows):
+        in_history, absent = add(
+            [
+                "L'historique des statuts ne montre aucune prise en charge avant la "
+                "clôture : ajoutez la colonne responded_at",
+                "Ticket absent de l'historique des statuts et date de première réponse "
+                "absente : ajoutez la colonne responded_at",
+            ]
+        )
+        code[rows] = np.where(t.has_history[rows % n], in_history, absent)
+    rows = np.flatnonzero(code == by_status)
+    if len(rows):
+        tickets = rows % n
+        status = t.status.astype("string").iloc[tickets].fillna("(vide)")
+        status_labels, status_codes = _factorize(status)
+        picked = add(["Pas encore pris en charge d'après l'historique des statuts"])[0]
+        named = add([f"Pas encore pris en charge (statut « {s} »)" for s in status_labels])
+        code[rows] = np.where(t.has_history[tickets], picked, named[status_codes])
     return _text(vocabulary, code)
 
 

@@ -29,6 +29,9 @@ def test_docstring_examples(name: str) -> None:
 def test_release_drops_the_temporary_tables(con: duckdb.DuckDBPyConnection) -> None:
     read_export(con, SAMPLES / "kimai-fr.csv", "kimai.csv")
     count = "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'tma_%'"
+    views = "SELECT count(*) FROM duckdb_views() WHERE temporary AND view_name LIKE 'tma_%'"
     assert con.execute(count).fetchall()[0][0] == 1
+    assert con.execute(views).fetchall()[0][0] == 1  # the plan's view over its table
     release(con)
     assert con.execute(count).fetchall()[0][0] == 0
+    assert con.execute(views).fetchall()[0][0] == 0

@@ -38,6 +38,9 @@ _SAMPLE_VALUES = 500
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+#: Suffix of the table under a plan's view, and the view column giving its row ids.
+_DATA = "_data"
+_ROWID = "_rowid"
 
 
 class SourceReadError(Exception):
@@ -68,10 +71,10 @@ def materialise(
     stats = _create(con, name, source, plan, choices, timezone)
     widened = _widen_dates(con, name, source, plan, choices, stats, timezone)
     if widened != choices:
-        con.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+        drop(con, name)
         choices = widened
         stats = _create(con, name, source, plan, choices, timezone)
-    line_sql = LINE_COLUMN if source.has_line else f"(rowid + {int(source.first_line)})"
+    line_sql = LINE_COLUMN if source.has_line else f"({_ROWID} + {int(source.first_line)})"
     canonical = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[plan.table])
     relation = con.sql(f"SELECT {canonical}, {line_sql} AS {LINE_COLUMN} FROM {name} WHERE _ok")
     rejected = _rejected(con, name, line_sql, plan, choices)
@@ -182,11 +185,16 @@ def _create(
     subst.update({f"{f.name}_raw": f"r{i}" for i, f in enumerate(fields)})
 
     out = [LINE_COLUMN] if source.has_line else []
+    # Columns that are the same on every row (the tool's name, the columns the file
+    # lacks, the note of a well-formed file) are not stored: the view over the table
+    # adds them. Two million rows of a constant cost 8 to 16 bytes each to write.
+    constant: list[str] = []
     for column, dtype in TABLE_COLUMNS[plan.table].items():
         if column in plan.derived:
             expr = _fill(plan.derived[column], subst)
         elif column in plan.constants:
             expr = _sql_text(plan.constants[column])
+            constant.append(f'"{column}"')
         elif column in subst:
             expr = subst[column]
         elif column == "extra" and plan.extra:
@@ -197,6 +205,7 @@ def _create(
             )
         else:
             expr = "NULL"
+            constant.append(f'"{column}"')
         out.append(f'CAST({expr} AS {_SQL_TYPES[dtype]}) AS "{column}"')
     bad = []
     for i, f in enumerate(fields):
@@ -220,16 +229,30 @@ def _create(
     out.append(f"CAST({note} AS VARCHAR) AS _reject_note")
     out += list(plan.carry)
 
+    if not source.has_malformed:
+        constant.append("_reject_note")
+    by_name = {item.rsplit(" AS ", 1)[-1]: item for item in out}  # output name -> SQL
+    stored = f"* EXCLUDE ({', '.join(constant)})" if constant else "*"
     sql = (
-        f"CREATE TEMP TABLE {name} AS "
+        f"CREATE TEMP TABLE {name}{_DATA} AS "
         f"WITH r AS (SELECT {', '.join(raw_cols)} FROM {source.from_sql}), "
         f"p AS (SELECT *, {', '.join(parsed)} FROM r), "
         f"q AS (SELECT *, {', '.join(ranged)} FROM p), "
         f"o AS (SELECT {', '.join(out)} FROM q) "
-        "SELECT *, NOT _skip AND _reject IS NULL AS _ok FROM o"
+        f"SELECT {stored}, NOT _skip AND _reject IS NULL AS _ok FROM o"
     )
     _execute(con, sql, _params(source, plan, timezone), source).fetchall()
+    added = "".join(f", {by_name[c]}" for c in constant)
+    con.execute(
+        f"CREATE TEMP VIEW {name} AS SELECT *, rowid AS {_ROWID}{added} FROM {name}{_DATA}"
+    ).fetchall()
     return _stats(con, name, plan, len(bad))
+
+
+def drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a plan's view ``name`` and the table under it."""
+    con.execute(f"DROP VIEW IF EXISTS {name}").fetchall()
+    con.execute(f"DROP TABLE IF EXISTS {name}{_DATA}").fetchall()
 
 
 def _reject_sql(fields: tuple[Field, ...], skip: str, malformed: bool) -> tuple[str, str]:

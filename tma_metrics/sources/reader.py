@@ -384,6 +384,11 @@ def _union(con: duckdb.DuckDBPyConnection, done: list[_Part], table: str) -> obj
 
 def release(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary tables imports left on ``con`` (after writing or cancelling)."""
+    views = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'tma_')"
+    ).fetchall()
+    for (name,) in views:
+        con.execute(f'DROP VIEW IF EXISTS "{name}"').fetchall()
     names = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'tma_')"
     ).fetchall()

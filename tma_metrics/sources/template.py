@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from tma_metrics.sources.adapters.canonical import template_columns, template_headers
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEETS = {"tickets": "Demandes", "time_entries": "Temps passé", "status_history": "Historique"}
 
@@ -98,12 +97,16 @@ _CARNET = (
     ("Heures par jour", 8),
 )
 
-_HEADER_FILL = PatternFill("solid", start_color="1F4E79")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_COLOR = "1F4E79"
 
 
 def build_template() -> bytes:
     """Return the canonical Excel template (.xlsx) as bytes."""
+    # openpyxl is imported here, not with the package: it takes 0.2 s to load and every
+    # import of a file (which loads `sources`) would pay for it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     first = True
     for table, title in SHEETS.items():
@@ -137,9 +140,13 @@ def build_template() -> bytes:
 
 
 def _format(sheet: Worksheet, headers: list[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fill = PatternFill("solid", start_color=_HEADER_COLOR)
+    font = Font(bold=True, color="FFFFFF")
     for i, name in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=i)
-        cell.fill, cell.font = _HEADER_FILL, _HEADER_FONT
+        cell.fill, cell.font = fill, font
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         letter = cell.column_letter
         sheet.column_dimensions[letter].width = max(14, len(name) + 4)
@@ -152,6 +159,8 @@ def _format(sheet: Worksheet, headers: list[str]) -> None:
 
 
 def _choices(sheet: Worksheet, headers: list[str], column: str, values: str) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     letter = sheet.cell(row=1, column=headers.index(column) + 1).column_letter
     check = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
     sheet.add_data_validation(check)

@@ -32,6 +32,9 @@ FROM (
 );
 
 -- Identical entries without an id: number them in file order (1, 2, ...).
+-- Candidates are found by a 64-bit hash of (source, row_hash): grouping integers is
+-- cheaper than grouping two million 32-character strings. A hash collision only adds
+-- candidates; the numbering itself partitions by the exact (source, row_hash).
 UPDATE stage SET uid = r.source || ':fp:' || r.row_hash || ':' || r.rank
 FROM (
     SELECT s.rowid AS row_id, s.source, s.row_hash,
@@ -40,9 +43,9 @@ FROM (
            ) AS rank
     FROM stage s
     JOIN (
-        SELECT source, row_hash FROM stage WHERE entry_id IS NULL
-        GROUP BY source, row_hash HAVING count(*) > 1
-    ) d ON d.source = s.source AND d.row_hash = s.row_hash
+        SELECT hash(source, row_hash) AS h FROM stage WHERE entry_id IS NULL
+        GROUP BY h HAVING count(*) > 1
+    ) d ON d.h = hash(s.source, s.row_hash)
     WHERE s.entry_id IS NULL
 ) r
 WHERE stage.rowid = r.row_id AND r.rank > 1;
