@@ -17,7 +17,7 @@ from tma_metrics.store import Scope, Store
 #: Contracts computed together by `iter_figures`: enough to share the engines' runs
 #: among like contracts, few enough that their figures (every time entry, deducted)
 #: never all sit in memory at once.
-CHUNK_CONTRACTS = 40
+CHUNK_CONTRACTS = 100
 
 
 def figures_for(
