@@ -38,6 +38,7 @@ from tma_metrics.analysis.figures import (
 from tma_metrics.analysis.periods import Period
 from tma_metrics.compliance import ComplianceSummary
 from tma_metrics.contracts import Contract, normalise_label
+from tma_metrics.frames import positions_in
 from tma_metrics.model import Kind
 
 #: Contract settings read by the row-wise engines: contracts equal on these (and on the
@@ -350,7 +351,7 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _owner_of(uids: pd.Series, ticket_uids: pd.Series, ticket_owner: np.ndarray) -> np.ndarray:
     """Return, per ticket id, the position of its contract in the group."""
-    at = billing._positions(uids, pd.Index(ticket_uids.to_numpy()))
+    at = positions_in(uids, pd.Index(ticket_uids.to_numpy()))
     if (at < 0).any():
         raise AssertionError("a row names a ticket outside its group")
     return ticket_owner[at]
@@ -369,7 +370,7 @@ def _apart(
     and their original ``ticket_uid`` and ``entry_uid``.
     """
     restore = {"ticket_uid": entries["ticket_uid"], "entry_uid": entries["entry_uid"]}
-    at = billing._positions(entries["ticket_uid"], pd.Index(ticket_uids.to_numpy()))
+    at = positions_in(entries["ticket_uid"], pd.Index(ticket_uids.to_numpy()))
     own = (at >= 0) & (ticket_owner[np.maximum(at, 0)] == owner)
     foreign = ~own & entries["ticket_uid"].notna().to_numpy(bool)
     if not foreign.any() and not twice.any():

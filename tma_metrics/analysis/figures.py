@@ -22,6 +22,7 @@ from tma_metrics.compliance import ComplianceSummary, in_period, summarise
 from tma_metrics.consumption import Balance
 from tma_metrics.contracts import Contract
 from tma_metrics.estimation import AccuracySummary
+from tma_metrics.frames import positions_in
 from tma_metrics.model import STATUS_HISTORY_COLUMNS, TICKET_COLUMNS, Kind
 
 
@@ -182,7 +183,7 @@ def _ticket_table(
 ) -> pd.DataFrame:
     bill = per_ticket.set_index("ticket_uid")
     table = prepared.copy()
-    at = billing._positions(table["ticket_uid"], bill.index)
+    at = positions_in(table["ticket_uid"], bill.index)
     every = len(at) > 0 and bool((at >= 0).all())
     for name in (
         "spent_hours",
@@ -293,7 +294,7 @@ def kind_of(ticket_uids: pd.Series, prepared: pd.DataFrame) -> pd.Series:
     ``ticket_uids.map(prepared.set_index("ticket_uid")["kind"]).astype("string")``, with
     one Arrow lookup instead of hashing millions of ids in Python objects.
     """
-    at = billing._positions(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
+    at = positions_in(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
     kinds = pa.array(prepared["kind"].astype("string").array)
     found = at >= 0
     taken = (
