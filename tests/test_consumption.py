@@ -24,6 +24,7 @@ from tests.naive_money import (
 from tma_metrics import forecast
 from tma_metrics.billing import deduct, ticket_billing
 from tma_metrics.consumption import (
+    HISTORY_COLUMNS,
     balance,
     burn_up,
     carnet_history,
@@ -79,6 +80,7 @@ def test_unused_days_of_first_carnet_carried_over_to_second(
 ) -> None:
     deducted = rows(("2025-06-10", consumed_days * 8), ("2026-01-15", 8))
     history = carnet_history(TWO_CARNETS, deducted, date(2026, 2, 1))
+    assert tuple(history.columns) == HISTORY_COLUMNS
     assert history["consumed_days"].tolist() == [consumed_days, 1]
     assert history["carried_over_days"].tolist() == [0, carried]
     assert history["remaining_days"].tolist() == [20 - consumed_days, 30 + carried - 1]

@@ -96,28 +96,40 @@ def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
     DOMAIN.md §2.5 calls transverse management).
     """
     require(deducted, ("date", "hours", "deducted_hours"), "saisies déduites")
-    dates = pd.to_datetime(deducted["date"]).dt.normalize()
+    dates = _days(deducted["date"])
     management = np.zeros(len(deducted), dtype=bool)
     if "ticket_kind" in deducted.columns:
         management |= deducted["ticket_kind"].eq("management").to_numpy(bool, na_value=False)
     if "ticket_uid" in deducted.columns:
         management |= deducted["ticket_uid"].isna().to_numpy()
-    frame = pd.DataFrame(
+    keep = dates <= midnight(as_of).to_datetime64().astype(dates.dtype)  # NaT: dropped
+    # Columns cut with numpy, then one frame (a contract's summary computes it once).
+    return pd.DataFrame(
         {
-            "date": dates.to_numpy(),
-            "hours": floats(deducted["hours"]),
-            "deducted_hours": floats(deducted["deducted_hours"]),
-            "management": management,
+            "date": dates[keep],
+            "hours": floats(deducted["hours"])[keep],
+            "deducted_hours": floats(deducted["deducted_hours"])[keep],
+            "management": management[keep],
         }
     )
-    return frame[frame["date"] <= midnight(as_of)].reset_index(drop=True)
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Return ``values`` as datetime64 at midnight (NaT kept), in their unit if dated."""
+    if values.dtype.kind == "M":
+        raw = values.to_numpy()
+        return raw.astype("datetime64[D]").astype(raw.dtype)
+    return pd.to_datetime(values).dt.normalize().to_numpy()
 
 
 def carnet_of(dates: pd.Series, periods: pd.DataFrame) -> np.ndarray:
     """Return, for each date, the position of the carnet valid on it (-1 when none)."""
     starts = periods["start"].to_numpy()
     ends = periods["end"].to_numpy()
-    values = pd.to_datetime(dates).to_numpy().astype(starts.dtype)
+    raw = dates.to_numpy() if isinstance(dates, pd.Series) else np.asarray(dates)
+    values = (raw if raw.dtype.kind == "M" else pd.to_datetime(dates).to_numpy()).astype(
+        starts.dtype
+    )
     index = np.searchsorted(starts, values, side="right") - 1
     valid = (index >= 0) & (values <= ends[np.clip(index, 0, None)] if len(ends) else False)
     return np.where(valid, index, -1)
@@ -144,21 +156,28 @@ def history_from(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.D
     purchased = periods["purchased_days"].to_numpy()
     remaining = np.cumsum(purchased - consumed)  # all of the balance carries forward
     carried = remaining - (purchased - consumed)
-    as_of_ts = midnight(as_of)
+    columns = {name: periods[name].to_numpy() for name in _PERIOD_COLUMNS}
+    day = midnight(as_of).to_datetime64()
     status = np.select(
-        [periods["end"] < as_of_ts, periods["start"] > as_of_ts], ["past", "future"], "current"
+        [columns["end"] < day, columns["start"] > day], ["past", "future"], "current"
     )
-    out = periods.assign(
-        carried_over_days=carried,
-        consumed_days=consumed,
-        remaining_days=remaining,
-        spent_hours=spent,
-        deducted_hours=deducted_hours,
-        absorbed_hours=spent - deducted_hours,
-        entry_count=np.bincount(index[inside], minlength=n).astype("int64"),
-        status=pd.array(status, dtype="str"),
+    return pd.DataFrame(  # in HISTORY_COLUMNS' order
+        {
+            **columns,
+            "carried_over_days": carried,
+            "consumed_days": consumed,
+            "remaining_days": remaining,
+            "spent_hours": spent,
+            "deducted_hours": deducted_hours,
+            "absorbed_hours": spent - deducted_hours,
+            "entry_count": np.bincount(index[inside], minlength=n).astype("int64"),
+            "status": pd.array(status, dtype="str"),
+        }
     )
-    return out[list(HISTORY_COLUMNS)]
+
+
+#: The columns of `carnet_periods`.
+_PERIOD_COLUMNS = ("carnet_index", "start", "end", "declared_end", "purchased_days")
 
 
 def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> OutOfCarnet:
@@ -168,11 +187,12 @@ def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Ou
 
 def outside_from(contract: Contract, entries: pd.DataFrame) -> OutOfCarnet:
     """Return `out_of_carnet` from entries already cut by `entries_until`."""
-    outside = entries[carnet_of(entries["date"], carnet_periods(contract)) < 0]
+    outside = carnet_of(entries["date"], carnet_periods(contract)) < 0
+    dates = entries["date"].to_numpy()[outside]
     return OutOfCarnet(
-        entries=len(outside),
-        spent_hours=float(outside["hours"].sum()),
-        deducted_hours=float(outside["deducted_hours"].sum()),
-        first_date=outside["date"].min().date() if len(outside) else None,
-        last_date=outside["date"].max().date() if len(outside) else None,
+        entries=int(outside.sum()),
+        spent_hours=float(np.nansum(entries["hours"].to_numpy()[outside])),
+        deducted_hours=float(np.nansum(entries["deducted_hours"].to_numpy()[outside])),
+        first_date=pd.Timestamp(dates.min()).date() if len(dates) else None,
+        last_date=pd.Timestamp(dates.max()).date() if len(dates) else None,
     )

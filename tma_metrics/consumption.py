@@ -63,7 +63,9 @@ __all__ = [
     "Consumption",
     "OutOfCarnet",
     "balance",
+    "balance_figures",
     "burn_up",
+    "burn_up_from",
     "carnet_history",
     "carnet_of",
     "carnet_periods",
@@ -272,6 +274,29 @@ def consumption_figures(
         monthly=_monthly(contract, entries, as_of),
         burn_up=_burn_up(contract, entries, current, as_of),
     )
+
+
+def balance_figures(
+    contract: Contract,
+    deducted: pd.DataFrame,
+    commitments: pd.DataFrame | None,
+    as_of: date,
+) -> tuple[Balance, pd.DataFrame]:
+    """Return `balance` and `carnet_history` alone: what a summary of the contract needs.
+
+    `consumption_figures` without the monthly table and the burn-up, which the report
+    and the portfolio never read (`burn_up_from` and `monthly` give them on demand).
+    """
+    entries = entries_until(deducted, as_of)
+    history = history_from(contract, entries, as_of)
+    return _balance(contract, entries, commitments, as_of, history), history
+
+
+def burn_up_from(
+    contract: Contract, deducted: pd.DataFrame, current: Balance, as_of: date
+) -> pd.DataFrame:
+    """`burn_up` from the balance already computed on ``as_of`` (no second balance)."""
+    return _burn_up(contract, entries_until(deducted, as_of), current, as_of)
 
 
 def contract_burn(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Burn:

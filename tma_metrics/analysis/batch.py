@@ -1,13 +1,14 @@
 """Compute many contracts' figures at once, with the same engines as `compute_figures`.
 
-The row-wise engines (ticket preparation, billing, SLA, delivery, estimation, the ticket
-table) cost mostly pandas' fixed overhead on one contract's thousand tickets: they run
-here once per *group* of contracts that share every setting those engines read and the
-few facts they take from a contract's whole data (does it fill ``workaround_at``, does
-its history name workarounds, has it a history at all). Each contract's rows are then
-taken back from the group's results, and what depends on the contract alone (balance,
-carnets, months, burn-up, periods, summaries, warnings) is computed per contract, as
-`compute_figures` does: the figures are the same, value for value and row for row.
+The row-wise engines (ticket preparation, billing, SLA, estimation) cost mostly pandas'
+fixed overhead on one contract's thousand tickets: they run here once per *group* of
+contracts that share every setting those engines read and the few facts they take from
+a contract's whole data (does it fill ``workaround_at``, does its history name
+workarounds, has it a history at all). Each contract's rows are then taken back from
+the group's results, and what depends on the contract alone (balance, carnets, periods,
+summaries, warnings) is computed per contract, as `compute_figures` does: the figures
+are the same, value for value and row for row. The deferred tables (ticket table,
+monthly figures, burn-up, delivery) are computed per contract when first read.
 
 Rows of different contracts never meet: an entry whose ticket is not one of its own
 contract's tickets gets a ticket id no ticket has (the contract's number appended), and
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tma_metrics import billing, consumption, delivery, estimation, sla, timeline
+from tma_metrics import billing, consumption, estimation, sla, timeline
 from tma_metrics.analysis.figures import (
     ContractFigures,
     WarningFacts,
@@ -30,16 +31,15 @@ from tma_metrics.analysis.figures import (
     _entry_frame,
     _history_frame,
     _ticket_frame,
-    _ticket_table,
     compute_figures,
     kind_of,
+    own_billing,
     warning_texts,
 )
 from tma_metrics.analysis.periods import Period
 from tma_metrics.compliance import ComplianceSummary
 from tma_metrics.contracts import Contract, normalise_label
 from tma_metrics.frames import positions_in
-from tma_metrics.model import Kind
 
 #: Contract settings read by the row-wise engines: contracts equal on these (and on the
 #: data facts of `_facts`) can go through the engines together.
@@ -181,13 +181,12 @@ def _group(rows: list[Rows], at: pd.Timestamp) -> list[ContractFigures]:
     accuracy, accuracy_owner = accuracy[window].reset_index(drop=True), accuracy_owner[window]
     period_at = outcomes["period_at"].to_numpy("datetime64[us]")
     in_period = (period_at >= starts[outcome_owner]) & (period_at < stops[outcome_owner])
-    table = _ticket_table(prepared, per_ticket, outcomes)
-    promised = delivery.delivery_commitments(prepared, contract, at)
-    evolutive = (prepared["kind"] == Kind.EVOLUTIVE).to_numpy(bool, na_value=False)
-    promised_owner = np.tile(prepared_owner[evolutive], 2)
-    for frame, owner in ((outcomes, outcome_owner), (promised, promised_owner)):
-        if len(frame) != len(owner):  # the engines' documented row layout changed
-            raise AssertionError("SLA / delivery rows do not follow their tickets' order")
+    if len(outcomes) != len(outcome_owner):  # the engine's documented row layout changed
+        raise AssertionError("SLA rows do not follow their tickets' order")
+    # Billing of the group's own tickets (rows of marked ids are another contract's
+    # entries on a ticket not theirs: no contract's ticket table reads them).
+    billed = own_billing(per_ticket, tickets["ticket_uid"])
+    billed_owner = _owner_of(billed["ticket_uid"], tickets["ticket_uid"], ticket_owner)
 
     split = {
         "prepared": _split(prepared, prepared_owner, n),
@@ -203,8 +202,7 @@ def _group(rows: list[Rows], at: pd.Timestamp) -> list[ContractFigures]:
         "sla_summary": _sla_summaries(outcomes, in_period, outcome_owner, n),
         "estimation_summary": _accuracy_summaries(accuracy, accuracy_owner, n),
         "warnings": _warning_facts(contract, prepared, prepared_owner, deducted, entry_owner, n),
-        "table": _split(table, prepared_owner, n),
-        "delivery": _split(promised, promised_owner, n),
+        "per_ticket": _split(billed, billed_owner, n),
     }
     return [_finish(r, {k: v[i] for k, v in split.items()}, at) for i, r in enumerate(rows)]
 
@@ -216,35 +214,24 @@ def _finish(r: Rows, part: dict[str, object], at: pd.Timestamp) -> ContractFigur
     deducted: pd.DataFrame = part["deducted"]  # type: ignore[assignment]
     commitments: pd.DataFrame = part["commitments"]  # type: ignore[assignment]
     outcomes: pd.DataFrame = part["outcomes"]  # type: ignore[assignment]
-    used = consumption.consumption_figures(contract, deducted, commitments, as_of)
+    balance, carnets = consumption.balance_figures(contract, deducted, commitments, as_of)
     sla_period = outcomes[part["in_period"]]  # as `in_period` (keeps the row labels)
-    table: pd.DataFrame = part["table"]  # type: ignore[assignment]
-    if "sla_kind" in table and not outcomes["applicable"].any():
-        # `_ticket_table` on this contract alone takes its "no applicable SLA" branch.
-        table = table.drop(
-            columns=["sla_state", "sla_kind", "sla_remaining_minutes", "sla_deadline"]
-        )
-        table["sla_state"] = pd.Series(pd.NA, index=table.index, dtype="string")
-        table["sla_remaining_minutes"] = np.nan
-        table["sla_deadline"] = pd.NaT
     return ContractFigures(
         contract=contract,
         period=period,
         at=at,
-        balance=used.balance,
-        tickets=table,
+        balance=balance,
         entries=deducted,
-        carnets=used.carnets,
-        monthly=used.monthly,
-        burn_up=used.burn_up,
+        carnets=carnets,
         commitments=commitments,
         outcomes=outcomes,
         sla_period=sla_period,
         sla_summary=part["sla_summary"],  # type: ignore[arg-type]
-        delivery=part["delivery"],  # type: ignore[arg-type]
         estimation=part["accuracy"],  # type: ignore[arg-type]
         estimation_summary=part["estimation_summary"],  # type: ignore[arg-type]
-        warnings=tuple(warning_texts(contract, used.balance, part["warnings"])),  # type: ignore[arg-type]
+        prepared=part["prepared"],  # type: ignore[arg-type]
+        per_ticket=part["per_ticket"],  # type: ignore[arg-type]
+        warnings=tuple(warning_texts(contract, balance, part["warnings"])),  # type: ignore[arg-type]
     )
 
 

@@ -7,8 +7,11 @@ figure is computed one way only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,31 +36,96 @@ def moment(as_of: date, now: datetime) -> pd.Timestamp:
     return pd.Timestamp(as_of) + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
 
 
+class _Pending(Enum):
+    PENDING = "pending"
+
+
+#: What a deferred field holds until it is first read.
+PENDING = _Pending.PENDING
+
+
+class _Deferred:
+    """A `ContractFigures` field computed from the others on first read, then kept.
+
+    A descriptor-typed dataclass field: its default is `PENDING`; a value given to the
+    constructor (or to `dataclasses.replace`) is kept as is. The summaries of many
+    contracts (the JSON report, the portfolio) never read these tables, so they are
+    not computed for them; a page reads them all (`ContractFigures.complete`).
+    """
+
+    def __init__(self, build: Callable[[ContractFigures], pd.DataFrame]) -> None:
+        self._build = build
+        self._slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = f"_{name}_value"
+
+    def __get__(self, obj: ContractFigures | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return PENDING  # the dataclass default
+        value = obj.__dict__.get(self._slot, PENDING)
+        if value is PENDING:
+            value = self._build(obj)
+            obj.__dict__[self._slot] = value
+        return value
+
+    def __set__(self, obj: ContractFigures, value: Any) -> None:
+        obj.__dict__[self._slot] = value
+
+
 @dataclass(frozen=True)
 class ContractFigures:
-    """Everything the views show about one contract for one period (frozen, cacheable)."""
+    """Everything the views show about one contract for one period (frozen, cacheable).
+
+    ``tickets``, ``monthly``, ``burn_up`` and ``delivery`` are computed from the other
+    fields when first read (`_Deferred`), always the same way.
+    """
 
     contract: Contract
     period: Period
     at: pd.Timestamp  # instant the SLA clocks are read at
     balance: Balance
-    tickets: pd.DataFrame  # prepared tickets + billing per ticket + SLA summary
     entries: pd.DataFrame  # time entries up to as_of with deducted / absorbed hours
     carnets: pd.DataFrame  # consumption.carnet_history
-    monthly: pd.DataFrame  # consumption.monthly
-    burn_up: pd.DataFrame  # consumption.burn_up
     commitments: pd.DataFrame  # open tickets with an approved estimate
     outcomes: pd.DataFrame  # sla.sla_outcomes (every ticket x SLA kind, all periods)
     sla_period: pd.DataFrame  # outcomes placed in the period
     sla_summary: ComplianceSummary  # over the period
-    delivery: pd.DataFrame  # evolutions' delivery commitments
     estimation: pd.DataFrame  # estimation.accuracy rows of tickets closed in the period
     estimation_summary: AccuracySummary
+    prepared: pd.DataFrame  # timeline.prepare_tickets (every ticket, with ``is_open``)
+    per_ticket: pd.DataFrame  # billing.ticket_billing (at least every prepared ticket)
     warnings: tuple[str, ...] = field(default=())
+    # prepared tickets + billing per ticket + SLA summary
+    tickets: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: _ticket_table(f.prepared, f.per_ticket, f.outcomes)
+    )
+    # consumption.monthly
+    monthly: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: consumption.monthly(f.contract, f.entries, f.period.as_of)
+    )
+    # consumption.burn_up
+    burn_up: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: consumption.burn_up_from(f.contract, f.entries, f.balance, f.period.as_of)
+    )
+    # evolutions' delivery commitments
+    delivery: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: delivery.delivery_commitments(f.prepared, f.contract, f.at)
+    )
 
     @property
     def name(self) -> str:
         return self.contract.name
+
+    def complete(self) -> ContractFigures:
+        """Compute every deferred field now (before caching: a copy keeps them)."""
+        for name in DEFERRED_FIELDS:
+            getattr(self, name)
+        return self
+
+
+#: The fields `ContractFigures` computes on first read.
+DEFERRED_FIELDS = ("tickets", "monthly", "burn_up", "delivery")
 
 
 def compute_figures(
@@ -82,8 +150,7 @@ def compute_figures(
     commitments = consumption.commitments(
         prepared, per_ticket, as_of, resolved_statuses=contract.resolved_statuses
     )
-    used = consumption.consumption_figures(contract, deducted, commitments, as_of)
-    balance = used.balance
+    balance, carnets = consumption.balance_figures(contract, deducted, commitments, as_of)
 
     waiting = timeline.waiting_intervals(history, contract, at)
     outcomes = sla.sla_outcomes(
@@ -105,26 +172,33 @@ def compute_figures(
     )
     accuracy = accuracy[in_window.to_numpy(bool)].reset_index(drop=True)
 
-    table = _ticket_table(prepared, per_ticket, outcomes)
     return ContractFigures(
         contract=contract,
         period=period,
         at=at,
         balance=balance,
-        tickets=table,
         entries=deducted,
-        carnets=used.carnets,
-        monthly=used.monthly,
-        burn_up=used.burn_up,
+        carnets=carnets,
         commitments=commitments,
         outcomes=outcomes,
         sla_period=sla_period,
         sla_summary=summarise(sla_period),
-        delivery=delivery.delivery_commitments(prepared, contract, at),
         estimation=accuracy,
         estimation_summary=estimation.summary(accuracy),
+        prepared=prepared,
+        per_ticket=own_billing(per_ticket, tickets["ticket_uid"]),
         warnings=tuple(_warnings(contract, prepared, balance, deducted)),
     )
+
+
+def own_billing(per_ticket: pd.DataFrame, ticket_uids: pd.Series) -> pd.DataFrame:
+    """The rows of `billing.ticket_billing` that are tickets of ``ticket_uids``.
+
+    Entries naming a ticket missing from the exports have a billing row too; no ticket
+    table reads it (their entries are counted in the warnings).
+    """
+    found = positions_in(per_ticket["ticket_uid"], pd.Index(ticket_uids.to_numpy())) >= 0
+    return per_ticket if found.all() else per_ticket[found].reset_index(drop=True)
 
 
 # -- inputs ------------------------------------------------------------------------

@@ -50,7 +50,8 @@ def _figures(
     del version, token, clock  # cache keys only
     store = state.get_store(db)
     (figures,) = figures_for(store, [_contract(name)], as_of, start=start, end=end)
-    return figures
+    # The cache keeps a pickled copy: every table must be in it, not recomputed per run.
+    return figures.complete()
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner="Calcul du portefeuille…")

@@ -80,7 +80,7 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
         "breaches": sla.breached,
         "within_guarantee_rate": est.within_guarantee_rate,
         "estimated_tickets": est.tickets,
-        "open_tickets": int(figures.tickets["is_open"].sum()),
+        "open_tickets": int(figures.prepared["is_open"].sum()),
     }
     rags = contract_rags(figures, today)
     for topic, found in rags.items():
