@@ -37,11 +37,13 @@ _DATES = {
     "dmy": ("%d/%m/%y", "%d/%m/%Y", "%d %m %y", "%d %m %Y"),
     "mdy": ("%m/%d/%y", "%m/%d/%Y", "%m %d, %Y", "%m %d %Y"),
 }
-_YEAR_FIRST = ("%Y/%m/%d", "%Y%m%d")
+# "%Y-%m-%d" reads ISO dates followed by what ISO lacks ("2026-11-20 9:00 PM").
+_YEAR_FIRST = ("%Y/%m/%d", "%Y%m%d", "%Y-%m-%d")
 ORDERS = tuple(_DATES)
 
 _MONTH_WORD = re.compile(r"[^\W\d_]{3,}")
-_DASHED = re.compile(r"^\s*\d{1,2}[.-]\d{1,2}[.-]\d{2,4}")
+# d-m-y or d.m.y, also with a month word (20-nov.-26) or after a day of the week.
+_DASHED = re.compile(r"(^|[^\d])\d{1,2}[.-](\d{1,2}|[^\W\d_]{3,}\.?)[.-]\d{2,4}")
 _OFFSET = re.compile(r"\d{4}-\d{1,2}-\d{1,2}[T ][\d:.]+ ?(Z|[+-]\d{2}:?\d{2})$")
 _UNCLEAN = re.compile(r"[\u00a0\u202f]|\s{2,}|^\s|\s$")
 _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
@@ -107,11 +109,14 @@ def _reading(x: str, iso: str, choice: TsChoice, *, utc: bool = False) -> str:
 
 
 def _prepared(raw: str, choice: TsChoice) -> str:
-    """Return the SQL of ``raw`` cleaned as ``choice`` says, ready for strptime."""
+    """Return the SQL of ``raw`` cleaned as ``choice`` says, ready for strptime.
+
+    Month names go first ("20-nov.-26" -> "20-11-26"), then dashes ("20/11/26").
+    """
     x = f"tma_ts_clean({raw})" if choice.clean else raw
-    if choice.dashes:
-        x = f"tma_ts_slashes({x})"
-    return f"tma_ts_months({x})" if choice.months else x
+    if choice.months:
+        x = f"tma_ts_months({x})"
+    return f"tma_ts_slashes({x})" if choice.dashes else x
 
 
 def _literal(text: str) -> str:
@@ -162,14 +167,23 @@ def choose(
     return choices
 
 
-_DAY_THEN_WORD = re.compile(r"^\s*\d{1,2}[\s/.-]+[^\W\d_]")
+_DAY_THEN_WORD = re.compile(r"^\s*\d{1,2}(er)?[\s/.-]+[^\W\d_]")
 _WORD_FIRST = re.compile(r"^\s*[^\W\d_]{3,}")
+#: A leading day of the week followed by a date (as the SQL macro tma_ts_weekday).
+_WEEKDAY = re.compile(
+    r"^\s*(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu|thurs?|fri|"
+    r"sat|sun)\.?,?\s+(?=\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}(er)?\.?[\s/.-]+[^\W\d_]|"
+    r"[^\W\d_]{3,})",
+    re.IGNORECASE,
+)
 
 
 def _named_order(values: Sequence[str]) -> str | None:
     """Return the order month names prove ("dmy" for 07/déc./25), or None."""
-    day_first = sum(1 for v in values if _DAY_THEN_WORD.match(v))
-    word_first = sum(1 for v in values if _WORD_FIRST.match(v))
+    bare = [_WEEKDAY.sub("", v, count=1) for v in values]
+    day_first = sum(1 for v in bare if _DAY_THEN_WORD.match(v))
+    word_first = sum(1 for v in bare if _WORD_FIRST.match(v))
     if day_first == word_first:
         return None
     return "dmy" if day_first > word_first else "mdy"

@@ -62,9 +62,12 @@ class ContentRule:
     name: str
     applies: Callable[[list[Row]], bool]
     reason: str
+    choices: tuple[str, ...] = ("auto",)  # the --source values the rule applies under
 
 
-_TOTAL = {"total time", "temps total", "total", "temps passé total", "total spent time"}
+_TOTAL = {
+    norm(x) for x in ("total time", "temps total", "total", "temps passé total", "total spent time")
+}
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
@@ -73,10 +76,29 @@ def _is_pivot_report(records: list[Row]) -> bool:
     if len(records) < 2:
         return False
     last = [c.strip() for c in records[-1]]
-    numeric_tail = len(last) >= 2 and all(_NUMBER.match(c) for c in last[-2:] if c)
+    tail = [c for c in last[-2:] if c]
+    numeric_tail = len(last) >= 2 and bool(tail) and all(_NUMBER.match(c) for c in tail)
     first_is_total = bool(last) and norm(last[0]) in _TOTAL
     header_total = any(norm(c) in _TOTAL for c in records[0][1:])
     return numeric_tail and (first_is_total or header_total)
+
+
+#: A column header that is a day: ``01/Nov/26``, ``2026-11-01``, ``01/11/2026``, ``01.11.26``.
+_DAY_HEADER = re.compile(
+    r"^(\d{1,2}[/. -]([a-zéû]{3,5}\.?|\d{1,2})[/. -]\d{2,4}|\d{4}-\d{2}-\d{2})$",
+    re.IGNORECASE,
+)
+_KEY_HEADER = {norm(x) for x in ("key", "issue key", "issue", "clé", "ticket", "demande")}
+
+
+def _is_day_grid(records: list[Row]) -> bool:
+    """Tempo's timesheet grid: an issue or key column, then one column per day."""
+    for record in records[:15]:
+        cells = [c.strip() for c in record]
+        days = sum(1 for c in cells if _DAY_HEADER.match(c))
+        if days >= 3 and any(norm(c) in _KEY_HEADER for c in cells):
+            return True
+    return False
 
 
 CONTENT_RULES = (
@@ -86,14 +108,23 @@ CONTENT_RULES = (
         "Rapport croisé Redmine (temps passé → Rapport) : attendu une liste de temps passés "
         "(une ligne par saisie), trouvé un tableau de totaux par période ; exportez la "
         "liste des temps passés (onglet « Détail ») au format CSV.",
+        choices=("auto", "redmine"),
+    ),
+    ContentRule(
+        "day-grid",
+        _is_day_grid,
+        "Feuille de temps en grille (une colonne par jour, ex. export « Timesheet » de "
+        "Tempo) : attendu une liste de saisies (une ligne par saisie : Issue Key, Work "
+        "date, Hours), trouvé des colonnes de dates ; exportez la liste des worklogs.",
+        choices=("auto", "tempo"),
     ),
 )
 
 
-def content_refusal(records: list[Row]) -> str | None:
+def content_refusal(records: list[Row], choice: str = "auto") -> str | None:
     """Return the French reason to refuse a file recognised by its content, or None."""
     for rule in CONTENT_RULES:
-        if rule.applies(records):
+        if choice in rule.choices and rule.applies(records):
             return rule.reason
     return None
 

@@ -65,13 +65,25 @@ class Alias:
     lang: str
 
 
+def _degree_free(normalised: str) -> str:
+    """Return a normalised name with « n° » written « no » (as « Nº » and « № » are)."""
+    return normalised.replace("°", "o")
+
+
 def alias_table(fields: Mapping[str, Mapping[str, Iterable[str]]]) -> dict[str, list[Alias]]:
-    """Index ``{field: {lang: names}}`` by normalised name (one name may serve several)."""
+    """Index ``{field: {lang: names}}`` by normalised name (one name may serve several).
+
+    A name written with « n° » is also indexed as « no » (« Nº », « № » and « No » in
+    a header); `norm` itself keeps the « ° » so that header signatures stay stable.
+    """
     index: dict[str, list[Alias]] = {}
     for field, by_lang in fields.items():
         for lang, names in by_lang.items():
             for name in names:
-                index.setdefault(norm(name), []).append(Alias(field, name, lang))
+                key = norm(name)
+                index.setdefault(key, []).append(Alias(field, name, lang))
+                if _degree_free(key) != key:
+                    index.setdefault(_degree_free(key), []).append(Alias(field, name, lang))
     return index
 
 
@@ -114,7 +126,7 @@ def match_header(
     langs: dict[str, int] = {}
     names = normalised if normalised is not None else [norm(h) for h in header]
     for i, name in enumerate(names):
-        for alias in index.get(name, ()):
+        for alias in index.get(name) or index.get(_degree_free(name), ()):
             found = positions.setdefault(alias.field, [])
             if i not in found:
                 found.append(i)

@@ -31,6 +31,11 @@ _KNOWN_BINARIES = (
 )
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _HTML = re.compile(rb"^\s*<(!doctype html|html|head|meta|table|\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_XML_SPREADSHEET = re.compile(
+    rb"^\s*<\?xml[^>]*>\s*(<\?mso-application[^>]*Excel\.Sheet"
+    rb"|<Workbook[^>]*urn:schemas-microsoft-com:office:spreadsheet)",
+    re.IGNORECASE,
+)
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
@@ -112,6 +117,12 @@ def _kind(payload: Payload) -> str:
                 f"Fichier non pris en charge : attendu un CSV ou un classeur Excel, trouvé {what}."
             )
     text_head = head[:4096].lstrip(codecs.BOM_UTF8)
+    if _XML_SPREADSHEET.match(text_head):
+        raise ImportFormatError(
+            "Classeur XML 2003 (export « Excel » de MantisBT ou d'un tableur) : attendu un "
+            "CSV ou un classeur .xlsx, trouvé un fichier XML Spreadsheet 2003 ; exportez au "
+            "format CSV ou enregistrez-le en .xlsx."
+        )
     if _HTML.match(text_head):
         raise ImportFormatError(
             "Page HTML : attendu un CSV ou un classeur Excel, trouvé du HTML (l'export "

@@ -92,6 +92,7 @@ def read_export(
     done: list[_Part] = []
     skipped: list[tuple[str, str]] = []  # (table label, why it was left out)
     first_problem: ImportFormatError | None = None
+    problem_rank = (-1, -1)
     for table in tables:
         try:
             part = _read_table(con, table, source, profiles or {}, timezone)
@@ -104,7 +105,11 @@ def read_export(
             # One sheet of a workbook may be a summary or an inventory: the others count.
             if len(tables) == 1:
                 raise
-            first_problem = first_problem or exc
+            # The message kept when no sheet is read: a sheet recognised then refused
+            # says more than an unrecognised one, and the biggest sheet is the likely data.
+            rank = (int(not isinstance(exc, UnrecognisedFormat)), _table_size(table))
+            if rank > problem_rank:
+                first_problem, problem_rank = exc, rank
             reason = "colonnes non reconnues" if isinstance(exc, UnrecognisedFormat) else str(exc)
             skipped.append((table.label, reason))
             continue
@@ -117,6 +122,11 @@ def read_export(
             "trouvé des feuilles vides."
         )
     return _combine(con, done, skipped, payload)
+
+
+def _table_size(table: Table) -> int:
+    """Return how many filled cells the first records of ``table`` hold."""
+    return sum(1 for record in table.records[:200] for cell in record if cell.strip())
 
 
 def read_with_mapping(
@@ -229,10 +239,12 @@ def _read_table(
     timezone: str,
 ) -> _Part:
     records = table.records
-    refusal = content_refusal(records) if choice in ("auto", "redmine") else None
+    index, found = pick_header(records, choice)
+    # Content rules (Redmine's pivot report) are for headers no signature recognises: a
+    # recognised timesheet ending with a « Total » row is no pivot report.
+    refusal = content_refusal(records, choice) if found is None else None
     if refusal:
         raise ImportFormatError(refusal)
-    index, found = pick_header(records, choice)
     header = cleaned(records[index]) if records else []
     if table.complete and len(records) <= index + 1:
         raise _EmptyTable(

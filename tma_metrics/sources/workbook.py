@@ -89,7 +89,9 @@ def read_sheets(payload: Payload) -> tuple[str, list[Sheet]]:
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
-            cells = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(meta.name)
+            cells = sheet.to_python(skip_empty_area=False)
+            _fill_merged_columns(cells, getattr(sheet, "merged_cell_ranges", None))
             sheets.append(Sheet(meta.name, cells))
     except calamine.PasswordError as exc:
         raise _protected() from exc
@@ -99,6 +101,22 @@ def read_sheets(payload: Payload) -> tuple[str, list[Sheet]]:
             f"de lecture ({exc})."
         ) from exc
     return kind, sheets
+
+
+def _fill_merged_columns(cells: list[list[object]], ranges: object) -> None:
+    """Copy the value of cells merged down a column into every row they cover.
+
+    Home-made timesheets merge one date over the rows of that day: each row is an
+    entry of that date. Merges across columns (titles) are left as they are.
+    """
+    for merged in ranges or ():
+        (top, left), (bottom, right) = merged
+        if left != right or bottom <= top or top >= len(cells):
+            continue
+        value = cells[top][left] if left < len(cells[top]) else None
+        for row in cells[top + 1 : bottom + 1]:
+            if left < len(row) and row[left] in ("", None):
+                row[left] = value
 
 
 def cell_text(value: object) -> str:

@@ -43,6 +43,34 @@ _REESTIMATE_STATUS = {
     w: ("accepted" if status == "validated" else status) for w, status in _ESTIMATE_STATUS.items()
 }
 _KINDS = {norm(k.value): k.value for k in Kind} | {norm(v): k for k, v in KIND_LABELS_FR.items()}
+#: A cell opening a total row of a spreadsheet (« Total », « Sous-total : », « TOTAUX »).
+_TOTAL = r"(?i)^\s*(sous[- ]?total|grand total|total|totaux)(\s|:|$)"
+#: French note of the rows `total_row_skip` leaves out.
+TOTAL_NOTE = ("{n} ligne de total ignorée", "{n} lignes de total ignorées")
+
+
+def total_row_skip(texts: tuple[str, ...], date: str = "date") -> str:
+    """Return the plan's ``skip`` SQL for total rows written below the data.
+
+    A row is a total when its ``date`` field did not parse and one of the ``texts``
+    fields (``date_raw`` among them) opens with « Total », « Sous-total »..., or when
+    every one of them is empty (a row of sums only, as Kimai's spreadsheet ends).
+    """
+    found = " OR ".join(f"regexp_matches({{{name}}}, '{_TOTAL}')" for name in texts)
+    bare = " AND ".join(f"{{{name}}} IS NULL" for name in texts)
+    return f"{{{date}}} IS NULL AND ({found} OR ({bare}))"
+
+
+#: Rows left out of a sheet: totals written below the data (a date or a key cell that
+#: says « Total », or a total in another text column of a row without date).
+_SKIP = {
+    "tickets": (
+        "{created_at} IS NULL AND {title} IS NULL AND regexp_matches({key_raw}, '" + _TOTAL + "')"
+    ),
+    "time_entries": total_row_skip(
+        ("date_raw", "person", "ticket_key", "project", "activity", "comment")
+    ),
+}
 
 
 def _kind_case(value: str) -> str:
@@ -100,6 +128,8 @@ def plan_for(
         tuple(fields),
         constants={"source": "canonical"},
         derived=derived,
+        skip=_SKIP.get(table),
+        skip_note=TOTAL_NOTE,
         order=order,
     )
 

@@ -2,8 +2,11 @@
 
 ``Created/Closed At (UTC)`` are converted to the contract's time zone; ``Time
 Estimate`` and ``Time Spent`` are seconds, and an estimate of 0 means "no estimate".
-``Issue ID`` is the project-scoped iid, so the key is the project path plus the iid
-(``group/project#12``, GitLab's own full reference) and two projects never collide.
+``Issue ID`` is the project-scoped iid (before GitLab 18.4, whose work-item export adds
+an ``IID`` column and may write the global id in ``ID``/``Issue ID``): the iid is read from
+``IID``, else from the URL (``.../-/issues/12`` or ``.../-/work_items/12``), else from
+``Issue ID``. The key is the project path plus the iid (``group/project#12``, GitLab's
+own full reference) and two projects never collide.
 GitLab only dates the closing. Cells a formula could start with are prefixed with
 ``'``: the prefix is removed.
 """
@@ -18,18 +21,21 @@ from tma_metrics.sources.adapters.base import (
     hours_validated,
     present,
 )
-from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
+from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, Field, TablePlan, col
 
 FIELDS = {
     "title": {"en": ("Title",)},
     "description": {"en": ("Description",)},
-    "iid": {"en": ("Issue ID",)},
+    "issue_id": {"en": ("Issue ID",)},
+    "iid": {"en": ("IID",)},
     "url": {"en": ("URL",)},
+    "type": {"en": ("Type",)},
     "state": {"en": ("State",)},
     "author": {"en": ("Author", "Author Username")},
     "assignee": {"en": ("Assignee",)},
     "assignee_username": {"en": ("Assignee Username",)},
     "flags": {"en": ("Confidential", "Locked")},
+    "start": {"en": ("Start Date",)},
     "due": {"en": ("Due Date",)},
     "created": {"en": ("Created At (UTC)",)},
     "updated": {"en": ("Updated At (UTC)",)},
@@ -40,34 +46,54 @@ FIELDS = {
     "estimate": {"en": ("Time Estimate",)},
     "spent": {"en": ("Time Spent",)},
     "epic": {"en": ("Epic ID", "Epic Title")},
+    "parent": {"en": ("Parent IID", "Parent ID", "Parent Title")},
 }
 
-SIGNATURES = (Signature("gitlab", "issues", required=("iid", "url", "created")),)
+SIGNATURES = (
+    Signature("gitlab", "issues", required=("issue_id", "url", "created")),
+    Signature("gitlab", "issues", required=("iid", "url", "created")),
+    Signature("gitlab", "issues", required=("iid", "url", "state")),
+)
 
 _TEXT = "tma_text(regexp_replace({c}, '^''([=+@;-])', '\\1'))"
 _SECONDS = 1 / 3600
-#: group/project from https://host/group/project/-/issues/12 (or the older /issues/12).
-_PATH = "nullif(regexp_extract(tma_text({c}), '^https?://[^/]+/(.+?)(/-)?/issues/\\d+', 1), '')"
+#: group/project from https://host/group/project/-/issues/12 (or the older /issues/12,
+#: or /-/work_items/12 since GitLab 18), and the iid at its end.
+_URL = "^https?://[^/]+/(.+?)(/-)?/(issues|work_items)/(\\d+)"
+_PATH = f"nullif(regexp_extract(tma_text({{c}}), '{_URL}', 1), '')"
+_URL_IID = f"nullif(regexp_extract(tma_text({{c}}), '{_URL}', 4), '')"
+
+
+def _iid(ctx: Context) -> Field | None:
+    """Return the project-scoped iid: ``IID``, else the URL's number, else ``Issue ID``."""
+    readers = {
+        "iid": col,
+        "url": lambda i: _URL_IID.replace("{c}", f"c{int(i)}"),
+        "issue_id": col,
+    }
+    found = [(f, read(i)) for f, read in readers.items() if (i := ctx.match.first(f)) is not None]
+    if not found:
+        return None
+    parts = [sql for _, sql in found]
+    named = [f for f, _ in found if f != "url"] or ["url"]
+    return Field(
+        "_iid",
+        KEY,
+        parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})",
+        header=ctx.name(named[0]),
+        required=True,
+        parse_sql="tma_digits({r})",
+        expected="un numéro de ticket GitLab (ex. 12)",
+    )
 
 
 def build(ctx: Context) -> Build:
     """Return the plan of a GitLab issue export."""
     fields = present(
-        ctx.field(
-            "iid",
-            "_iid",
-            KEY,
-            required=True,
-            parse_sql="tma_digits({r})",
-            expected="un numéro de ticket GitLab (ex. 12)",
-        ),
-        ctx.field(
-            "url",
-            "_path",
-            TEXT,
-            wrap=_PATH,
-        ),
+        _iid(ctx),
+        ctx.field("url", "_path", TEXT, wrap=_PATH),
         ctx.field("title", "title", TEXT, wrap=_TEXT),
+        ctx.field("type", "tracker", TEXT, wrap=_TEXT),
         ctx.field("state", "status", TEXT),
         ctx.field("assignee", "assignee", TEXT, wrap=_TEXT),
         ctx.field("created", "created_at", TS, utc=True),
@@ -77,7 +103,7 @@ def build(ctx: Context) -> Build:
     )
     extra = tuple(
         (ctx.header[i], _TEXT.replace("{c}", f"c{i}"))
-        for f in ("labels", "milestone", "weight", "due", "url")
+        for f in ("labels", "milestone", "weight", "start", "due", "epic", "parent", "url")
         for i in ctx.match.all(f)
     )
     plan = TablePlan(

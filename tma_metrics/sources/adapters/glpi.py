@@ -7,6 +7,12 @@ suffixes `` (1234)`` dropped); durations in words (``1 horas 18 minutos``); date
 ``Date de clôture`` the closing. The entity is the project (GLPI has no projects in
 tickets; an agency's client is an entity). A file re-saved by a spreadsheet keeps its
 BOM inside the first quoted cell: it is read the same way.
+
+GLPI writes its durations (``Durée totale``, statistics) with
+``Html::timestampToString``: a day there is 24 hours (86 400 s), not the 8-hour working
+day the shared duration parser counts, so days are turned into hours first.
+SLA columns (``Temps de prise en charge``, ``Temps de résolution``, their internal and
+``+ Progression`` forms) hold deadlines, not measured delays: they stay in ``extra``.
 """
 
 from __future__ import annotations
@@ -94,8 +100,16 @@ FIELDS = {
         "es": ("Duración total",),
     },
     "take_into_account": {
-        "fr": ("Statistiques - Temps de prise en compte",),
-        "en": ("Statistics - Take into account time",),
+        "fr": ("Statistiques - Temps de prise en compte", "Temps de prise en compte"),
+        "en": ("Statistics - Take into account time", "Take into account time"),
+        "es": ("Estadísticas - Tiempo de asignación",),
+    },
+    "impact": {"fr": ("Impact",), "en": ("Impact",), "pt": ("Impacto",), "es": ("Impacto",)},
+    "request_source": {
+        "fr": ("Source de la demande",),
+        "en": ("Request source",),
+        "pt": ("Origem da requisição",),
+        "es": ("Origen de la solicitud",),
     },
     "description": {"fr": ("Description",), "en": ("Description",), "pt": ("Descrição",)},
     "followups": {
@@ -124,17 +138,56 @@ FIELDS = {
         "en": ("Time to own", "Time to own + Progress"),
         "pt": ("Tempo para atendimento", "Tempo para atendimento + Progresso"),
     },
+    "sla_internal": {
+        "fr": (
+            "Temps interne de prise en charge",
+            "Temps interne de prise en charge + Progression",
+            "Temps interne de résolution",
+            "Temps interne de résolution + Progression",
+            "Temps interne de prise en charge dépassé",
+            "Temps interne de résolution dépassé",
+        ),
+        "en": (
+            "Internal time to own",
+            "Internal time to own + Progress",
+            "Internal time to resolve",
+            "Internal time to resolve + Progress",
+            "Internal time to own exceeded",
+            "Internal time to resolve exceeded",
+        ),
+    },
     "sla_exceeded": {
-        "fr": ("Temps de résolution dépassé",),
-        "en": ("Time to resolve exceeded",),
-        "pt": ("Tempo para resolver excedido",),
+        "fr": ("Temps de résolution dépassé", "Temps de prise en charge dépassé"),
+        "en": ("Time to resolve exceeded", "Time to own exceeded"),
+        "pt": ("Tempo para resolver excedido", "Tempo para atender excedido"),
     },
     "sla_name": {
-        "fr": ("SLA - SLA Temps de résolution",),
-        "en": ("SLA - SLA Time to resolve",),
-        "pt": ("SLA - SLA Tempo para solução",),
+        "fr": (
+            "SLA - SLA Temps de résolution",
+            "SLA - SLA Temps de prise en charge",
+            "OLA - OLA Temps interne de résolution",
+            "OLA - OLA Temps interne de prise en charge",
+        ),
+        "en": (
+            "SLA - SLA Time to resolve",
+            "SLA - SLA Time to own",
+            "OLA - OLA Internal time to resolve",
+            "OLA - OLA Internal time to own",
+        ),
+        "pt": ("SLA - SLA Tempo para solução", "SLA - SLA Tempo para atendimento"),
     },
+    # Statistics measured by GLPI (durations in words), kept as written.
     "stats": {
+        "fr": (
+            "Statistiques - Temps de résolution",
+            "Statistiques - Temps de clôture",
+            "Statistiques - Temps d'attente",
+        ),
+        "en": (
+            "Statistics - Resolution time",
+            "Statistics - Closing time",
+            "Statistics - Pending time",
+        ),
         "pt": (
             "Estatísticas - Tempo de espera",
             "Estatísticas - Tempo de atribuição",
@@ -149,8 +202,19 @@ FIELDS = {
     "inventory": {"fr": ("Numéro d'inventaire",), "en": ("Inventory number",)},
 }
 
+_NO_OPENING = (
+    "Export GLPI des tickets sans la colonne « Date d'ouverture » (« Opening date ») : "
+    "attendu la date d'ouverture de chaque ticket, d'où partent tous les délais ; trouvé "
+    "un export sans cette colonne. Ajoutez « Date d'ouverture » aux colonnes affichées "
+    "de la recherche des tickets (Assistance → Tickets), puis exportez de nouveau."
+)
+
 SIGNATURES = (
     Signature("glpi", "tickets", required=("id", "title", "opened")),
+    # A ticket search without its opening date (the GLPI-only group columns tell it):
+    # refused with the reason rather than left to the generic "unknown format".
+    Signature("glpi", "tickets", required=("id", "technician"), refuse=_NO_OPENING),
+    Signature("glpi", "tickets", required=("id", "requester"), refuse=_NO_OPENING),
     Signature(
         "glpi",
         "assets",
@@ -166,7 +230,32 @@ SIGNATURES = (
 #: GLPI 10 replaces " by '' in its CSV: the SQL literal '''''' is two apostrophes.
 _QUOTES = """tma_text(replace({c}, '''''', '"'))"""
 
-_SLA_FIELDS = ("sla_tto", "sla_ttr", "sla_exceeded", "sla_name", "category", "urgency")
+_SLA_FIELDS = (
+    "sla_tto",
+    "sla_ttr",
+    "sla_internal",
+    "sla_exceeded",
+    "sla_name",
+    "stats",
+    "category",
+    "urgency",
+    "impact",
+    "request_source",
+    "technician_group",
+)
+
+#: The status label of a ticket nobody has taken yet (GLPI's INCOMING), per UI language.
+_NEW = "('nouveau', 'new', 'novo', 'nuevo')"
+
+#: A number of days as GLPI writes it (fr, en, pt-BR, es), singular or plural.
+_DAYS = r"(\d+)\s*(?:jours?|days?|dias?|días?)\b"
+#: GLPI's days are 24 h: "1 jour 2 heures" -> "24 h 2 heures" before the shared parser.
+_GLPI_DURATION = (
+    f"CASE WHEN regexp_matches(tma_text({{c}}), '(?i){_DAYS}') "
+    f"THEN (regexp_extract(tma_text({{c}}), '(?i){_DAYS}', 1)::BIGINT * 24)::VARCHAR "
+    f"|| ' h ' || regexp_replace(tma_text({{c}}), '(?i){_DAYS}', '') "
+    "ELSE tma_text({c}) END"
+)
 
 
 def build(ctx: Context) -> Build:
@@ -191,13 +280,30 @@ def build(ctx: Context) -> Build:
         ctx.field("resolved", "resolved_at", TS),
         ctx.field("closed", "closed_at", TS),
         # GLPI's raw action time is in seconds; exports write it in words.
-        ctx.field("total_duration", "spent_hours", HOURS, unit_hours=1 / 3600, min_value=0.0),
-        ctx.field("take_into_account", "_take_into_account", HOURS, unit_hours=1 / 3600),
+        ctx.field(
+            "total_duration",
+            "spent_hours",
+            HOURS,
+            wrap=_GLPI_DURATION,
+            unit_hours=1 / 3600,
+            min_value=0.0,
+        ),
+        ctx.field(
+            "take_into_account",
+            "_take_into_account",
+            HOURS,
+            wrap=_GLPI_DURATION,
+            unit_hours=1 / 3600,
+        ),
     )
     derived = {}
     if ctx.match.has("take_into_account"):
         # Measured by GLPI (delay between opening and taking into account), not invented.
-        derived["responded_at"] = "tma_after({created_at}, {_take_into_account})"
+        # GLPI keeps 0 until a ticket is taken: a "New" ticket at 0 has no response yet.
+        derived["responded_at"] = (
+            f"CASE WHEN {{_take_into_account}} = 0 AND lower({{status}}) IN {_NEW} THEN NULL "
+            "ELSE tma_after({created_at}, {_take_into_account}) END"
+        )
     extra = tuple((ctx.header[i], f"tma_text(c{i})") for f in _SLA_FIELDS for i in ctx.match.all(f))
     plan = TablePlan(
         "tickets",

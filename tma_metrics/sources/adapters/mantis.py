@@ -18,7 +18,7 @@ from tma_metrics.sources.adapters.base import (
     lang_label,
     present,
 )
-from tma_metrics.sources.plan import KEY, TEXT, TS, TablePlan
+from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
 
 FIELDS = {
     "id": {"en": ("Id", "ID"), "fr": ("Identifiant",), "pt": ("Núm", "Número"), "ru": ("Номер",)},
@@ -108,6 +108,11 @@ FIELDS = {
         "pt": ("Resolução",),
         "ru": ("Решение",),
     },
+    "target_version": {"en": ("Target Version",), "pt": ("Versão Alvo",)},
+    "due_date": {"en": ("Due Date",)},
+    "tags": {"en": ("Tags",), "fr": ("Étiquettes",), "pt": ("Marcadores",)},
+    #: Time tracking column (``$g_time_tracking_enabled``): the issue's total, ``h:mm``.
+    "time_tracking": {"en": ("Time Tracking",)},
     "fixed_in": {
         "en": ("Fixed in Version",),
         "fr": ("Résolu dans la version", "Résolue dans la version"),
@@ -146,10 +151,11 @@ def build(ctx: Context) -> Build:
         ctx.field("resolution", "resolution", TEXT, wrap=_TEXT),
         ctx.field("handler", "assignee", TEXT, wrap=_TEXT),
         ctx.field("submitted", "created_at", TS),
+        ctx.field("time_tracking", "spent_hours", HOURS, wrap=_TEXT, min_value=0.0),
     )
     extra = tuple(
         (ctx.header[i], _TEXT.replace("{c}", f"c{i}"))
-        for f in ("severity", "reproducibility", "fixed_in")
+        for f in ("severity", "reproducibility", "fixed_in", "target_version", "due_date", "tags")
         for i in ctx.match.all(f)
     )
     plan = TablePlan(

@@ -18,34 +18,182 @@ from tma_metrics.sources.adapters.base import (
     lang_label,
     present,
 )
-from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, TablePlan
+from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, TablePlan, col
 
+#: Column captions from Redmine's locale files (``field_*`` / ``label_*`` of
+#: config/locales/{en,fr,de,es,pt-BR,it}.yml). The id column is always ``#``.
 FIELDS = {
     "id": {"any": ("#",)},
-    "project": {"fr": ("Projet",), "en": ("Project",)},
-    "tracker": {"any": ("Tracker",)},
-    "status": {"fr": ("Statut",), "en": ("Status",)},
-    "priority": {"fr": ("Priorité",), "en": ("Priority",)},
-    "subject": {"fr": ("Sujet",), "en": ("Subject",)},
-    "assignee": {"fr": ("Assigné à",), "en": ("Assignee", "Assigned to")},
-    "created": {"fr": ("Créé",), "en": ("Created",)},
-    "updated": {"fr": ("Mis-à-jour", "Mis à jour"), "en": ("Updated",)},
-    "closed": {"fr": ("Fermé",), "en": ("Closed",)},
-    "estimated": {"fr": ("Temps estimé",), "en": ("Estimated time",)},
-    "spent": {"fr": ("Temps passé",), "en": ("Spent time",)},
-    "author": {"fr": ("Auteur",), "en": ("Author",)},
-    "category": {"fr": ("Catégorie",), "en": ("Category",)},
-    "target_version": {"fr": ("Version cible",), "en": ("Target version",)},
-    "due_date": {"fr": ("Echéance", "Échéance"), "en": ("Due date",)},
-    "done_ratio": {"fr": ("% réalisé",), "en": ("% Done",)},
-    "parent": {"fr": ("Tâche parente",), "en": ("Parent task",)},
-    "date": {"any": ("Date",)},
-    "user": {"fr": ("Utilisateur",), "en": ("User",)},
-    "activity": {"fr": ("Activité",), "en": ("Activity",)},
-    "issue": {"fr": ("Demande",), "en": ("Issue",)},
-    "comment": {"fr": ("Commentaire",), "en": ("Comment",)},
-    "hours": {"fr": ("Heures",), "en": ("Hours",)},
-    "week": {"fr": ("Semaine",), "en": ("Week",)},
+    "project": {
+        "fr": ("Projet",),
+        "en": ("Project",),
+        "de": ("Projekt",),
+        "es": ("Proyecto",),
+        "pt": ("Projeto",),
+        "it": ("Progetto",),
+    },
+    "tracker": {"any": ("Tracker",), "es": ("Tipo",), "pt": ("Tipo",)},
+    "status": {
+        "fr": ("Statut",),
+        "en": ("Status",),
+        "es": ("Estado",),
+        "pt": ("Situação",),
+        "it": ("Stato",),
+    },
+    "priority": {
+        "fr": ("Priorité",),
+        "en": ("Priority",),
+        "de": ("Priorität",),
+        "es": ("Prioridad",),
+        "pt": ("Prioridade",),
+        "it": ("Priorità",),
+    },
+    "subject": {
+        "fr": ("Sujet",),
+        "en": ("Subject",),
+        "de": ("Thema",),
+        "es": ("Asunto",),
+        "pt": ("Título",),
+        "it": ("Oggetto",),
+    },
+    "assignee": {
+        "fr": ("Assigné à",),
+        "en": ("Assignee", "Assigned to"),
+        "de": ("Zugewiesen an",),
+        "es": ("Asignado a",),
+        "pt": ("Atribuído para",),
+        "it": ("Assegnato a",),
+    },
+    "created": {
+        "fr": ("Créé",),
+        "en": ("Created",),
+        "de": ("Angelegt",),
+        "es": ("Creado",),
+        "pt": ("Criado em",),
+        "it": ("Creato",),
+    },
+    "updated": {
+        "fr": ("Mis-à-jour", "Mis à jour"),
+        "en": ("Updated",),
+        "de": ("Aktualisiert",),
+        "es": ("Actualizado",),
+        "pt": ("Alterado em",),
+        "it": ("Aggiornato",),
+    },
+    "closed": {
+        "fr": ("Fermé",),
+        "en": ("Closed",),
+        "de": ("Geschlossen",),
+        "es": ("Cerrada",),
+        "pt": ("Fechado",),
+        "it": ("Chiuso",),
+    },
+    "estimated": {
+        "fr": ("Temps estimé",),
+        "en": ("Estimated time",),
+        "de": ("Geschätzter Aufwand",),
+        "es": ("Tiempo estimado",),
+        "pt": ("Tempo estimado",),
+        "it": ("Tempo stimato",),
+    },
+    "spent": {
+        "fr": ("Temps passé",),
+        "en": ("Spent time",),
+        "de": ("Aufgewendete Zeit",),
+        "es": ("Tiempo dedicado",),
+        "pt": ("Tempo gasto",),
+        "it": ("Tempo impiegato",),
+    },
+    "author": {"fr": ("Auteur",), "en": ("Author",), "de": ("Autor",), "es": ("Autor",)},
+    "category": {
+        "fr": ("Catégorie",),
+        "en": ("Category",),
+        "de": ("Kategorie",),
+        "es": ("Categoría",),
+        "pt": ("Categoria",),
+    },
+    "target_version": {
+        "fr": ("Version cible",),
+        "en": ("Target version",),
+        "de": ("Zielversion",),
+        "es": ("Versión prevista",),
+    },
+    "due_date": {
+        "fr": ("Echéance", "Échéance"),
+        "en": ("Due date",),
+        "de": ("Abgabedatum",),
+        "es": ("Fecha fin",),
+        "pt": ("Data prevista",),
+    },
+    "done_ratio": {
+        "fr": ("% réalisé",),
+        "en": ("% Done",),
+        "de": ("% erledigt",),
+        "es": ("% Realizado",),
+        "pt": ("% Terminado",),
+    },
+    "parent": {
+        "fr": ("Tâche parente",),
+        "en": ("Parent task",),
+        "de": ("Übergeordnete Aufgabe",),
+        "es": ("Tarea padre",),
+        "pt": ("Tarefa pai",),
+    },
+    "date": {
+        "any": ("Date",),
+        "de": ("Datum",),
+        "es": ("Fecha",),
+        "pt": ("Data",),
+        "it": ("Data",),
+    },
+    "user": {
+        "fr": ("Utilisateur",),
+        "en": ("User",),
+        "de": ("Benutzer",),
+        "es": ("Usuario",),
+        "pt": ("Usuário",),
+        "it": ("Utente",),
+    },
+    "activity": {
+        "fr": ("Activité",),
+        "en": ("Activity",),
+        "de": ("Aktivität",),
+        "es": ("Actividad",),
+        "pt": ("Atividade",),
+        "it": ("Attività",),
+    },
+    "issue": {
+        "fr": ("Demande",),
+        "en": ("Issue",),
+        "de": ("Ticket",),
+        "es": ("Petición",),
+        "pt": ("Tarefa",),
+        "it": ("Segnalazione",),
+    },
+    "comment": {
+        "fr": ("Commentaire",),
+        "en": ("Comment",),
+        "de": ("Kommentar",),
+        "es": ("Comentario",),
+        "pt": ("Comentário",),
+        "it": ("Commento",),
+    },
+    "hours": {
+        "fr": ("Heures",),
+        "en": ("Hours",),
+        "de": ("Stunden",),
+        "es": ("Horas",),
+        "pt": ("Horas",),
+        "it": ("Ore",),
+    },
+    "week": {
+        "fr": ("Semaine",),
+        "en": ("Week",),
+        "de": ("Woche",),
+        "es": ("Semana",),
+        "pt": ("Semana",),
+        "it": ("Settimana",),
+    },
 }
 
 SIGNATURES = (
@@ -54,6 +202,13 @@ SIGNATURES = (
         "issues",
         required=("id", "tracker", "subject"),
         optional=("status", "priority", "project", "created", "closed", "estimated", "spent"),
+    ),
+    # The tracker column can be taken out of the query; "#" + subject + status stays Redmine.
+    Signature(
+        "redmine",
+        "issues",
+        required=("id", "subject", "status"),
+        optional=("priority", "project", "created", "closed", "estimated", "spent"),
     ),
     Signature(
         "redmine",
@@ -67,8 +222,9 @@ _ID = "un numéro de demande Redmine (ex. 1234)"
 
 
 def _order(ctx: Context) -> str:
-    # Redmine's own defaults: %d/%m/%Y in French, %m/%d/%Y in English.
-    return "dmy" if ctx.lang == "fr" or ctx.source.delimiter == ";" else "mdy"
+    # Redmine's own defaults: %m/%d/%Y in English only; %d/%m/%Y (fr, pt-BR, it),
+    # %d.%m.%Y (de) or ISO (es) elsewhere. A ";" file comes from a non-English UI.
+    return "mdy" if ctx.lang == "en" and ctx.source.delimiter != ";" else "dmy"
 
 
 def build(ctx: Context) -> Build:
@@ -95,11 +251,17 @@ def _issues(ctx: Context) -> TablePlan:
     ]
     fields = present(*wanted)
     derived = {"estimate_status": hours_validated()} if ctx.match.has("estimated") else {}
+    extra = tuple(
+        (ctx.header[i], col(i))
+        for f in ("parent", "category", "target_version", "due_date")
+        for i in ctx.match.all(f)
+    )
     return TablePlan(
         "tickets",
         fields,
         constants={"source": "redmine"},
         derived=derived,
+        extra=extra,
         order=_order(ctx),
     )
 

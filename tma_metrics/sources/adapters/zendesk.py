@@ -1,4 +1,4 @@
-"""Zendesk Support ticket exports (legacy CSV, or Explore with the same metric names).
+"""Zendesk Support ticket exports: the legacy CSV export, and Explore ticket reports.
 
 ``Solved at`` is the resolution. Zendesk gives no first-reply *date*, only
 ``First reply time in minutes`` (calendar minutes since creation): the first reply is
@@ -6,6 +6,11 @@ dated ``created_at + that many minutes``. That is Zendesk's own measurement move
 the time line, not an invented timestamp. The business-hours variant cannot be turned
 into a date without Zendesk's schedule: it stays in ``extra``. All ``... in minutes``
 metrics and custom fields (``Name [list]``, ``-`` when empty) are kept in ``extra``.
+
+Explore reports name the same values after their attributes and metrics (``Ticket ID``,
+``Ticket created - Timestamp``, ``First reply time (min)``...); a report keeping only the
+day (``Ticket created - Date``) is read too. A Zendesk export without its creation date
+is refused with the reason: every delay starts there.
 """
 
 from __future__ import annotations
@@ -28,28 +33,38 @@ FIELDS = {
             "Requester domain",
         ),
     },
-    "submitter": {"en": ("Submitter",)},
-    "assignee": {"en": ("Assignee",)},
-    "group": {"en": ("Group",)},
-    "subject": {"en": ("Subject",)},
-    "tags": {"en": ("Tags",)},
-    "status": {"en": ("Status",)},
-    "priority": {"en": ("Priority",)},
-    "via": {"en": ("Via",)},
+    "requester_name": {"en": ("Requester name",)},
+    "submitter": {"en": ("Submitter", "Submitter name")},
+    "assignee": {"en": ("Assignee", "Assignee name")},
+    "group": {"en": ("Group", "Ticket group")},
+    "subject": {"en": ("Subject", "Ticket subject")},
+    "tags": {"en": ("Tags", "Ticket tags")},
+    "status": {"en": ("Status", "Ticket status")},
+    "priority": {"en": ("Priority", "Ticket priority")},
+    "via": {"en": ("Via", "Ticket channel")},
     "ticket_type": {"en": ("Ticket type",)},
-    "created": {"en": ("Created at",)},
-    "updated": {"en": ("Updated at",)},
-    "assigned": {"en": ("Assigned at", "Initially assigned at")},
-    "organization": {"en": ("Organization",)},
-    "due": {"en": ("Due date",)},
-    "solved": {"en": ("Solved at",)},
+    "created": {"en": ("Created at", "Ticket created - Timestamp")},
+    "created_day": {"en": ("Ticket created - Date",)},
+    "updated": {"en": ("Updated at", "Ticket updated - Timestamp")},
+    "assigned": {"en": ("Assigned at", "Initially assigned at", "Ticket assigned - Timestamp")},
+    "organization": {"en": ("Organization", "Ticket organization name")},
+    "due": {"en": ("Due date", "Ticket due - Date")},
+    "solved": {"en": ("Solved at", "Ticket solved - Timestamp")},
+    "solved_day": {"en": ("Ticket solved - Date",)},
     "resolution_time": {"en": ("Resolution time",)},
     "satisfaction": {"en": ("Satisfaction Score",)},
     "stations": {"en": ("Group stations", "Assignee stations")},
     "reopens": {"en": ("Reopens",)},
     "replies": {"en": ("Replies",)},
-    "first_reply": {"en": ("First reply time in minutes",)},
-    "first_reply_bh": {"en": ("First reply time in minutes within business hours",)},
+    "first_reply": {"en": ("First reply time in minutes", "First reply time (min)")},
+    "first_reply_hours": {"en": ("First reply time (hrs)",)},
+    "first_reply_bh": {
+        "en": (
+            "First reply time in minutes within business hours",
+            "First reply time - Business hours (min)",
+            "First reply time - Business hours (hrs)",
+        ),
+    },
     "minutes": {
         "en": (
             "First resolution time in minutes",
@@ -62,18 +77,46 @@ FIELDS = {
             "Requester wait time in minutes within business hours",
             "On hold time in minutes",
             "On hold time in minutes within business hours",
+            # Explore metrics (calendar and business hours, minutes or hours).
+            *(
+                f"{metric}{hours} ({unit})"
+                for metric in (
+                    "First resolution time",
+                    "Full resolution time",
+                    "Agent wait time",
+                    "Requester wait time",
+                    "On-hold time",
+                )
+                for hours in ("", " - Business hours")
+                for unit in ("min", "hrs", "days")
+            ),
         ),
     },
 }
+
+_NO_CREATED = (
+    "Export Zendesk sans date de création : attendu la colonne « Created at » (export CSV "
+    "du compte) ou « Ticket created - Timestamp » (rapport Explore), d'où partent tous "
+    "les délais ; trouvé un export de tickets Zendesk sans cette colonne. Ajoutez-la au "
+    "rapport, puis exportez de nouveau."
+)
 
 SIGNATURES = (
     Signature("zendesk", "tickets", required=("id", "created", "solved")),
     Signature("zendesk", "tickets", required=("id", "created", "first_reply")),
     Signature("zendesk", "tickets", required=("id", "created", "minutes")),
+    Signature("zendesk", "tickets", required=("id", "created_day", "solved_day")),
+    Signature("zendesk", "tickets", required=("id", "created_day", "first_reply")),
+    Signature("zendesk", "tickets", required=("id", "created_day", "minutes")),
+    # Zendesk's own metric columns without any creation date: refused with the reason.
+    Signature("zendesk", "tickets", required=("id", "first_reply"), refuse=_NO_CREATED),
+    Signature("zendesk", "tickets", required=("id", "minutes"), refuse=_NO_CREATED),
+    Signature("zendesk", "tickets", required=("id", "summation"), refuse=_NO_CREATED),
 )
 
 _KEPT = (
     "via",
+    "first_reply_hours",
     "satisfaction",
     "reopens",
     "replies",
@@ -89,6 +132,9 @@ _CUSTOM = re.compile(r"\[[a-z ]+\]$")
 
 def build(ctx: Context) -> Build:
     """Return the plan of a Zendesk ticket export."""
+    # Explore reports may keep only the day; the timestamp wins when both are there.
+    created = "created" if ctx.match.has("created") else "created_day"
+    solved = "solved" if ctx.match.has("solved") else "solved_day"
     fields = present(
         ctx.field(
             "id",
@@ -105,17 +151,20 @@ def build(ctx: Context) -> Build:
         ctx.field("assignee", "assignee", TEXT),
         ctx.field("organization", "_organization", TEXT),
         ctx.field("group", "_group", TEXT),
-        ctx.field("created", "created_at", TS),
-        ctx.field("solved", "resolved_at", TS),
+        ctx.field(created, "created_at", TS),
+        ctx.field(solved, "resolved_at", TS),
         ctx.field("first_reply", "_reply_minutes", HOURS, unit_hours=1 / 60, min_value=0.0),
+        ctx.field("first_reply_hours", "_reply_hours", HOURS, min_value=0.0),
     )
     derived = {"project": "coalesce({_organization}, {_group})"}
     notes = []
-    if ctx.match.has("first_reply"):
-        derived["responded_at"] = "tma_after({created_at}, {_reply_minutes})"
+    reply = next((f for f in ("first_reply", "first_reply_hours") if ctx.match.has(f)), None)
+    if reply is not None:
+        delay = "{_reply_minutes}" if reply == "first_reply" else "{_reply_hours}"
+        derived["responded_at"] = f"tma_after({{created_at}}, {delay})"
         notes.append(
-            "Date de première réponse calculée : création + « First reply time in "
-            "minutes » (minutes calendaires mesurées par Zendesk)."
+            f"Date de première réponse calculée : création + « {ctx.name(reply)} » "
+            "(délai calendaire mesuré par Zendesk)."
         )
     elif ctx.match.has("first_reply_bh"):
         notes.append(
@@ -133,7 +182,9 @@ def build(ctx: Context) -> Build:
         derived=derived,
         extra=extra,
     )
-    return Build("zendesk", "Zendesk Support — export des tickets (en)", [plan], notes=notes)
+    explore = norm(ctx.name("id")) == "ticket id" and not ctx.match.has("summation")
+    variant = "rapport Explore" if explore else "export des tickets"
+    return Build("zendesk", f"Zendesk Support — {variant} (en)", [plan], notes=notes)
 
 
 ADAPTER = Adapter("zendesk", FIELDS, SIGNATURES, build)

@@ -12,7 +12,7 @@ CREATE OR REPLACE TEMP MACRO tma_unit_hours(u) AS (MAP {
     'h': 1, 'hr': 1, 'hrs': 1, 'hour': 1, 'hours': 1, 'heure': 1, 'heures': 1,
     'hora': 1, 'horas': 1,
     'j': 8, 'd': 8, 'day': 8, 'days': 8, 'jour': 8, 'jours': 8, 'jr': 8, 'jrs': 8,
-    'dia': 8, 'dias': 8,
+    'jh': 8, 'journee': 8, 'journees': 8, 'dia': 8, 'dias': 8,
     'w': 40, 'wk': 40, 'week': 40, 'weeks': 40, 'semaine': 40, 'semaines': 40,
     'sem': 40, 'semana': 40, 'semanas': 40
 })[u];
@@ -33,14 +33,28 @@ CREATE OR REPLACE TEMP MACRO tma_sum_units(w) AS (
     END
 );
 
--- A duration written with words or h:mm; NULL when unreadable. `t` is a tma_text().
-CREATE OR REPLACE TEMP MACRO tma_duration_text(t) AS (
+-- h:mm[:ss] in hours ("-1:30" is -1.5); NULL for anything else.
+CREATE OR REPLACE TEMP MACRO tma_hmm(t) AS (
     CASE
         WHEN regexp_full_match(t, '[+-]?\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?')
             THEN (CASE WHEN t[1] = '-' THEN -1 ELSE 1 END) * (
                 abs(string_split(t, ':')[1]::DOUBLE)
                 + string_split(t, ':')[2]::DOUBLE / 60
                 + coalesce(string_split(t, ':')[3]::DOUBLE, 0) / 3600)
+    END
+);
+
+-- A duration written with words or h:mm; NULL when unreadable. `t` is a tma_text().
+-- Also "1:30 h", and halves of a day as spreadsheets write them ("1/2 j", "½ journée",
+-- "demi-journée").
+CREATE OR REPLACE TEMP MACRO tma_duration_text(t) AS (
+    CASE
+        WHEN regexp_full_match(t, '[+-]?\d+:\d{1,2}(:\d{1,2}(\.\d+)?)?')
+            THEN tma_hmm(t)
+        WHEN regexp_full_match(t, '[+-]?\d+:\d{1,2}(:\d{1,2})?\s*[hH]\.?')
+            THEN tma_hmm(rtrim(regexp_replace(t, '\s*[hH]\.?$', '')))
+        WHEN regexp_full_match(strip_accents(lower(t)), '(1/2|½|demi|une demi)[ -]?(j|jour|journee)\.?')
+            THEN 4.0
         WHEN regexp_full_match(lower(t), '\d+\s*h\s*\d{1,2}')
             THEN regexp_extract(t, '^(\d+)', 1)::DOUBLE
                 + regexp_extract(t, '(\d{1,2})$', 1)::DOUBLE / 60

@@ -22,15 +22,27 @@ CREATE OR REPLACE TEMP MACRO tma_month(tok) AS (MAP {
     'dezembro': 12, 'dezember': 12
 })[strip_accents(lower(rtrim(tok, '.')))];
 
--- The first word of 3+ letters (with its dot) replaced by its month number:
+-- A leading day of the week (French, English) dropped when a date follows it:
+-- "ven. 20/11/2026" -> "20/11/2026", "vendredi 20 novembre 2026" -> "20 novembre 2026",
+-- "Friday, November 20, 2026" -> "November 20, 2026". "Mar 20, 2026" (March) stays.
+CREATE OR REPLACE TEMP MACRO tma_ts_weekday(s) AS
+    regexp_replace(s,
+        '^\s*(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}(er)?\.?[\s/.-]+\pL|\pL{3,})',
+        '\1');
+
+-- The first word of 3+ letters (with its dot) replaced by its month number, after a
+-- leading day of the week is dropped (and "1er" read as 1):
 -- "07/déc./25 10:51" -> "07/12/25 10:51", "Jan 20, 2023" -> "1 20, 2023".
-CREATE OR REPLACE TEMP MACRO tma_ts_months(s) AS
+CREATE OR REPLACE TEMP MACRO tma_ts_month_word(s) AS
     CASE
         WHEN tma_month(regexp_extract(s, '\pL{3,}\.?')) IS NOT NULL
             THEN replace(s, regexp_extract(s, '\pL{3,}\.?'),
                          tma_month(regexp_extract(s, '\pL{3,}\.?'))::VARCHAR)
         ELSE s
     END;
+
+CREATE OR REPLACE TEMP MACRO tma_ts_months(s) AS
+    tma_ts_month_word(regexp_replace(tma_ts_weekday(s), '^(\s*)1er\b', '\11'));
 
 -- A leading d-m-y or d.m.y written with slashes (GLPI "05-09-2025 14:10").
 CREATE OR REPLACE TEMP MACRO tma_ts_slashes(s) AS
@@ -67,11 +79,14 @@ CREATE OR REPLACE TEMP MACRO tma_excel_serial(s) AS
     END;
 
 -- ISO 8601 text (2026-11-20, 2026-11-20 17:30, 2026-11-20T17:30:00.5); an offset is
--- dropped (wall-clock time kept). Only for text starting yyyy-m-d: DuckDB's cast would
--- also read "22/11/25" as the year 22.
+-- dropped (wall-clock time kept). Only for text that is ISO through to its end: DuckDB's
+-- cast would also read "22/11/25" as the year 22, and "2026-11-20 9:00 PM" as 9:00 (it
+-- takes any trailing word for a time zone); such values go to the column's formats.
 CREATE OR REPLACE TEMP MACRO tma_ts_iso(x) AS
     CASE
-        WHEN regexp_matches(x, '^\d{4}-\d{1,2}-\d{1,2}') THEN try_cast(x AS TIMESTAMP)
+        WHEN regexp_full_match(x,
+                '\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)? ?(Z|UTC|[+-]\d{2}(:?\d{2})?)?')
+            THEN try_cast(x AS TIMESTAMP)
     END;
 
 -- The instant `hours` (a tma_hours value, at most 10^6) after `t`, kept when plausible:
