@@ -12,6 +12,7 @@ Timestamps are naive local wall-clock times, as the tools export them.
 from __future__ import annotations
 
 import threading
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -69,12 +70,36 @@ def holiday_dates(code: str | None, years: Sequence[int]) -> list[date]:
 
 
 @dataclass(frozen=True)
+class _Shift:
+    """Open days of a span on which the wall clock jumps (daylight saving), as arrays.
+
+    On day ``index`` (position in the span) the wall-clock minutes ``[a, b)`` either do
+    not exist (``gap``: spring forward) or occur twice (autumn back). ``overlap`` is the
+    open window minutes inside ``[a, b)``; ``before_a`` / ``before_b`` the open minutes of
+    the day before ``a`` / ``b`` on the wall clock. A naive time inside a repeated hour is
+    read as its first occurrence (summer time, Python's ``fold=0``): the repeated open
+    minutes are counted at ``b``. A time inside a gap is the instant at ``b``.
+    """
+
+    of_day: np.ndarray  # int, per day of the span: the shift's number, -1 for none
+    a: np.ndarray
+    b: np.ndarray
+    gap: np.ndarray  # bool
+    overlap: np.ndarray
+    before_a: np.ndarray
+    before_b: np.ndarray
+
+
+@dataclass(frozen=True)
 class _Table:
     """Open days and cumulative open minutes over a span of whole days."""
 
     first_day: int  # days since 1970-01-01 of the span's first day
     open_day: np.ndarray  # bool, one per day of the span
     cum: np.ndarray  # float, len(open_day) + 1: open minutes before each day
+    #: Daylight-saving changes on open days whose windows they cut (see `_Shift`); empty
+    #: without a time zone, or when no window covers the changed hour.
+    shifts: _Shift | None = None
 
     @property
     def open_positions(self) -> np.ndarray:
@@ -94,6 +119,11 @@ class _Table:
 class BusinessCalendar:
     """Business time of a `CalendarSpec`: elapsed open minutes and deadlines.
 
+    Without ``timezone`` every day lasts 24 h of wall clock. With one (the contract's,
+    "Europe/Paris"), the daylight-saving changes count real minutes: a 24/7 calendar
+    has 1 380 minutes on the last Sunday of March and 1 500 on the last Sunday of
+    October (windows that do not cover 02:00-03:00 are not affected).
+
     >>> cal = BusinessCalendar(CalendarSpec())
     >>> cal.business_minutes("2026-11-20 17:30", "2026-11-23 09:45")  # Friday -> Monday
     75.0
@@ -101,9 +131,18 @@ class BusinessCalendar:
     Timestamp('2026-11-23 11:00:00')
     """
 
-    def __init__(self, spec: CalendarSpec) -> None:
+    def __init__(self, spec: CalendarSpec, timezone: str | None = None) -> None:
         _check_spec(spec)
         self.spec = spec
+        self.timezone = timezone
+        if timezone is not None:
+            try:
+                zoneinfo.ZoneInfo(timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise CalendarError(
+                    f"Fuseau horaire inconnu « {timezone} » : attendu un nom IANA comme "
+                    "Europe/Paris."
+                ) from None
         self._win_start = np.array([s for s, _ in spec.windows], dtype=float)
         self._win_end = np.array([e for _, e in spec.windows], dtype=float)
         lengths = self._win_end - self._win_start
@@ -275,7 +314,32 @@ class BusinessCalendar:
             np.minimum(part, end - start, out=part)
             in_day += part
         in_day *= table.open_day[index]  # a closed day has no open minute
+        if table.shifts is not None:
+            self._shift_in_day(table.shifts, index, minute_of_day, in_day)
         return table.cum[index] + in_day
+
+    def _wall(self, minute_of_day: np.ndarray) -> np.ndarray:
+        """Open minutes of an (open) day before each wall-clock minute of the day."""
+        total = np.zeros(np.shape(minute_of_day))
+        for start, end in zip(self._win_start, self._win_end, strict=True):
+            total += np.clip(minute_of_day - start, 0.0, end - start)
+        return total
+
+    def _shift_in_day(
+        self, shifts: _Shift, index: np.ndarray, minute: np.ndarray, in_day: np.ndarray
+    ) -> None:
+        """Correct, in place, the open minutes of instants on daylight-saving days."""
+        k = shifts.of_day[index]
+        rows = np.flatnonzero(k >= 0)
+        if not len(rows):
+            return
+        k, m = k[rows], minute[rows]
+        a, b, gap = shifts.a[k], shifts.b[k], shifts.gap[k]
+        # Gap: the open minutes between a and the instant (at most b) never happened.
+        lost = self._wall(np.clip(m, a, b)) - shifts.before_a[k]
+        # Repeated hour: its open minutes count twice once the instant reaches b.
+        extra = np.where(m >= b, shifts.overlap[k], 0.0)
+        in_day[rows] += np.where(gap, -lost, extra)
 
     def _in_day_inverse(self, rest: np.ndarray) -> np.ndarray:
         """Return the minute of the day by which ``rest`` open minutes (> 0) have passed.
@@ -300,9 +364,30 @@ class BusinessCalendar:
         day = self._first_day_reaching(table, target)
         rest = target - table.cum[day]
         minute = self._in_day_inverse(rest)
+        if table.shifts is not None:
+            self._shift_inverse(table.shifts, day, rest, minute)
         result = (table.first_day + day) * _US_PER_DAY + np.rint(minute * _US_PER_MINUTE)
         result = np.maximum(result.astype(np.int64), s)
         return np.where(m == 0, s, result)
+
+    def _shift_inverse(
+        self, shifts: _Shift, day: np.ndarray, rest: np.ndarray, minute: np.ndarray
+    ) -> None:
+        """Correct, in place, the in-day inverse on daylight-saving days (`_shift_in_day`)."""
+        k = shifts.of_day[day]
+        rows = np.flatnonzero(k >= 0)
+        if not len(rows):
+            return
+        k, r = k[rows], rest[rows]
+        a, b, overlap = shifts.a[k], shifts.b[k], shifts.overlap[k]
+        # Gap: past a, the wall clock shows the lost minutes on top; an instant inside the
+        # gap is shown as b (the same instant).
+        on_gap = self._in_day_inverse(np.where(r > shifts.before_a[k], r + overlap, r))
+        on_gap = np.where((on_gap >= a) & (on_gap < b), b, on_gap)
+        # Repeated hour: up to b as usual; the repeated minutes are reached at b.
+        later = np.maximum(self._in_day_inverse(np.maximum(r - overlap, 0.0)), b)
+        on_fold = np.where(r <= shifts.before_b[k], minute[rows], later)
+        minute[rows] = np.where(shifts.gap[k], on_gap, on_fold)
 
     def _first_day_reaching(self, table: _Table, target: np.ndarray) -> np.ndarray:
         """Return, per target, the first day whose end-of-day cumulative reaches it.
@@ -311,7 +396,10 @@ class BusinessCalendar:
         adds exactly ``day_minutes`` (whole minutes, so the sums are exact), hence the
         day is the open day of rank ``ceil(target / day_minutes) - 1``; one comparison
         each way corrects the division's rounding. Targets are positive and covered.
+        Daylight-saving days that change a day's open minutes need the search itself.
         """
+        if table.shifts is not None:
+            return np.searchsorted(table.cum[1:], target, side="left")
         open_days = table.open_positions
         step = self._day_minutes
         rank = np.maximum(np.ceil(target / step) - 1, 0).astype(np.int64)
@@ -368,14 +456,47 @@ class BusinessCalendar:
             open_day &= ~np.isin(days, public_days)
         if self._closed.size:
             open_day &= ~np.isin(days, self._closed)
-        cum = np.concatenate(([0.0], np.cumsum(open_day * self._day_minutes)))
-        return _Table(first_day=first, open_day=open_day, cum=cum)
+        minutes = open_day * self._day_minutes
+        shifts = self._shifts(first, open_day, first_year, last_year)
+        if shifts is not None:
+            at = np.flatnonzero(shifts.of_day >= 0)
+            minutes[at] += np.where(shifts.gap, -shifts.overlap, shifts.overlap)
+        cum = np.concatenate(([0.0], np.cumsum(minutes)))
+        return _Table(first_day=first, open_day=open_day, cum=cum, shifts=shifts)
+
+    def _shifts(
+        self, first: int, open_day: np.ndarray, first_year: int, last_year: int
+    ) -> _Shift | None:
+        """Return the span's daylight-saving changes that cut an open window, if any."""
+        if self.timezone is None:
+            return None
+        changes = _clock_changes(self.timezone, first_year, last_year)
+        if not len(changes):
+            return None
+        day = changes[:, 0].astype(np.int64) - first
+        a, b, gap = changes[:, 1], changes[:, 2], changes[:, 3] > 0
+        before_a, before_b = self._wall(a), self._wall(b)
+        overlap = before_b - before_a
+        keep = open_day[day] & (overlap > 0)
+        if not keep.any():
+            return None
+        of_day = np.full(len(open_day), -1, dtype=np.int64)
+        of_day[day[keep]] = np.arange(int(keep.sum()))
+        return _Shift(
+            of_day=of_day,
+            a=a[keep],
+            b=b[keep],
+            gap=gap[keep],
+            overlap=overlap[keep],
+            before_a=before_a[keep],
+            before_b=before_b[keep],
+        )
 
 
 @lru_cache(maxsize=32)
-def calendar_for(spec: CalendarSpec) -> BusinessCalendar:
-    """Return the shared `BusinessCalendar` of ``spec`` (built once per distinct spec)."""
-    return BusinessCalendar(spec)
+def calendar_for(spec: CalendarSpec, timezone: str | None = None) -> BusinessCalendar:
+    """Return the shared `BusinessCalendar` of ``spec`` and ``timezone`` (built once each)."""
+    return BusinessCalendar(spec, timezone)
 
 
 # --------------------------------------------------------------------- helpers
@@ -417,6 +538,44 @@ def _to_us(values: Any) -> np.ndarray:
             "Horodatages avec fuseau horaire : attendu l'heure locale du contrat, sans fuseau."
         )
     return index.as_unit("us").asi8.copy()
+
+
+@lru_cache(maxsize=64)
+def _clock_changes(timezone: str, first_year: int, last_year: int) -> np.ndarray:
+    """Return the wall-clock jumps of ``timezone`` in the years, one row each (float).
+
+    Columns: day number, first and last wall-clock minute of the day's changed hour
+    ``[a, b)``, and 1 for a gap (clocks go forward) or 0 for a repeated hour. A jump is
+    found between two daily offsets that differ, then to the minute (two a year).
+
+    >>> _clock_changes("Europe/Paris", 2026, 2026).tolist()
+    [[20541.0, 120.0, 180.0, 1.0], [20751.0, 120.0, 180.0, 0.0]]
+    """
+    zone = zoneinfo.ZoneInfo(timezone)
+    first, stop = _first_day_of(first_year), _first_day_of(last_year + 1)
+    days = np.arange(first, stop + 1).astype("datetime64[D]").astype("datetime64[ns]")
+    utc = pd.DatetimeIndex(days).tz_localize("UTC")
+    offset = _offsets_minutes(utc, zone)
+    rows = []
+    for i in np.flatnonzero(np.diff(offset) != 0):  # a few a year, not per ticket
+        minutes = utc[i] + pd.to_timedelta(np.arange(24 * 60 + 1), unit="min")
+        after = _offsets_minutes(minutes, zone)
+        at = int(np.argmax(after != after[0]))
+        before, change = int(after[0]), int(after[at] - after[0])
+        # The jump's wall-clock minute, on the clock before it.
+        day, minute = divmod(utc[i].value // 60_000_000_000 + at + before, _MINUTES_PER_DAY)
+        if change > 0:  # wall [minute, minute + change) does not exist
+            lo, hi = minute, minute + change
+        else:  # wall [minute + change, minute) occurs twice
+            lo, hi = minute + change, minute
+        rows.append((day, max(lo, 0), min(hi, _MINUTES_PER_DAY), 1.0 if change > 0 else 0.0))
+    return np.array(rows, dtype=float).reshape(-1, 4)
+
+
+def _offsets_minutes(utc: pd.DatetimeIndex, zone: zoneinfo.ZoneInfo) -> np.ndarray:
+    """Return the UTC offset of ``zone`` at each instant, in minutes."""
+    local = utc.tz_convert(zone).tz_localize(None).as_unit("ns")
+    return (local.asi8 - utc.tz_localize(None).as_unit("ns").asi8) // 60_000_000_000
 
 
 def _first_day_of(year: int) -> int:

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tma_metrics.business_calendar import calendar_for
+from tma_metrics.business_calendar import BusinessCalendar, calendar_for
 from tma_metrics.contracts import CalendarSpec
 
 OUTCOMES = ("met", "breached", "open", "at_risk", "not_measurable", "not_applicable")
@@ -49,7 +49,11 @@ CLOCK_COLUMNS: dict[str, str] = {
 
 
 def run_clocks(
-    clocks: pd.DataFrame, pauses: pd.DataFrame | None, as_of: pd.Timestamp
+    clocks: pd.DataFrame,
+    pauses: pd.DataFrame | None,
+    as_of: pd.Timestamp,
+    *,
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """Measure each clock; return `CLOCK_COLUMNS` aligned on ``clocks``' index.
 
@@ -60,6 +64,8 @@ def run_clocks(
     A known event gives ``met`` when the elapsed time is at most the allowance, else
     ``breached``; a pending one gives ``breached`` past the deadline, ``at_risk`` when less
     than 25 % of the allowance is left, else ``open``; anything else is not measurable.
+    ``timezone`` (the contract's) makes business time count the real minutes of the
+    daylight-saving days (`BusinessCalendar`); None counts wall-clock minutes.
     """
     codes, specs = pd.factorize(clocks["calendar"])
     ticket = None
@@ -83,6 +89,7 @@ def run_clocks(
         pause_ticket=pause_ticket,
         pause_start=pause_start,
         pause_end=pause_end,
+        timezone=timezone,
     )
     out = pd.DataFrame(
         {
@@ -134,11 +141,13 @@ def measure(
     pause_ticket: np.ndarray | None = None,
     pause_start: np.ndarray | None = None,
     pause_end: np.ndarray | None = None,
+    timezone: str | None = None,
 ) -> Measured:
     """Measure clocks given as arrays (`run_clocks`' rules); ``calendar`` indexes ``specs``.
 
     ``ticket`` numbers each clock's ticket and ``pause_ticket`` each pause's (the same
     numbering, -1 for a ticket without clock); without them no pause applies.
+    ``timezone`` is passed to the business calendars (`run_clocks`).
     """
     n = len(start)
     as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
@@ -159,7 +168,8 @@ def measure(
         overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
     for code in _distinct(calendar[clocked]):
         rows = np.flatnonzero(clocked & (calendar == code))
-        e, p, d = _measure(specs[code], rows, start, stop, allowance, overlaps)
+        cal = calendar_for(specs[code], timezone)
+        e, p, d = _measure(cal, rows, start, stop, allowance, overlaps)
         elapsed[rows], paused[rows], deadline[rows] = e, p, d
 
     remaining = np.where(running, allowance - elapsed, np.nan)
@@ -230,7 +240,7 @@ def period_of(clocks: pd.DataFrame, fallback: pd.Series, as_of: pd.Timestamp) ->
 
 
 def _measure(
-    spec: CalendarSpec,
+    cal: BusinessCalendar,
     rows: np.ndarray,
     start: np.ndarray,
     stop: np.ndarray,
@@ -242,7 +252,6 @@ def _measure(
     ``overlaps`` are every clock's pauses (clock position, start, end; merged, sorted);
     only those of ``rows`` count here.
     """
-    cal = calendar_for(spec)
     start, stop, allowance = start[rows], stop[rows], allowance[rows]
     # Elapsed time, and the deadline as if there were no pause (that of most clocks).
     gross, deadline = cal.elapsed_and_deadline(start, stop, allowance)

@@ -7,13 +7,19 @@ Reading the file from disk is `contract_file.load_contracts`.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import itertools
+import math
 import re
 import tomllib
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+
+import holidays as holidays_lib
 
 from tma_metrics.model import Kind, Severity
 from tma_metrics.vocabulary import (
@@ -72,13 +78,6 @@ CONTRACT_KEYS = (
 )
 CARNET_KEYS = ("start", "end", "days", "daily_rate")
 CALENDAR_KEYS = ("windows", "weekdays", "holidays", "closed")
-
-_ALLOWANCE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(min|h|j|d)\s*$", re.IGNORECASE)
-_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-class ContractError(ValueError):
-    """The contracts file is wrong; the message (French) names contract, key, expected, found."""
 
 
 def normalise_label(text: str) -> str:
@@ -191,21 +190,279 @@ class Contract:
         return max(valid, key=lambda c: c.start) if valid else None
 
 
+# ---------------------------------------------------------------------------------------
+# Values as project managers write them (README, "The contracts file", "What is accepted")
+# ---------------------------------------------------------------------------------------
+
+#: Words meaning "no SLA" (*sur planification*), compared without case or accents.
+PLANNED_WORDS = frozenset(
+    {"planned", "planifie", "sur planification", "planification", "aucun", "aucune", "none"}
+)
+#: Units of an SLA allowance (normalised spelling -> canonical unit).
+_ALLOWANCE_UNITS = {
+    **dict.fromkeys(("min", "mn", "minute", "minutes"), "min"),
+    **dict.fromkeys(("h", "heure", "heures", "hour", "hours"), "h"),
+    **dict.fromkeys(
+        ("j", "jo", "jour", "jours", "jour ouvre", "jours ouvres", "d", "day", "days"), "j"
+    ),
+}
+_ALLOWANCE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([a-z][a-z ]*?)$")
+_HOURS_MINUTES = re.compile(r"^(\d{1,3})\s*h\s*(\d{2})$")
+_DECIMAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+_FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_TIME = r"(\d{1,2})(?:\s*[:hH]\s*(\d{2})?)?"
+_WINDOW = re.compile(rf"^{_TIME}\s*(?:-|–|—|à|a)\s*{_TIME}$")
+_PERIOD = re.compile(r"\s*(?:\.\.|\s(?:au|à|-|–)\s)\s*")
+_WEEKDAY_WORDS = {
+    **{day: i for i, day in enumerate(WEEKDAYS)},
+    **{
+        day: i
+        for i, day in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+}
+_FRENCH_WEEKDAYS = {
+    **{day: i for i, day in enumerate(("lun", "mar", "mer", "jeu", "ven", "sam", "dim"))},
+    **{
+        day: i
+        for i, day in enumerate(
+            ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+        )
+    },
+}
+_SEVERITY_WORDS = {
+    "bloquante": Severity.BLOQUANTE,
+    "bloquant": Severity.BLOQUANTE,
+    "majeure": Severity.MAJEURE,
+    "majeur": Severity.MAJEURE,
+    "mineure": Severity.MINEURE,
+    "mineur": Severity.MINEURE,
+}
+_NO_HOLIDAYS = frozenset({"", "none", "aucun", "aucuns", "sans"})
+#: Extra spellings of French holiday subdivisions (the package knows 57, 6AE, Moselle...).
+_HOLIDAY_ALIASES = {"alsace-moselle": "57", "alsace moselle": "57", "67": "6AE", "68": "6AE"}
+_CALENDAR_24_7 = frozenset({"24/7", "24x7", "24h/24", "24h/24 7j/7", "24h/24, 7j/7"})
+#: French (or near) key names a manager may write, and the key the file uses.
+_KEY_HINTS = {
+    "nom": "name",
+    "projets": "projects",
+    "projet": "projects",
+    "project": "projects",
+    "modele": "model",
+    "marge": "margin",
+    "heures_par_jour": "hours_per_day",
+    "fuseau": "timezone",
+    "fuseau_horaire": "timezone",
+    "alerte": "alert_days",
+    "debut": "start",
+    "fin": "end",
+    "jours": "days",
+    "tjm": "daily_rate",
+    "taux_journalier": "daily_rate",
+    "prix_jour": "daily_rate",
+    "calendrier": "calendar",
+    "plages": "windows",
+    "horaires": "windows",
+    "jours_ouvres": "weekdays",
+    "feries": "holidays",
+    "jours_feries": "holidays",
+    "fermetures": "closed",
+    "priorites": "priorities",
+    "types": "kinds",
+    "prise_en_charge": "response",
+    "reponse": "response",
+    "contournement": "workaround",
+    "resolution_totale": "resolution",
+}
+
+
+@dataclass(frozen=True)
+class _Number:
+    """How one numeric key is written: its unit words, range and the French description."""
+
+    expected: str
+    minimum: float = 0.0
+    maximum: float | None = None
+    positive: bool = False  # strictly above minimum
+    units: tuple[str, ...] = ()
+    percent: bool = False
+
+
+_DAYS = ("jours", "jour", "j")
+_HOURS_PER_DAY = _Number(
+    "un nombre d'heures entre 0 et 24 (ex. 7, 7.5 ou « 7h30 »)",
+    maximum=24,
+    positive=True,
+    units=("heures", "heure", "h"),
+)
+_FRACTION = "une fraction entre 0 et 1 (ex. 0.25) ou un pourcentage (« 25 % »)"
+_NUMBERS = {
+    "hours_per_day": _HOURS_PER_DAY,
+    "margin": _Number(_FRACTION, maximum=1, percent=True),
+    "management_share_target": _Number(_FRACTION, maximum=1, percent=True),
+    "alert_days": _Number("un nombre de jours ≥ 0 (ex. 4 ou 2.5)", units=_DAYS),
+    "monthly_days": _Number("un nombre de jours > 0 (ex. 5)", positive=True, units=_DAYS),
+    "days": _Number("un nombre de jours achetés ≥ 0 (ex. 40 ou 12.5)", units=_DAYS),
+    "daily_rate": _Number(
+        "un prix par jour ≥ 0 en euros (ex. 650)",
+        units=("€ht/jour", "€ht/j", "€/jour", "€/j", "€ht", "€", "euros", "euro", "eur"),
+    ),
+}
+
+
+class ContractError(ValueError):
+    """The contracts file is wrong; the message (French) names contract, key, expected, found."""
+
+
+def show(value: Any) -> str:
+    """Return ``value`` as a French error message shows what was found.
+
+    >>> show("25 %"), show(date(2026, 1, 31)), show(None), show([1, "a"])
+    ('« 25 % »', '31/01/2026', 'aucune valeur', '[1, « a »]')
+    """
+    if value is None:
+        return "aucune valeur"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"« {value} »" if value.strip() else "un texte vide"
+    if isinstance(value, datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float | int):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if isinstance(value, list):
+        shown = ", ".join(show(v) for v in value[:8])
+        return f"[{shown}{', …' if len(value) > 8 else ''}]"
+    if isinstance(value, dict):
+        keys = ", ".join(str(k) for k in list(value)[:8])
+        return f"une table ({keys})" if keys else "une table vide"
+    return repr(value)
+
+
+def closest(word: str, choices: Any) -> str | None:
+    """Return the choice nearest to ``word`` (a typo's likely meaning), if any is close.
+
+    >>> closest("hour_per_day", ["hours_per_day", "margin"]), closest("xyz", ["margin"])
+    ('hours_per_day', None)
+    """
+    choices = [str(c) for c in choices]
+    key = normalise_label(word).replace(" ", "_").replace("-", "_")
+    if key in _KEY_HINTS and _KEY_HINTS[key] in choices:
+        return _KEY_HINTS[key]
+    by_form = {normalise_label(c).replace(" ", "_"): c for c in choices}
+    if key in by_form:
+        return by_form[key]
+    found = difflib.get_close_matches(key, list(by_form), n=1, cutoff=0.7)
+    return by_form[found[0]] if found else None
+
+
+def _suggest(word: str, choices: Any) -> str:
+    match = closest(word, choices)
+    return f" ; vouliez-vous dire « {match} » ?" if match and match != word else ""
+
+
+def _decimal(text: str) -> float | None:
+    """Read ``12``, ``12.5`` or ``12,5`` (spaces as thousands separators allowed)."""
+    compact = re.sub(r"[\s\u00a0\u202f]+", "", text)
+    return float(compact.replace(",", ".")) if _DECIMAL.match(compact) else None
+
+
+def read_number(value: Any, spec: _Number) -> float | None:
+    """Return the number ``value`` means under ``spec`` (units, « % »), ``None`` if unreadable.
+
+    >>> read_number("12,5 j", _NUMBERS["days"]), read_number("25 %", _NUMBERS["margin"])
+    (12.5, 0.25)
+    >>> read_number("7h30", _HOURS_PER_DAY), read_number("beaucoup", _HOURS_PER_DAY)
+    (7.5, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number: float | None = float(value)
+    elif isinstance(value, str):
+        text = normalise_label(value).replace(" ", "")
+        scale = 1.0
+        if spec.percent and text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        hours = _HOURS_MINUTES.match(text) if "h" in spec.units else None
+        if hours:
+            return int(hours.group(1)) + int(hours.group(2)) / 60
+        for unit in spec.units:
+            if text.endswith(unit) and text != unit:
+                text = text[: -len(unit)]
+                break
+        number = _decimal(text)
+        number = None if number is None else number * scale
+    else:
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def read_date(value: Any) -> date | None:
+    """Return the day ``value`` means (a TOML date, « 2026-01-31 », « 31/01/2026 »), or None.
+
+    >>> read_date("31/01/2026"), read_date("2026-01-31"), read_date("01/31/2026")
+    (datetime.date(2026, 1, 31), datetime.date(2026, 1, 31), None)
+    """
+    if isinstance(value, datetime):
+        midnight = value.hour == value.minute == value.second == value.microsecond == 0
+        return value.date() if midnight and value.tzinfo is None else None
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    french = _FRENCH_DATE.match(text)
+    try:
+        if french:
+            day, month, year = (int(g) for g in french.groups())
+            return date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
+
+
+def read_allowance(value: str) -> tuple[float, str] | None:
+    """Return an SLA allowance as (value, unit ``min``/``h``/``j``), or None if unreadable.
+
+    >>> read_allowance("2 H"), read_allowance("1,5 jours ouvrés"), read_allowance("2h30")
+    ((2.0, 'h'), (1.5, 'j'), (150.0, 'min'))
+    """
+    text = normalise_label(value)
+    hours = _HOURS_MINUTES.match(text)
+    if hours:
+        return float(int(hours.group(1)) * 60 + int(hours.group(2))), "min"
+    match = _ALLOWANCE.match(text)
+    unit = _ALLOWANCE_UNITS.get(match.group(2).strip()) if match else None
+    if match is None or unit is None:
+        return None
+    return float(match.group(1).replace(",", ".")), unit
+
+
+def canonical_allowance(value: float, unit: str) -> str:
+    """Return the allowance as the file's documented form: ``2h``, ``1,5j``, ``30min``."""
+    return f"{value:g}".replace(".", ",") + unit
+
+
 def allowance_minutes(text: str, day_minutes: int) -> float:
     """Convert an allowance such as ``2h``, ``1j``, ``30min`` to business minutes.
 
     >>> allowance_minutes("1j", 480), allowance_minutes("2h", 480), allowance_minutes("0,5j", 480)
     (480.0, 120.0, 240.0)
     """
-    match = _ALLOWANCE.match(text)
-    if not match:
+    parsed = read_allowance(text)
+    if parsed is None:
         raise ContractError(
             f"Délai « {text} » illisible : attendu un nombre suivi de min, h ou j "
             "(« 2h », « 1j », « 30min ») ou « planned »."
         )
-    value = float(match.group(1).replace(",", "."))
-    unit = match.group(2).lower()
-    return value * {"min": 1, "h": 60, "j": day_minutes, "d": day_minutes}[unit]
+    value, unit = parsed
+    return value * {"min": 1, "h": 60, "j": day_minutes}[unit]
 
 
 def add_months(day: date, months: int) -> date:
@@ -225,26 +482,100 @@ def default_end(start: date) -> date:
     return add_months(start, 12) - timedelta(days=1)
 
 
+# ---------------------------------------------------------------------------------------
+# The file
+# ---------------------------------------------------------------------------------------
+
+_TOML_MESSAGES = {
+    "Invalid value": "valeur illisible",
+    "Invalid statement": "ligne illisible",
+    "Cannot overwrite a value": "clé déjà définie plus haut dans le même bloc",
+    "Expected '=' after a key in a key/value pair": "« = » attendu après la clé",
+    "Expected ']' at the end of a table declaration": "« ] » attendu à la fin de l'en-tête",
+    "Expected ']]' at the end of an array declaration": "« ]] » attendu à la fin de l'en-tête",
+    "Expected newline or end of document after a statement": (
+        "fin de ligne attendue après la valeur"
+    ),
+    "Invalid date or datetime": "date illisible (attendu AAAA-MM-JJ)",
+    "Unclosed array": "liste non fermée (« ] » manquant)",
+    "Unclosed inline table": "table non fermée (« } » manquant)",
+    "Unterminated string": "texte non fermé (guillemet manquant)",
+    "Invalid initial character for a key part": "nom de clé illisible",
+    "Illegal character '\\n'": "texte non fermé (guillemet manquant en fin de ligne)",
+}
+_TOML_POSITION = re.compile(r"^(.*?)\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> ContractError:
+    """Return the French error of a TOML syntax error: line, column, the line, a hint."""
+    match = _TOML_POSITION.match(str(exc))
+    detail = match.group(1) if match else str(exc)
+    french = _TOML_MESSAGES.get(detail)
+    if french is None and detail.startswith("Cannot declare"):
+        french = "table déclarée deux fois"
+    elif french is None:
+        french = f"erreur de syntaxe ({detail})"
+    lines = text.splitlines()
+    if match and match.group(2):
+        number = int(match.group(2))
+        where = f", ligne {number}, colonne {match.group(3)}"
+    else:
+        number = len(lines)
+        where = ", à la fin du fichier"
+    line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    value = line.partition("=")[2].split("#")[0].strip()
+    hint = ""
+    if re.fullmatch(r"-?\d+,\d+", value):
+        hint = f" Un nombre décimal s'écrit avec un point ({value.replace(',', '.')}) ou entre "
+        hint += f'guillemets ("{value}").'
+    elif _FRENCH_DATE.match(value):
+        hint = f' Une date s\'écrit AAAA-MM-JJ ou entre guillemets ("{value}").'
+    elif re.match(r"[^\W\d]", value) and value not in ("true", "false"):
+        hint = f' Un texte s\'écrit entre guillemets ("{value}").'
+    found = f"« {line} »" if line else "une ligne vide"
+    return ContractError(
+        f"Fichier de contrats illisible{where} : attendu du TOML valide (clé = valeur, "
+        f"[[contract]]), trouvé {found} — {french}.{hint}"
+    )
+
+
 def parse_contracts(text: str) -> tuple[Contract, ...]:
     """Parse the contracts TOML text into contracts; raise `ContractError` on any fault."""
+    text = text.removeprefix("\ufeff")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ContractError(
-            "Fichier de contrats illisible : attendu du TOML valide ([[contract]], "
-            f"clé = valeur), trouvé une erreur de syntaxe — {exc}."
-        ) from exc
+        raise _toml_error(exc, text) from None
+    for key in doc:
+        if key != "contract":
+            raise ContractError(
+                f"Clé « {key} » inconnue en tête du fichier : attendu des blocs [[contract]], "
+                f"trouvé « {key} » = {show(doc[key])}" + (_suggest(key, ["contract"]) or ".")
+            )
     raw_contracts = doc.get("contract", [])
+    if isinstance(raw_contracts, dict):
+        raise ContractError(
+            "Clé « contract » : attendu des blocs [[contract]] (double crochets), trouvé une "
+            "table [contract] (crochets simples)."
+        )
     if not isinstance(raw_contracts, list):
         raise ContractError(
-            "Clé « contract » : attendu des blocs [[contract]], trouvé "
-            f"{type(raw_contracts).__name__}."
+            f"Clé « contract » : attendu des blocs [[contract]], trouvé {show(raw_contracts)}."
+        )
+    if not raw_contracts:
+        raise ContractError(
+            "Fichier de contrats vide : attendu au moins un bloc [[contract]] (name, projects, "
+            "[[contract.carnet]]), trouvé aucun contrat."
         )
     contracts = tuple(_parse_contract(raw, i) for i, raw in enumerate(raw_contracts, 1))
-    names = [c.name for c in contracts]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ContractError(f"Nom de contrat en double : {', '.join(duplicates)}.")
+    seen: dict[str, int] = {}
+    for i, contract in enumerate(contracts, 1):
+        first = seen.setdefault(normalise_label(contract.name), i)
+        if first != i:
+            raise ContractError(
+                f"Nom de contrat en double : attendu des noms uniques (comparés sans casse ni "
+                f"accents), trouvé « {contract.name} » aux contrats n° {first} et n° {i}."
+            )
     owners: dict[str, str] = {}
     for contract in contracts:
         for project in contract.projects:
@@ -262,241 +593,480 @@ class _Reader:
 
     def __init__(self, table: dict[str, Any], contract: str, prefix: str = "") -> None:
         self.table = table
-        self.contract = contract
+        self.contract = contract  # « Contrat « X » » or « Contrat n° 2 »
         self.prefix = prefix
 
-    def fail(self, key: str, expected: str, found: Any) -> ContractError:
+    def fail(
+        self, key: str, expected: str, found: Any, hint: str = "", *, unknown: bool = False
+    ) -> ContractError:
+        name = f"« {(self.prefix + key).rstrip('.')} »" + (" inconnue" if unknown else "")
         return ContractError(
-            f"Contrat « {self.contract} », clé « {self.prefix}{key} » : attendu {expected}, "
-            f"trouvé {found!r}."
+            f"{self.contract}, clé {name} : attendu {expected}, trouvé {show(found)}{hint or '.'}"
         )
 
-    def number(self, key: str, default: float | None, *, minimum: float = 0.0) -> float | None:
-        value = self.table.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
-            raise self.fail(key, f"un nombre ≥ {minimum:g}", value)
-        return float(value)
+    def number(self, key: str, default: float | None) -> float | None:
+        spec = _NUMBERS[key]
+        if key not in self.table:
+            return default
+        value = self.table[key]
+        number = read_number(value, spec)
+        bad = (
+            number is None
+            or number < spec.minimum
+            or (spec.positive and number <= spec.minimum)
+            or (spec.maximum is not None and number > spec.maximum)
+        )
+        if bad:
+            hint = ""
+            if spec.percent and isinstance(value, int | float) and 1 < value <= 100:
+                hint = f" ; pour {value:g} %, écrivez {value / 100:g} ou « {value:g} % »."
+            raise self.fail(key, spec.expected, value, hint)
+        return number
 
     def text(self, key: str, default: str | None) -> str | None:
         value = self.table.get(key, default)
-        if value is not None and not isinstance(value, str):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
             raise self.fail(key, "un texte", value)
-        return value
+        return value.strip() if value is not None else None
 
     def texts(self, key: str, default: tuple[str, ...]) -> tuple[str, ...]:
         value = self.table.get(key, list(default))
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "une liste de textes", value)
-        return tuple(value)
-
-    def day(self, key: str, default: date | None = None) -> date | None:
-        value = self.table.get(key, default)
-        if value is None:
-            return None
         if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                raise self.fail(key, "une date AAAA-MM-JJ", value) from None
-        if not isinstance(value, date):
-            raise self.fail(key, "une date AAAA-MM-JJ", value)
-        return value
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, 'une liste de textes (["a", "b"])', value)
+        blank = [v for v in value if not v.strip()]
+        if blank:
+            raise self.fail(key, "des textes non vides", value)
+        return tuple(v.strip() for v in value)
 
-    def unknown_keys(self, allowed: set[str]) -> None:
-        extra = sorted(set(self.table) - allowed)
-        if extra:
-            raise self.fail(extra[0], "une des clés " + ", ".join(sorted(allowed)), extra[0])
+    def day(self, key: str) -> date | None:
+        if key not in self.table:
+            return None
+        value = self.table[key]
+        parsed = read_date(value)
+        if parsed is None:
+            expected = "une date AAAA-MM-JJ (ou « JJ/MM/AAAA »)"
+            if isinstance(value, datetime):
+                expected = "une date sans heure AAAA-MM-JJ"
+            raise self.fail(key, expected, value)
+        return parsed
+
+    def unknown_keys(self, allowed: Any, misplaced: dict[str, str] | None = None) -> None:
+        for key in self.table:
+            if key in allowed:
+                continue
+            hint = _suggest(key, allowed)
+            if misplaced and key in misplaced:
+                hint = f" ; {misplaced[key]}."
+            expected = "une des clés " + ", ".join(sorted(allowed))
+            raise self.fail(key, expected, key, hint, unknown=True)
+
+
+def _misplaced_in_subtable(table: str) -> dict[str, str]:
+    """Hints for contract keys written after a sub-table header (TOML puts them in it)."""
+    return {
+        key: (
+            f"« {key} » est une clé du contrat : en TOML, une clé écrite après l'en-tête "
+            f"{table} appartient à ce bloc, placez-la avant le premier [[contract.carnet]] "
+            "ou [contract.…]"
+        )
+        for key in CONTRACT_KEYS
+    }
+
+
+_CONTRACT_MISPLACED = {
+    **{key: f"« {key} » se place dans un bloc [[contract.carnet]]" for key in CARNET_KEYS},
+    **{key: f"« {key} » se place dans [contract.calendar]" for key in CALENDAR_KEYS},
+    **{kind: f"« {kind} » se place dans [contract.sla.<sévérité>]" for kind in SLA_KINDS},
+}
 
 
 def _parse_contract(raw: Any, index: int) -> Contract:
     if not isinstance(raw, dict):
-        raise ContractError(f"Contrat n° {index} : attendu une table, trouvé {raw!r}.")
+        raise ContractError(f"Contrat n° {index} : attendu une table, trouvé {show(raw)}.")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ContractError(f"Contrat n° {index}, clé « name » : attendu un nom, trouvé {name!r}.")
-    r = _Reader(raw, name)
-    r.unknown_keys(set(CONTRACT_KEYS))
+        raise ContractError(
+            f'Contrat n° {index}, clé « name » : attendu un nom (name = "Client"), '
+            f"trouvé {show(name)}."
+        )
+    name = name.strip()
+    r = _Reader(raw, f"Contrat « {name} »")
+    r.unknown_keys(CONTRACT_KEYS, _CONTRACT_MISPLACED)
     projects = r.texts("projects", ())
     if not projects:
-        raise r.fail("projects", "au moins un projet", raw.get("projects"))
-    model = r.text("model", "carnet")
-    if model not in MODELS:
-        raise r.fail("model", "un de " + ", ".join(MODELS), model)
-    hours_per_day = r.number("hours_per_day", 8.0, minimum=0.1)
-    calendar = _parse_calendar(raw.get("calendar", {}), name, "calendar.")
-    carnets = _parse_carnets(raw.get("carnet", []), name)
+        raise r.fail(
+            "projects", 'au moins un projet (projects = ["nom ou clé"])', raw.get("projects")
+        )
+    model = _choice(r, "model", "carnet", {**{m: m for m in MODELS}})
+    hours_per_day = r.number("hours_per_day", 8.0)
+    timezone = _timezone(r)
+    calendar = _parse_calendar(raw.get("calendar", {}), r.contract, "calendar.")
+    carnets = _parse_carnets(raw.get("carnet", []), r.contract)
     if model == "carnet" and not carnets:
         raise r.fail("carnet", "au moins un bloc [[contract.carnet]] (start, days)", None)
-    timezone = r.text("timezone", "Europe/Paris")
-    sla = _parse_sla(raw.get("sla", {}), name)
-    priorities = {normalise_label(k): v for k, v in DEFAULT_PRIORITIES.items()}
-    for label, severity in _table(raw, "priorities", name).items():
-        if severity not in set(Severity):
-            raise _Reader(raw, name, "priorities.").fail(
-                label, "bloquante, majeure ou mineure", severity
-            )
-        priorities[normalise_label(label)] = severity
-    kinds = {normalise_label(k): v for k, v in DEFAULT_KINDS.items()}
-    for label, kind in _table(raw, "kinds", name).items():
-        if kind not in set(Kind):
-            raise _Reader(raw, name, "kinds.").fail(label, "un de " + ", ".join(Kind), kind)
-        kinds[normalise_label(label)] = kind
-    sla_kinds = r.texts("sla_ticket_kinds", (Kind.CORRECTIVE,))
-    for kind in sla_kinds:
-        if kind not in set(Kind):
-            raise r.fail("sla_ticket_kinds", "des types parmi " + ", ".join(Kind), kind)
+    if model != "carnet" and carnets:
+        raise r.fail(
+            "carnet",
+            f"aucun bloc [[contract.carnet]] pour model = « {model} » (seul le modèle carnet a "
+            "un solde)",
+            f"{len(carnets)} bloc(s) [[contract.carnet]]",
+        )
+    monthly_days = r.number("monthly_days", None)
+    if model == "subscription" and monthly_days is None:
+        raise r.fail("monthly_days", "les jours inclus par mois du modèle subscription", None)
+    if model != "subscription" and monthly_days is not None:
+        raise r.fail("monthly_days", "cette clé pour le seul modèle subscription", monthly_days)
+    sla = _parse_sla(raw.get("sla", {}), r.contract)
+    priorities = {normalise_label(k): str(v) for k, v in DEFAULT_PRIORITIES.items()}
+    mapping = _Reader(_table(raw, "priorities", r), r.contract, "priorities.")
+    for label in mapping.table:
+        severity = _choice(mapping, label, None, _SEVERITY_WORDS, "bloquante, majeure ou mineure")
+        priorities[normalise_label(label)] = str(severity)
+    kinds = {normalise_label(k): str(v) for k, v in DEFAULT_KINDS.items()}
+    mapping = _Reader(_table(raw, "kinds", r), r.contract, "kinds.")
+    for label in mapping.table:
+        kinds[normalise_label(label)] = str(_choice(mapping, label, None, {k: k for k in Kind}))
+    sla_kinds = []
+    for kind in r.texts("sla_ticket_kinds", (Kind.CORRECTIVE,)):
+        found = {normalise_label(k): str(k) for k in Kind}.get(normalise_label(kind))
+        if found is None:
+            expected = "des types parmi " + ", ".join(Kind)
+            raise r.fail("sla_ticket_kinds", expected, kind, _suggest(kind, list(Kind)))
+        sla_kinds.append(found)
     return Contract(
-        name=name.strip(),
+        name=name,
         projects=projects,
         carnets=carnets,
-        model=model,
-        hours_per_day=hours_per_day,
-        margin=r.number("margin", 0.25),
-        alert_days=r.number("alert_days", 4.0),
+        model=str(model),
+        hours_per_day=float(hours_per_day or 8.0),
+        margin=float(r.number("margin", 0.25) or 0.0),
+        alert_days=float(r.number("alert_days", 4.0) or 0.0),
         timezone=timezone,
         waiting_statuses=r.texts("waiting_statuses", DEFAULT_WAITING_STATUSES),
         resolved_statuses=r.texts("resolved_statuses", DEFAULT_RESOLVED_STATUSES),
         rejected_labels=r.texts("rejected_labels", DEFAULT_REJECTED_LABELS),
         calendar=calendar,
         sla=sla,
-        sla_ticket_kinds=tuple(str(k) for k in sla_kinds),
-        priorities=tuple(sorted((k, str(v)) for k, v in priorities.items())),
-        kinds=tuple(sorted((k, str(v)) for k, v in kinds.items())),
-        monthly_days=r.number("monthly_days", None),
-        management_share_target=r.number("management_share_target", 0.10),
+        sla_ticket_kinds=tuple(dict.fromkeys(sla_kinds)),
+        priorities=tuple(sorted(priorities.items())),
+        kinds=tuple(sorted(kinds.items())),
+        monthly_days=monthly_days,
+        management_share_target=float(r.number("management_share_target", 0.10) or 0.0),
     )
 
 
-def _table(raw: dict[str, Any], key: str, contract: str) -> dict[str, Any]:
+def _choice(
+    r: _Reader, key: str, default: str | None, words: dict[str, str], expected: str = ""
+) -> str:
+    """Return the canonical word ``r.table[key]`` names (without case or accents)."""
+    value = r.table.get(key, default)
+    canonical = {normalise_label(k): v for k, v in words.items()}
+    if isinstance(value, str) and normalise_label(value) in canonical:
+        return canonical[normalise_label(value)]
+    choices = sorted(set(words.values()))
+    expected = expected or "un de " + ", ".join(choices)
+    hint = _suggest(value, choices) if isinstance(value, str) else ""
+    raise r.fail(key, expected, value, hint)
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    try:
+        return frozenset(zoneinfo.available_timezones())
+    except (OSError, ValueError):  # pragma: no cover - no time zone database at all
+        return frozenset()
+
+
+def _timezone(r: _Reader) -> str:
+    value = r.text("timezone", "Europe/Paris") or "Europe/Paris"
+    known = _known_timezones()
+    by_case = {z.lower(): z for z in known}
+    value = by_case.get(value.lower(), value)
+    if known and value not in known:
+        by_city = {normalise_label(z.rsplit("/", 1)[-1]): z for z in sorted(known)}
+        match = by_city.get(normalise_label(value).replace(" ", "_")) or closest(value, known)
+        hint = f" ; vouliez-vous dire « {match} » ?" if match else ""
+        raise r.fail("timezone", "un fuseau horaire IANA (ex. « Europe/Paris »)", value, hint)
+    return value
+
+
+def _table(raw: dict[str, Any], key: str, r: _Reader) -> dict[str, Any]:
     value = raw.get(key, {})
     if not isinstance(value, dict):
-        raise ContractError(
-            f"Contrat « {contract} », clé « {key} » : attendu une table [contract.{key}], "
-            f"trouvé {value!r}."
-        )
+        raise r.fail(key, f"une table [contract.{key}]", value)
     return value
 
 
 def _parse_carnets(raw: Any, contract: str) -> tuple[Carnet, ...]:
+    if isinstance(raw, dict):
+        raise ContractError(
+            f"{contract}, clé « carnet » : attendu des blocs [[contract.carnet]] (double "
+            "crochets), trouvé une table [contract.carnet] (crochets simples)."
+        )
     if not isinstance(raw, list):
         raise ContractError(
-            f"Contrat « {contract} », clé « carnet » : attendu des blocs [[contract.carnet]], "
-            f"trouvé {raw!r}."
+            f"{contract}, clé « carnet » : attendu des blocs [[contract.carnet]], "
+            f"trouvé {show(raw)}."
         )
-    carnets: list[Carnet] = []
+    carnets: list[tuple[int, Carnet]] = []
     for i, item in enumerate(raw, 1):
         r = _Reader(item if isinstance(item, dict) else {}, contract, f"carnet[{i}].")
         if not isinstance(item, dict):
             raise r.fail("", "une table", item)
-        r.unknown_keys(set(CARNET_KEYS))
+        r.unknown_keys(CARNET_KEYS, _misplaced_in_subtable("[[contract.carnet]]"))
         start = r.day("start")
         if start is None:
             raise r.fail("start", "une date de début AAAA-MM-JJ", None)
         days = r.number("days", None)
         if days is None:
-            raise r.fail("days", "le nombre de jours achetés", None)
+            raise r.fail("days", "le nombre de jours achetés (ex. days = 40)", None)
         end = r.day("end") or default_end(start)
         if end < start:
-            raise r.fail("end", f"une date de fin postérieure au début ({start})", str(end))
-        carnets.append(Carnet(start, end, days, r.number("daily_rate", None)))
-    carnets.sort(key=lambda c: c.start)
-    for previous, current in itertools.pairwise(carnets):
+            raise r.fail("end", f"une date de fin postérieure au début ({start:%d/%m/%Y})", end)
+        carnets.append((i, Carnet(start, end, days, r.number("daily_rate", None))))
+    carnets.sort(key=lambda item: item[1].start)
+    for (i, previous), (j, current) in itertools.pairwise(carnets):
+        where = f"{contract}, clé « carnet[{j}].start »"
         if current.start == previous.start:
             raise ContractError(
-                f"Contrat « {contract} », clé « carnet » : deux carnets commencent le "
-                f"{current.start.isoformat()}."
+                f"{where} : attendu une date de début différente de celle du carnet n° {i}, "
+                f"trouvé deux carnets commençant le {current.start:%d/%m/%Y}."
             )
-    return tuple(carnets)
+        if current.start <= previous.end and current.end < previous.end:
+            raise ContractError(
+                f"{contract}, clé « carnet[{j}].end » : attendu une fin au plus tôt le "
+                f"{previous.end:%d/%m/%Y} (un carnet qui commence pendant le carnet n° {i} le "
+                f"renouvelle : le n° {i} s'arrête la veille), trouvé {current.end:%d/%m/%Y} ; "
+                "pour ajouter des jours au carnet en cours, augmentez plutôt ses « days »."
+            )
+    return tuple(carnet for _, carnet in carnets)
 
 
-def _parse_windows(values: tuple[str, ...], r: _Reader) -> tuple[tuple[int, int], ...]:
-    windows: list[tuple[int, int]] = []
-    for text in values:
-        match = _WINDOW.match(text)
+def _window_values(r: _Reader) -> list[str]:
+    value = r.table.get("windows", ["09:00-13:00", "14:00-18:00"])
+    if isinstance(value, str):
+        value = [v for v in re.split(r"\s*(?:[,;]|\bet\b)\s*", value) if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise r.fail("windows", 'des plages horaires ["09:00-13:00", "14:00-18:00"]', value)
+    return value
+
+
+def _parse_windows(r: _Reader) -> tuple[tuple[int, int], ...]:
+    windows: list[tuple[int, int, str]] = []
+    for text in _window_values(r):
+        match = _WINDOW.match(text.strip())
         if not match:
-            raise r.fail("windows", "des plages « HH:MM-HH:MM »", text)
-        h1, m1, h2, m2 = (int(g) for g in match.groups())
+            raise r.fail("windows", "des plages « HH:MM-HH:MM » (ex. « 09:00-13:00 »)", text)
+        h1, m1, h2, m2 = (int(g or 0) for g in match.groups())
         start, end = h1 * 60 + m1, h2 * 60 + m2
-        if not (0 <= start < end <= 24 * 60) or m1 > 59 or m2 > 59:
-            raise r.fail("windows", "une plage croissante entre 00:00 et 24:00", text)
-        if windows and start < windows[-1][1]:
-            raise r.fail("windows", "des plages triées qui ne se chevauchent pas", text)
-        windows.append((start, end))
+        if m1 > 59 or m2 > 59 or end > 24 * 60:
+            raise r.fail("windows", "des heures entre 00:00 et 24:00", text)
+        if start >= end:
+            raise r.fail(
+                "windows",
+                "une plage dont le début précède la fin",
+                text,
+                " ; une plage de nuit s'écrit en deux : « 00:00-06:00 », « 22:00-24:00 ».",
+            )
+        windows.append((start, end, text))
     if not windows:
-        raise r.fail("windows", "au moins une plage horaire", list(values))
-    return tuple(windows)
+        raise r.fail("windows", "au moins une plage horaire", [])
+    windows.sort()
+    for (_, previous_end, previous), (start, _, text) in itertools.pairwise(windows):
+        if start < previous_end:
+            raise r.fail(
+                "windows",
+                f"des plages qui ne se chevauchent pas (« {previous} » déborde)",
+                text,
+            )
+    return tuple((start, end) for start, end, _ in windows)
+
+
+def _weekday(word: str) -> int | None:
+    return _WEEKDAY_WORDS.get(normalise_label(word).rstrip("."))
+
+
+def _weekday_parts(word: str) -> list[str]:
+    return re.split(r"\s*[-–]\s*|\s+(?:au|à|to)\s+", word.strip())
+
+
+def _french_weekdays_hint(values: list[str], word: str) -> str:
+    """Suggest the English spelling of French weekdays (the whole list when all are French)."""
+    translated = []
+    for value in values:
+        numbers = [
+            _FRENCH_WEEKDAYS.get(normalise_label(p).rstrip(".")) for p in _weekday_parts(value)
+        ]
+        if None in numbers or len(numbers) > 2:
+            return _suggest(word, _WEEKDAY_WORDS)
+        translated.append("-".join(WEEKDAYS[n] for n in numbers if n is not None))
+    listed = ", ".join(f'"{t}"' for t in translated)
+    return f" ; les jours s'écrivent en anglais : weekdays = [{listed}]."
+
+
+def _parse_weekdays(r: _Reader) -> tuple[int, ...]:
+    value = r.table.get("weekdays", list(WEEKDAYS[:5]))
+    if isinstance(value, str):
+        value = [v for v in re.split(r"\s*[,;]\s*", value) if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise r.fail("weekdays", 'une liste de jours (["mon", "tue", …])', value)
+    days: set[int] = set()
+    for word in value:
+        numbers = [_weekday(part) for part in _weekday_parts(word)]
+        if None in numbers or len(numbers) > 2:
+            expected = "des jours parmi " + ", ".join(WEEKDAYS) + " (ou une suite « mon-fri »)"
+            raise r.fail("weekdays", expected, word, _french_weekdays_hint(value, word))
+        first, last = numbers[0], numbers[-1]
+        assert first is not None and last is not None
+        days.update((first + k) % 7 for k in range((last - first) % 7 + 1))
+    if not days:
+        raise r.fail("weekdays", "au moins un jour ouvré", value)
+    return tuple(sorted(days))
+
+
+@functools.cache
+def _holiday_subdivisions() -> dict[str, str]:
+    """French holiday subdivisions of the ``holidays`` package, by normalised spelling."""
+    france = holidays_lib.France
+    codes = {normalise_label(code): code for code in france.subdivisions}
+    aliases = getattr(france, "subdivisions_aliases", {})
+    codes.update({normalise_label(alias): code for alias, code in aliases.items()})
+    codes.update(
+        {alias: codes.get(normalise_label(code), code) for alias, code in _HOLIDAY_ALIASES.items()}
+    )
+    return codes
+
+
+def _parse_holidays(r: _Reader) -> str | None:
+    value = r.table.get("holidays", "FR")
+    if value is False or value is None:
+        return None
+    if value is True:
+        return "FR"
+    expected = (
+        "« FR », « FR-57 » (Alsace-Moselle), une autre subdivision du paquet holidays ou « none »"
+    )
+    if not isinstance(value, str):
+        raise r.fail("holidays", expected, value)
+    text = normalise_label(value)
+    if text in _NO_HOLIDAYS:
+        return None
+    if text in ("fr", "france"):
+        return "FR"
+    subdivisions = _holiday_subdivisions()
+    code = subdivisions.get(text.removeprefix("fr-").removeprefix("fr ").strip())
+    if code is None:
+        known = ", ".join(f"FR-{c}" for c in holidays_lib.France.subdivisions)
+        raise r.fail("holidays", expected, value, f" (subdivisions connues : {known}).")
+    return f"FR-{code}"
+
+
+def _closed_days(value: Any) -> list[date] | None:
+    """Return the days one ``closed`` item means (a date, or a period « a..b »), or None."""
+    single = read_date(value)
+    if single is not None:
+        return [single]
+    if not isinstance(value, str):
+        return None
+    parts = _PERIOD.split(value.strip().removeprefix("du ").removeprefix("Du "))
+    if len(parts) != 2:
+        return None
+    first, last = read_date(parts[0]), read_date(parts[1])
+    if first is None or last is None or last < first or (last - first).days > 366:
+        return None
+    return [first + timedelta(days=k) for k in range((last - first).days + 1)]
+
+
+def _parse_closed(r: _Reader) -> tuple[date, ...]:
+    value = r.table.get("closed", [])
+    if not isinstance(value, list):
+        value = [value]
+    closed: set[date] = set()
+    for item in value:
+        days = _closed_days(item)
+        if days is None:
+            expected = (
+                "des dates AAAA-MM-JJ (ou « JJ/MM/AAAA », ou une période "
+                "« 2026-08-03..2026-08-21 »)"
+            )
+            raise r.fail("closed", expected, item)
+        closed.update(days)
+    return tuple(sorted(closed))
 
 
 def _parse_calendar(raw: Any, contract: str, prefix: str) -> CalendarSpec:
-    if raw in ("24/7", "24x7"):
+    if isinstance(raw, str) and normalise_label(raw) in _CALENDAR_24_7:
         return ALWAYS_OPEN
     r = _Reader(raw if isinstance(raw, dict) else {}, contract, prefix)
     if not isinstance(raw, dict):
-        raise r.fail("", "une table ou « 24/7 »", raw)
-    r.unknown_keys(set(CALENDAR_KEYS))
-    windows = _parse_windows(r.texts("windows", ("09:00-13:00", "14:00-18:00")), r)
-    weekdays = []
-    for day in r.texts("weekdays", WEEKDAYS[:5]):
-        if day.lower() not in WEEKDAYS:
-            raise r.fail("weekdays", "des jours parmi " + ", ".join(WEEKDAYS), day)
-        weekdays.append(WEEKDAYS.index(day.lower()))
-    holidays = raw.get("holidays", "FR")
-    if holidays in (False, "", "none", None):
-        holidays = None
-    elif not isinstance(holidays, str) or not re.fullmatch(r"FR(-[0-9A-Za-z ]+)?", holidays):
-        raise r.fail("holidays", "« FR », « FR-57 » (Alsace-Moselle) ou « none »", holidays)
-    closed = []
-    for value in raw.get("closed", []):
-        try:
-            closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
-        except ValueError:
-            raise r.fail("closed", "des dates AAAA-MM-JJ", value) from None
+        raise r.fail("", "une table [contract.calendar] ou « 24/7 »", raw)
+    r.unknown_keys(CALENDAR_KEYS, _misplaced_in_subtable("[contract.calendar]"))
     return CalendarSpec(
-        windows=windows,
-        weekdays=tuple(sorted(set(weekdays))),
-        holidays=holidays,
-        closed=tuple(sorted(closed)),
+        windows=_parse_windows(r),
+        weekdays=_parse_weekdays(r),
+        holidays=_parse_holidays(r),
+        closed=_parse_closed(r),
     )
+
+
+def _allowance(r: _Reader, kind: str, default: str) -> str | None:
+    """Return the allowance of ``kind`` in canonical form (``2h``), or None for planned."""
+    value = r.table.get(kind, default)
+    expected = "un délai « 2h », « 1j », « 30min » ou « planned »"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise r.fail(
+            kind, expected, value, f" : l'unité manque (« {value:g}h » ou « {value:g}j » ?)."
+        )
+    if not isinstance(value, str):
+        raise r.fail(kind, expected, value)
+    if normalise_label(value) in PLANNED_WORDS:
+        return None
+    parsed = read_allowance(value)
+    if parsed is None:
+        raise r.fail(kind, expected, value)
+    if parsed[0] <= 0:
+        raise r.fail(kind, "un délai > 0 (ou « planned » pour aucun délai)", value)
+    return canonical_allowance(*parsed)
 
 
 def _parse_sla(raw: Any, contract: str) -> tuple[SlaTarget, ...]:
     if not isinstance(raw, dict):
         raise ContractError(
-            f"Contrat « {contract} », clé « sla » : attendu des tables [contract.sla.<sévérité>], "
-            f"trouvé {raw!r}."
+            f"{contract}, clé « sla » : attendu des tables [contract.sla.<sévérité>], "
+            f"trouvé {show(raw)}."
         )
-    unknown = sorted(set(raw) - set(Severity))
-    if unknown:
-        raise ContractError(
-            f"Contrat « {contract} », clé « sla.{unknown[0]} » : attendu une sévérité "
-            "(bloquante, majeure, mineure)."
-        )
+    rows: dict[str, Any] = {}
+    for name, row in raw.items():
+        severity = _SEVERITY_WORDS.get(normalise_label(name))
+        if severity is None:
+            raise ContractError(
+                f"{contract}, clé « sla.{name} » : attendu une sévérité (bloquante, majeure, "
+                f"mineure), trouvé « {name} »" + (_suggest(name, list(Severity)) or ".")
+            )
+        if severity in rows:
+            raise ContractError(
+                f"{contract}, clé « sla.{name} » : attendu une table par sévérité, trouvé "
+                f"« {severity} » deux fois."
+            )
+        rows[severity] = row
     targets: list[SlaTarget] = []
     for severity in Severity:
-        row = raw.get(severity, {})
+        row = rows.get(severity, {})
         r = _Reader(row if isinstance(row, dict) else {}, contract, f"sla.{severity}.")
         if not isinstance(row, dict):
-            raise r.fail("", "une table", row)
-        r.unknown_keys({*SLA_KINDS, "calendar"})
+            raise r.fail("", "une table (response, workaround, resolution)", row)
+        r.unknown_keys(
+            (*SLA_KINDS, "calendar"), _misplaced_in_subtable(f"[contract.sla.{severity}]")
+        )
         calendar = (
             _parse_calendar(row["calendar"], contract, f"sla.{severity}.calendar.")
             if "calendar" in row
             else None
         )
         for kind in SLA_KINDS:
-            value = r.text(kind, DEFAULT_SLA[severity][kind])
-            if value is not None and value.strip().lower() == PLANNED:
-                allowance = None
-            else:
-                try:
-                    allowance_minutes(value or "", 480)
-                except ContractError:
-                    raise r.fail(
-                        kind, "un délai « 2h », « 1j », « 30min » ou « planned »", value
-                    ) from None
-                allowance = value.strip()
+            allowance = _allowance(r, kind, DEFAULT_SLA[severity][kind])
             targets.append(SlaTarget(str(severity), kind, allowance, calendar))
     return tuple(targets)
 

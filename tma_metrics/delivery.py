@@ -63,9 +63,16 @@ def size_class(estimate_days: pd.Series) -> pd.Series:
 
 
 def delivery_commitments(
-    prepared: pd.DataFrame, contract: Contract, as_of: pd.Timestamp
+    prepared: pd.DataFrame,
+    contract: Contract,
+    as_of: pd.Timestamp,
+    *,
+    timezone: str | None = None,
 ) -> pd.DataFrame:
-    """Return one row per (evolution, commitment) with its clock, outcome and French note."""
+    """Return one row per (evolution, commitment) with its clock, outcome and French note.
+
+    ``timezone`` as in `sla.sla_outcomes` (daylight-saving days in real minutes).
+    """
     as_of = pd.Timestamp(as_of).as_unit("us")
     t = prepared[prepared["kind"] == Kind.EVOLUTIVE].reset_index(drop=True)
     day_minutes = contract.calendar.day_minutes
@@ -132,7 +139,7 @@ def delivery_commitments(
 
     rows = pd.concat([est, dlv], ignore_index=True)
     rows["allowance_minutes"] = rows["allowance_minutes"].where(rows["applicable"])
-    rows = rows.join(run_clocks(rows, None, as_of))
+    rows = rows.join(run_clocks(rows, None, as_of, timezone=timezone))
     rows["note"] = _notes(rows)
     fallback = rows["resolution_at"].fillna(rows["created_at"])
     rows["period_at"] = period_of(rows, fallback, as_of)

@@ -8,10 +8,15 @@ Pure and vectorised. Rules:
 - **Actual A.** The total of the ticket's time entries; for a ticket without any
   entry, the tool's own ``spent_hours``; with neither, the ticket is left out (not
   measurable). ``actual_source`` says which (``entries`` or ``tool``).
-- **Closed.** Resolved or closed (``resolved_at`` / ``closed_at`` set, on or before
-  ``as_of`` when given), or, when both dates are missing, a status listed in
-  ``resolved_statuses``. Open tickets are left out unless ``include_open``.
-- **Month.** The month of ``resolved_at``, else of ``closed_at`` (NaT when open).
+- **Closed.** Resolved or closed (``resolution_at`` / ``resolved_at`` / ``closed_at``
+  set, on or before ``as_of`` when given), or, when every date is missing, a status
+  listed in ``resolved_statuses``. When the tickets come from
+  `timeline.prepare_tickets` (column ``is_open``), a ticket it finds open (reopened
+  after its resolution) is open here too: DOMAIN.md §5 measures closed tickets only.
+  Open tickets are left out unless ``include_open``.
+- **Month.** The month of the resolution: ``resolution_at`` (the timeline's, from the
+  status history first, DOMAIN.md §4) when given, else ``resolved_at``, else
+  ``closed_at`` (NaT when open).
 - **Size class.** From E in days (E / hours_per_day): ``< 5 j`` below 5, ``5 à 25 j``
   from 5 to 25 included, ``> 25 j`` above 25.
 - **Late re-estimate.** As `billing` defines it; known only when the spent figures come
@@ -88,8 +93,7 @@ def accuracy(
     reestimated = estimates["reestimated"].to_numpy()
     late = spent["late_reestimate"].reindex(estimates.index).to_numpy(dtype=object, na_value=None)
     late = pd.array(np.where(reestimated, late, False), dtype="boolean")
-    resolved = pd.to_datetime(column_or_null(tickets, "resolved_at"))
-    ended = resolved.fillna(pd.to_datetime(column_or_null(tickets, "closed_at")))
+    ended = _resolution_dates(tickets)
 
     out = pd.DataFrame({"ticket_uid": estimates.index.to_numpy()})
     for name in ("key", "title", "tracker", "kind", "assignee"):
@@ -147,20 +151,35 @@ def closed_mask(
     resolved_statuses: Sequence[str] = (),
 ) -> pd.Series:
     """Say which tickets are closed (on ``as_of`` when given); see the module rules."""
-    resolved = pd.to_datetime(column_or_null(tickets, "resolved_at"))
-    closed = pd.to_datetime(column_or_null(tickets, "closed_at"))
-    ended = pd.concat([resolved, closed], axis=1).min(axis=1)
+    dates = [
+        pd.to_datetime(column_or_null(tickets, name))
+        for name in ("resolution_at", "resolved_at", "closed_at")
+    ]
+    ended = pd.concat(dates, axis=1).min(axis=1)
     if as_of is None:
         dated = ended.notna()
     else:
         dated = ended < pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
     labels = {normalise_label(s) for s in resolved_statuses}
-    if not labels:
-        return dated.astype(bool)
-    status = column_or_null(tickets, "status").astype("str")
-    # Normalise each distinct label once: a handful of statuses, many tickets.
-    closing = {s for s in status.dropna().unique() if normalise_label(s) in labels}
-    return (dated | (ended.isna() & status.isin(closing))).astype(bool)
+    closed = dated
+    if labels:
+        status = column_or_null(tickets, "status").astype("str")
+        # Normalise each distinct label once: a handful of statuses, many tickets.
+        closing = {s for s in status.dropna().unique() if normalise_label(s) in labels}
+        closed = dated | (ended.isna() & status.isin(closing))
+    if "is_open" in tickets.columns:
+        # The timeline knows reopened tickets: resolved once, open again.
+        closed = closed & ~tickets["is_open"].astype("boolean").fillna(False)
+    return closed.astype(bool)
+
+
+def _resolution_dates(tickets: pd.DataFrame) -> pd.Series:
+    """Return each ticket's resolution time: ``resolution_at``, else ``resolved_at``,
+    else ``closed_at`` (the first present column wins, row by row)."""
+    ended = pd.to_datetime(column_or_null(tickets, "resolution_at"))
+    for name in ("resolved_at", "closed_at"):
+        ended = ended.fillna(pd.to_datetime(column_or_null(tickets, name)))
+    return ended
 
 
 def actual_hours(tickets: pd.DataFrame, spent: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -98,11 +98,14 @@ def sla_outcomes(
     as_of: pd.Timestamp,
     *,
     history_available: bool,
+    timezone: str | None = None,
 ) -> pd.DataFrame:
     """Return one row per (ticket, SLA kind) with its clock, outcome and a French note.
 
     ``prepared`` comes from `timeline.prepare_tickets`, ``waiting`` from
-    `timeline.waiting_intervals` (ignored unless ``history_available``).
+    `timeline.waiting_intervals` (ignored unless ``history_available``). ``timezone``
+    (pass ``contract.timezone``) counts the real minutes of daylight-saving days on
+    calendars open at 02:00-03:00 (24/7); None counts wall-clock minutes.
 
     Rules: planned allowances and unknown severities are not applicable; rejected tickets
     count for the response only. The workaround clock stops at the workaround or at the
@@ -139,6 +142,7 @@ def sla_outcomes(
         calendar=c.calendar,
         specs=c.specs,
         as_of=as_of,
+        timezone=timezone,
         **pauses,
     )
     # Without workaround tracking, a late resolution does not prove a late workaround.

@@ -64,7 +64,16 @@ def split_gamma(tmp_path_factory) -> list[Rows]:
                 .iloc[[0]]
                 .assign(uid="unknown", ticket_key="999999", ticket_uid="canonical:999999")
             )
-            e = pd.concat([e, shared, foreign, unknown], ignore_index=True)
+            # an entry quoting a ticket no export holds (the store leaves its uid empty)
+            quoted = (
+                entries[entry_part == 1]
+                .iloc[[1]]
+                .assign(uid="quoted", ticket_key="ABC-77", ticket_uid=None)
+            )
+            e = pd.concat([e, shared, foreign, unknown, quoted], ignore_index=True)
+            # a corrective ticket exported without its priority
+            corrective = t.index[t["kind"].astype(str).str.contains("corr", case=False)]
+            t.loc[corrective[0], "priority"] = None
         period = default_period(contract, DEMO_AS_OF)
         if i == 2:
             period = Period(as_of=DEMO_AS_OF, start=date(2026, 1, 1), end=DEMO_AS_OF)
@@ -90,6 +99,11 @@ def test_batch_figures_equal_each_contract_alone(split_gamma: list[Rows]) -> Non
     entries = batch[1].entries.set_index("entry_uid")
     assert entries.loc["unknown", "rule"] == "unknown_ticket"
     assert entries.loc["foreign", "rule"] == "unknown_ticket"
+    assert entries.loc["quoted", "rule"] == "unknown_ticket"  # not transverse management
+    (missing,) = [w for w in batch[1].warnings if "absente des exports" in w]
+    assert missing.startswith("4 saisie(s) de temps visent une demande absente des exports (")
+    assert "ABC-77" in missing and "999999" in missing and "canonical:" not in missing
+    assert "1 demande(s) sans priorité dans l'export" in batch[1].warnings[0]
     assert batch[0].entries["entry_uid"].isin(entries.index).sum() == 1
 
 

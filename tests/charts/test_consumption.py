@@ -159,11 +159,21 @@ BURN_UP_CASES = [
         ["carnet épuisé le 05/02/2026", "3 j consommés sur 2 j"],
     ),
     (
+        "no-time-in-the-pace-window",
+        Carnet(date(2026, 1, 1), date(2026, 12, 31), 10.0),
+        (("2026-01-05", 16.0),),
+        date(2026, 9, 15),
+        [
+            "2 j consommés sur 10 j",
+            "pas de prévision d'épuisement (aucun temps décompté du 01/06/2026 au 31/08/2026)",
+        ],
+    ),
+    (
         "no-time-logged",
         Carnet(date(2026, 1, 1), date(2026, 12, 31), 10.0),
         (),
         date(2026, 4, 15),
-        ["0 j consommés sur 10 j", "pas de prévision d'épuisement"],
+        ["0 j consommés sur 10 j", "pas de prévision d'épuisement (aucun temps décompté)"],
     ),
 ]
 

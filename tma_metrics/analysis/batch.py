@@ -25,6 +25,7 @@ import pandas as pd
 
 from tma_metrics import billing, consumption, estimation, sla, timeline
 from tma_metrics.analysis.figures import (
+    NAMED,
     ContractFigures,
     WarningFacts,
     _ended_on,
@@ -34,6 +35,7 @@ from tma_metrics.analysis.figures import (
     compute_figures,
     kind_of,
     own_billing,
+    ticket_names,
     warning_texts,
 )
 from tma_metrics.analysis.periods import Period
@@ -54,6 +56,7 @@ ENGINE_SETTINGS = (
     "rejected_labels",
     "resolved_statuses",
     "waiting_statuses",
+    "timezone",
 )
 #: Marks a ticket id made unique to one contract (never in a real id).
 _APART = "\x00"
@@ -162,7 +165,12 @@ def _group(rows: list[Rows], at: pd.Timestamp) -> list[ContractFigures]:
     )
     waiting = timeline.waiting_intervals(history, contract, at)
     outcomes = sla.sla_outcomes(
-        prepared, waiting, contract, at, history_available=not history.empty
+        prepared,
+        waiting,
+        contract,
+        at,
+        history_available=not history.empty,
+        timezone=contract.timezone,
     )
     sla_tickets = prepared["kind"].isin(contract.sla_ticket_kinds).to_numpy(bool, na_value=False)
     outcome_owner = np.tile(prepared_owner[sla_tickets], 3)
@@ -397,8 +405,10 @@ def _warning_facts(
 ) -> list[WarningFacts]:
     """`figures.warning_facts` of each contract, counted at once."""
     in_scope = prepared["kind"].isin(contract.sla_ticket_kinds).to_numpy(bool, na_value=False)
-    unmapped = (
-        in_scope & prepared["severity"].isna().to_numpy() & prepared["priority"].notna().to_numpy()
+    no_severity = in_scope & prepared["severity"].isna().to_numpy()
+    unmapped = no_severity & prepared["priority"].notna().to_numpy()
+    unprioritised = np.bincount(
+        ticket_owner[no_severity & prepared["priority"].isna().to_numpy()], minlength=n
     )
     closing = (prepared["resolution_source"] == "closing").to_numpy(bool, na_value=False)
     unknown = (deducted["rule"] == "unknown_ticket").to_numpy(bool, na_value=False)
@@ -409,12 +419,21 @@ def _warning_facts(
     counts = np.bincount(ticket_owner[unmapped], minlength=n)
     closed = np.bincount(ticket_owner[closing], minlength=n)
     missing = np.bincount(entry_owner[unknown], minlength=n)
+    named = pd.DataFrame(
+        {"owner": entry_owner[unknown], "key": ticket_names(deducted["ticket_uid"][unknown])}
+    ).drop_duplicates()
+    key_count = np.bincount(named["owner"].to_numpy(np.int64), minlength=n)
+    first = named.sort_values(["owner", "key"]).groupby("owner").head(NAMED)
+    keys = {int(o): tuple(k) for o, k in first.groupby("owner")["key"]}
     return [
         WarningFacts(
             unmapped=int(counts[i]),
             unmapped_labels=tuple(sorted(labels.get(i, ()))),
             closing=int(closed[i]),
             unknown_entries=int(missing[i]),
+            unknown_keys=keys.get(i, ()),
+            unknown_key_count=int(key_count[i]),
+            unprioritised=int(unprioritised[i]),
         )
         for i in range(n)
     ]

@@ -110,7 +110,9 @@ class ContractFigures:
     )
     # evolutions' delivery commitments
     delivery: pd.DataFrame = _Deferred(  # type: ignore[assignment]
-        lambda f: delivery.delivery_commitments(f.prepared, f.contract, f.at)
+        lambda f: delivery.delivery_commitments(
+            f.prepared, f.contract, f.at, timezone=f.contract.timezone
+        )
     )
 
     @property
@@ -154,7 +156,12 @@ def compute_figures(
 
     waiting = timeline.waiting_intervals(history, contract, at)
     outcomes = sla.sla_outcomes(
-        prepared, waiting, contract, at, history_available=not history.empty
+        prepared,
+        waiting,
+        contract,
+        at,
+        history_available=not history.empty,
+        timezone=contract.timezone,
     )
     sla_period = in_period(outcomes, period.start, period.end)
 
@@ -234,9 +241,29 @@ def _entry_frame(entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
     kept = int(keep.sum())
     # The store sorts by date: the rows kept come first, a slice (no copy) takes them.
     out = out.iloc[:kept] if keep[:kept].all() else out[keep]
-    out["ticket_uid"] = out["ticket_uid"].astype("string")
+    out["ticket_uid"] = _quoted_uid(out)
     out["hours"] = out["hours"].astype("float64")
     return out.reset_index(drop=True)
+
+
+#: Starts the ticket id of an entry that quotes a ticket missing from the exports.
+UNKNOWN_TICKET_MARK = "?"
+
+
+def _quoted_uid(entries: pd.DataFrame) -> pd.Series:
+    """Each entry's ticket id; an entry quoting a ticket no export holds gets its own.
+
+    Such an entry is work on a ticket, not transverse management: billing counts it
+    under its « unknown ticket » rule (deducted as spent, reported in the warnings).
+    """
+    uid = entries["ticket_uid"].astype("string")
+    if "ticket_key" not in entries:
+        return uid
+    key = entries["ticket_key"].astype("string")
+    quoted = uid.isna() & key.notna() & (key.str.strip() != "")
+    if not quoted.any():
+        return uid
+    return uid.mask(quoted, UNKNOWN_TICKET_MARK + key)
 
 
 def _ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
@@ -314,6 +341,13 @@ class WarningFacts:
     unmapped_labels: tuple[str, ...]  # those priorities, sorted
     closing: int  # tickets whose resolution is dated by their closing
     unknown_entries: int  # entries naming a ticket missing from the exports
+    unknown_keys: tuple[str, ...] = ()  # the first `NAMED` of those tickets, sorted
+    unknown_key_count: int = 0  # how many different tickets they name
+    unprioritised: int = 0  # SLA tickets without any priority (hence no severity)
+
+
+#: Tickets named in a warning, at most.
+NAMED = 5
 
 
 def warning_facts(
@@ -321,13 +355,34 @@ def warning_facts(
 ) -> WarningFacts:
     """Count what the warnings report, for one contract's rows."""
     in_scope = prepared["kind"].isin(contract.sla_ticket_kinds)
-    unmapped = prepared[in_scope & prepared["severity"].isna() & prepared["priority"].notna()]
+    no_severity = in_scope & prepared["severity"].isna()
+    unmapped = prepared[no_severity & prepared["priority"].notna()]
+    unknown = (deducted["rule"] == "unknown_ticket").to_numpy(bool, na_value=False)
+    keys = sorted(set(ticket_names(deducted["ticket_uid"][unknown])))
     return WarningFacts(
         unmapped=len(unmapped),
         unmapped_labels=tuple(sorted(unmapped["priority"].unique())),
         closing=int((prepared["resolution_source"] == "closing").sum()),
-        unknown_entries=int((deducted["rule"] == "unknown_ticket").sum()),
+        unknown_entries=int(unknown.sum()),
+        unknown_keys=tuple(keys[:NAMED]),
+        unknown_key_count=len(keys),
+        unprioritised=int((no_severity & prepared["priority"].isna()).sum()),
     )
+
+
+def ticket_names(uids: pd.Series) -> list[str]:
+    """The ticket keys of entry ticket ids, for people.
+
+    A store id is ``source:key``; an entry quoting a ticket no export holds has the key
+    behind `UNKNOWN_TICKET_MARK`.
+
+    >>> ticket_names(pd.Series(["redmine:123", "?ABC-7", "jira:OPS-1"]))
+    ['123', 'ABC-7', 'OPS-1']
+    """
+    text = uids.astype("string").dropna()
+    marked = text.str.startswith(UNKNOWN_TICKET_MARK)
+    keys = text.str.split(":", n=1).str[-1].where(~marked, text.str[1:])
+    return keys.tolist()
 
 
 def warning_texts(contract: Contract, balance: Balance, facts: WarningFacts) -> list[str]:
@@ -354,10 +409,20 @@ def warning_texts(contract: Contract, balance: Balance, facts: WarningFacts) -> 
         found.append(
             f"Aucun carnet n'est valide au {balance.as_of:%d/%m/%Y} : pas de solde à cette date."
         )
+    if facts.unprioritised:
+        found.append(
+            f"{facts.unprioritised} demande(s) sans priorité dans l'export : pas de sévérité, "
+            "leurs SLA ne sont pas comptés."
+        )
     if facts.unknown_entries:
+        named = ", ".join(facts.unknown_keys)
+        rest = facts.unknown_key_count - len(facts.unknown_keys)
+        if rest > 0:
+            named += f" et {rest} autre(s)"
         found.append(
             f"{facts.unknown_entries} saisie(s) de temps visent une demande absente des "
-            "exports : décomptées au temps passé, sans devis."
+            f"exports ({named}) : décomptées au temps passé, sans devis ; importez l'export "
+            "des demandes pour les rattacher."
         )
     return found
 

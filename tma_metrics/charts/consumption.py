@@ -212,11 +212,19 @@ def _burn_up_title(balance: Balance, consumed: float, available: float) -> str:
     if balance.exhausted and end is not None:
         return f"{BURN_UP_TITLE} : carnet épuisé le {fr.day(end)} ({figures})"
     if end is None:
-        return f"{BURN_UP_TITLE} : {figures}, pas de prévision d'épuisement (aucun temps décompté)"
+        return f"{BURN_UP_TITLE} : {figures}, pas de prévision d'épuisement ({_no_pace(balance)})"
     text = f"{BURN_UP_TITLE} : {figures}, épuisement prévu le {fr.day(end)}"
     if balance.expiry_date is not None and end > balance.expiry_date:
         text += f", après l'échéance du {fr.day(balance.expiry_date)}"
     return text
+
+
+def _no_pace(balance: Balance) -> str:
+    """Why there is no forecast: nothing deducted in the burn window (or ever)."""
+    burn = balance.burn
+    if balance.consumed_days and burn is not None and burn.window_start is not None:
+        return f"aucun temps décompté du {fr.day(burn.window_start)} au {fr.day(burn.window_end)}"
+    return "aucun temps décompté"
 
 
 def _burn_up_subtitle(balance: Balance) -> str:

@@ -135,8 +135,13 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
     rag_counts = rag.value_counts()
     title = (
         f"{PORTFOLIO_TITLE} : {count_of(len(rows), 'contrat')}, "
-        f"{int(rag_counts.get('red', 0))} en rouge, {int(rag_counts.get('amber', 0))} en orange"
-        f" ; {compact(float(np.nansum(remaining)), 'j')} restants au total"
+        f"solde en rouge pour {int(rag_counts.get('red', 0))}, en orange pour "
+        f"{int(rag_counts.get('amber', 0))}"
+        + (
+            f" ; {compact(float(np.nansum(remaining)), 'j')} restants au total"
+            if np.isfinite(remaining).any()
+            else " ; aucun solde de carnet"  # not "0 j": no contract has a balance
+        )
     )
     style_figure(
         fig,

@@ -30,6 +30,10 @@ def contract_summary(contract: Contract) -> None:
     )
     if contract.carnets:
         st.markdown("**Carnets** : " + " ; ".join(carnet_label(c) for c in contract.carnets))
+    elif contract.model == "carnet":
+        st.markdown("**Carnets** : aucun carnet défini : pas de solde à suivre.")
+    if contract.monthly_days is not None:
+        st.markdown(f"**Jours inclus par mois** : {fr.days(contract.monthly_days)}")
     cal = contract.calendar
     windows = ", ".join(
         f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in cal.windows

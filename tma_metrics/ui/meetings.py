@@ -14,6 +14,7 @@ from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.bilan import bilan_view
 from tma_metrics.views.copil import copil_view
+from tma_metrics.views.labels import MODEL_LABELS_FR
 from tma_metrics.views.point import point_view
 
 _POINT_TABS = (
@@ -120,8 +121,14 @@ def bilan_mensuel(ctx: PageContext) -> None:
     _filters_note(ctx)
     cols = st.columns(4)
     cols[0].metric("Consommé dans le mois", fr.days(view.consumed_month_days), border=True)
-    cols[1].metric("Consommé sur le carnet", fr.days(view.consumed_total_days), border=True)
-    cols[2].metric("Solde du carnet", fr.days(view.remaining_days), border=True)
+    if view.model == "subscription":
+        cols[1].metric("Inclus dans l'abonnement", fr.days(view.allowance_days), border=True)
+        cols[2].metric("Dépassement du mois", fr.days(view.overrun_days), border=True)
+    elif view.model == "carnet":
+        cols[1].metric("Consommé sur le carnet", fr.days(view.consumed_total_days), border=True)
+        cols[2].metric("Solde du carnet", fr.days(view.remaining_days), border=True)
+    else:  # régie, forfait: no carnet, no balance
+        cols[1].metric("Modèle", MODEL_LABELS_FR.get(view.model, view.model), border=True)
     cols[3].metric(
         "Part gestion de projet",
         fr.percent(view.management_share),
@@ -137,7 +144,10 @@ def bilan_mensuel(ctx: PageContext) -> None:
         "by_kind": ("Par type", "Aucun temps ce mois-ci."),
         "by_activity": ("Par activité", "Aucun temps ce mois-ci."),
         "sla_by_severity": ("SLA du mois", "Aucune demande soumise au SLA ce mois-ci."),
-        "unestimated": ("Sans devis", "Toutes les demandes ont un devis validé."),
+        "unestimated": (
+            "Sans devis",
+            "Aucune demande sans devis validé n'a consommé de temps ce mois-ci.",
+        ),
         "backlog_rows": ("Stock ouvert", "Aucune demande ouverte."),
         "backlog_by_age": ("Âge du stock", "Aucune demande ouverte."),
     }

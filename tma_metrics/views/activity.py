@@ -30,7 +30,7 @@ import pandas as pd
 from tma_metrics.billing import EPS
 from tma_metrics.frames import column_or_null, floats, midnight
 from tma_metrics.model import Kind
-from tma_metrics.views.labels import NO_TICKET_FR
+from tma_metrics.views.labels import MISSING_TICKET_FR, NO_TICKET_FR
 
 #: Backlog age classes: (lower bound included, upper bound excluded, French label).
 AGE_CLASSES: tuple[tuple[float, float, str], ...] = (
@@ -261,8 +261,9 @@ def time_by_ticket(entries: pd.DataFrame, rows: pd.DataFrame, hours_per_day: flo
     """Sum spent / deducted / absorbed hours of ``entries`` per ticket, most spent first.
 
     ``rows`` is `ticket_rows`' output (key, title, kind, status, estimate). Entries
-    without ticket form one row titled "(sans demande)"; entries of a ticket missing
-    from the exports keep their key.
+    without ticket form one row titled "(sans demande)", without key (even when some
+    of them quote a reference that matches no ticket); entries of a ticket missing from
+    the exports keep their key.
     """
     uid = entries["ticket_uid"].astype("string").fillna("")
     out = time_by(entries, uid, hours_per_day).rename(columns={"label": "ticket_uid"})
@@ -272,12 +273,19 @@ def time_by_ticket(entries: pd.DataFrame, rows: pd.DataFrame, hours_per_day: flo
     known_keys = keys.groupby(uid.to_numpy()).first()
     out["key"] = out["key"].fillna(out["ticket_uid"].map(known_keys).astype("string"))
     no_ticket = out["ticket_uid"] == ""
+    # Entries without ticket may still quote a reference no ticket of the exports has
+    # (``#456`` in a Kimai comment): the grouped row is not that ticket, it has no key.
+    out["key"] = out["key"].mask(no_ticket, pd.NA)
     for name in ("title", "kind", "status", "estimate_hours", "cap_hours", "rule"):
         out[name] = out["ticket_uid"].map(info[name])
     out["title"] = out["title"].astype("string").mask(no_ticket, NO_TICKET_FR)
     out["kind"] = out["kind"].astype("string").mask(no_ticket, Kind.MANAGEMENT.value)
     out["kind"] = out["kind"].fillna(Kind.OTHER.value)
     out["rule"] = out["rule"].astype("string").mask(no_ticket, "no_ticket")
+    # A ticket the entries quote but no export holds: billed as spent, under its key.
+    missing = ~no_ticket & ~out["ticket_uid"].isin(info.index)
+    out["rule"] = out["rule"].mask(missing, "unknown_ticket")
+    out["title"] = out["title"].mask(missing, MISSING_TICKET_FR)
     out["ticket_uid"] = out["ticket_uid"].replace("", pd.NA)
     out = out.sort_values(["spent_hours", "key"], ascending=[False, True], kind="stable")
     columns = [

@@ -13,6 +13,9 @@ Rules (for the README):
 - **Data warnings** (warning, internal): `ContractFigures.warnings` as they are; they
   already cover entries dated out of every carnet, unknown priorities, resolutions
   dated by the closing, entries of unknown tickets.
+- **Missing data** (`data_alerts`): nothing imported matches the contract's projects
+  (internal), no time entry (then no "likely unused" alert either: no pace is known),
+  no ticket, entries quoting a ticket reference that no imported ticket has (internal).
 
 A client view keeps only the non-internal alerts.
 """
@@ -20,11 +23,13 @@ A client view keeps only the non-internal alerts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
 from tma_metrics import frenchfmt as fr
 from tma_metrics.consumption import Balance
+from tma_metrics.contracts import Contract
 from tma_metrics.views.labels import SLA_KIND_LABELS_FR, label
 
 #: Tickets named in one alert before "et N autres".
@@ -41,8 +46,20 @@ class Alert:
     internal: bool = False
 
 
-def balance_alerts(balance: Balance, alert_days: float) -> list[Alert]:
-    """Return the alerts about the carnet's balance and forecast (none without a balance)."""
+def forecast_range(balance: Balance, *, prefix: str = "", suffix: str = "") -> str:
+    """Write the forecast's range, ``entre le … et le …``; empty when it is one day."""
+    early, late = balance.forecast_early, balance.forecast_late
+    if early is None or late is None or early == late:
+        return ""
+    return f"{prefix}entre le {fr.day(early)} et le {fr.day(late)}{suffix}"
+
+
+def balance_alerts(balance: Balance, alert_days: float, *, has_entries: bool = True) -> list[Alert]:
+    """Return the alerts about the carnet's balance and forecast (none without a balance).
+
+    Without any time entry (``has_entries`` false) nothing says at what pace the days
+    go: the days likely unused at the expiry are not announced.
+    """
     if balance.remaining_days is None:
         return []
     found = []
@@ -69,12 +86,16 @@ def balance_alerts(balance: Balance, alert_days: float) -> list[Alert]:
             Alert(
                 "warning",
                 "exhaustion_before_end",
-                f"Épuisement prévu le {fr.day(balance.forecast_exhaustion_date)} (entre le "
-                f"{fr.day(balance.forecast_early)} et le {fr.day(balance.forecast_late)}), "
+                f"Épuisement prévu le {fr.day(balance.forecast_exhaustion_date)}"
+                f"{forecast_range(balance, prefix=' (', suffix=')')}, "
                 f"avant l'échéance du carnet le {fr.day(balance.expiry_date)}.",
             )
         )
-    if balance.likely_unused_days is not None and balance.likely_unused_days >= 0.05:
+    if (
+        has_entries
+        and balance.likely_unused_days is not None
+        and balance.likely_unused_days >= 0.05
+    ):
         found.append(
             Alert(
                 "info",
@@ -141,6 +162,53 @@ def guarantee_alert(past: pd.DataFrame, margin: float) -> list[Alert]:
             internal=True,
         )
     ]
+
+
+def data_alerts(
+    contract: Contract, tickets: pd.DataFrame, entries: pd.DataFrame, as_of: date
+) -> list[Alert]:
+    """Say what the figures cannot count because the exports lack it.
+
+    ``tickets`` are the contract's tickets (`ContractFigures.prepared`), ``entries`` its
+    time entries up to ``as_of`` (`ContractFigures.entries`). Nothing at all: the
+    contract's projects match nothing imported (internal: names the projects). No time
+    entry: the consumption counts nothing (the balance is not a measure). No ticket: no
+    SLA, estimate or backlog figure. Entries quoting a reference that no imported ticket
+    has are reported by the figures' own warnings (`ContractFigures.warnings`).
+    """
+    day = fr.day(as_of)
+    if tickets.empty and entries.empty:
+        projects = ", ".join(f"« {p} »" for p in contract.projects)
+        return [
+            Alert(
+                "warning",
+                "no_data",
+                f"Aucune demande ni saisie de temps pour ce contrat au {day} : vérifiez que "
+                f"la date d'arrêté n'est pas antérieure aux données et que les projets du "
+                f"contrat ({projects}) sont écrits comme dans les exports importés.",
+                internal=True,
+            )
+        ]
+    found = []
+    if entries.empty:
+        found.append(
+            Alert(
+                "warning",
+                "no_entries",
+                f"Aucune saisie de temps pour ce contrat au {day} : le consommé et le solde "
+                "ne comptent aucun temps passé.",
+            )
+        )
+    if tickets.empty:
+        found.append(
+            Alert(
+                "info",
+                "no_tickets",
+                f"Aucune demande pour ce contrat au {day} : les SLA, la précision des devis "
+                "et le stock de demandes ne peuvent pas être calculés.",
+            )
+        )
+    return found
 
 
 def warning_alerts(warnings: tuple[str, ...]) -> list[Alert]:

@@ -193,8 +193,13 @@ def bilan_view(figures: ContractFigures, month: date, *, client_view: bool = Fal
 
 
 def _unestimated(by_ticket: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
-    """Return the tickets worked in the month without an approved estimate (not management)."""
-    keep = by_ticket["rule"].isin(UNESTIMATED_RULES) & (by_ticket["kind"] != Kind.MANAGEMENT)
+    """Return the tickets worked in the month without an approved estimate (not management).
+
+    A ticket missing from the exports counts: no estimate of it is known, it is billed
+    as spent.
+    """
+    rules = (*UNESTIMATED_RULES, "unknown_ticket")
+    keep = by_ticket["rule"].isin(rules) & (by_ticket["kind"] != Kind.MANAGEMENT)
     out = by_ticket[keep.fillna(False).to_numpy(bool)].copy()
     flags = tickets.set_index("ticket_uid")["qualification_over_2h"]
     spent = tickets.set_index("ticket_uid")["billed_spent_hours"]
@@ -223,7 +228,10 @@ def _notes(
             f"{fr.day(figures.period.end)}) ne couvre pas tout le mois ; seules les demandes "
             "closes dans cette période sont comptées."
         )
-    if figures.balance.remaining_days is None:
+    model = figures.contract.model
+    if model in _NO_CARNET_NOTES:
+        notes.append(_NO_CARNET_NOTES[model])
+    elif figures.balance.remaining_days is None:
         notes.append(
             "Pas de solde de carnet pour ce contrat à cette date : seule la consommation "
             "du mois est donnée."
@@ -234,6 +242,17 @@ def _notes(
             f"Le carnet en cours arrive à échéance le {fr.day(figures.balance.expiry_date)}."
         )
     return notes
+
+
+#: What the monthly report gives instead of a balance, per model without carnet.
+_NO_CARNET_NOTES = {
+    "subscription": (
+        "Contrat en abonnement : pas de carnet ni de solde ; la consommation du mois est "
+        "comparée aux jours inclus."
+    ),
+    "regie": "Contrat en régie : pas de carnet ni de solde ; le temps du mois est facturé.",
+    "forfait": "Contrat au forfait : pas de carnet ni de solde ; le temps du mois est indicatif.",
+}
 
 
 def _value(row: pd.Series | None, name: str, default: float | None) -> float | None:

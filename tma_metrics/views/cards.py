@@ -13,6 +13,7 @@ from datetime import date
 from tma_metrics import frenchfmt as fr
 from tma_metrics.consumption import BALANCE_MODELS, Balance
 from tma_metrics.metrics import kpi
+from tma_metrics.views.alerts import forecast_range
 
 #: Day figures of the carnet shown as cards, in order.
 DAY_CARDS = ("remaining_days", "consumed_days", "committed_days", "projected_days")
@@ -82,10 +83,8 @@ def _forecast_card(current: Balance, previous: Balance | None) -> Card:
         detail = "pas de consommation récente pour estimer un rythme"
     else:
         rate = kpi("burn_rate_days_per_month").format(current.burn_rate_days_per_month)
-        detail = (
-            f"au rythme de {rate}, entre le {fr.day(current.forecast_early)} et le "
-            f"{fr.day(current.forecast_late)} ; échéance le {fr.day(current.expiry_date)}"
-        )
+        span = forecast_range(current, prefix=", ")
+        detail = f"au rythme de {rate}{span} ; échéance le {fr.day(current.expiry_date)}"
     before = previous.forecast_exhaustion_date if previous is not None else None
     change = None if value is None or before is None else float((value - before).days)
     return Card(

@@ -36,7 +36,7 @@ from tma_metrics.metrics import kpi
 from tma_metrics.model import Kind, Severity
 from tma_metrics.views import activity, sla_rows
 from tma_metrics.views.activity import Backlog
-from tma_metrics.views.alerts import Alert, balance_alerts
+from tma_metrics.views.alerts import Alert, balance_alerts, data_alerts
 from tma_metrics.views.cards import Card, balance_cards
 from tma_metrics.views.tables import for_client
 
@@ -84,7 +84,7 @@ class CopilView:
     client_view: bool
     hours_per_day: float
     cards: tuple[Card, ...]
-    alerts: tuple[Alert, ...]  # the balance's, at the as-of date
+    alerts: tuple[Alert, ...]  # the balance's at the as-of date, and missing data
     key_figures: tuple[Card, ...]
     consumed_period_days: float
     spent_period_hours: float | None  # None in a client view
@@ -154,7 +154,7 @@ def copil_view(figures: ContractFigures, *, client_view: bool = False) -> CopilV
         client_view=client_view,
         hours_per_day=hpd,
         cards=balance_cards(figures.balance, client_view=client_view),
-        alerts=tuple(balance_alerts(figures.balance, contract.alert_days)),
+        alerts=tuple(_alerts(figures, client_view=client_view)),
         key_figures=key_figures,
         consumed_period_days=consumed,
         spent_period_hours=None if client_view else float(entries["hours"].sum()),
@@ -168,6 +168,16 @@ def copil_view(figures: ContractFigures, *, client_view: bool = False) -> CopilV
         copil_cost_note=None if contract.model == "forfait" else _COST_NOTE,
         **{name: frame.reset_index(drop=True) for name, frame in tables.items()},
     )
+
+
+def _alerts(figures: ContractFigures, *, client_view: bool) -> list[Alert]:
+    """The balance's alerts at the as-of date, and what the data cannot tell."""
+    contract = figures.contract
+    found = balance_alerts(
+        figures.balance, contract.alert_days, has_entries=not figures.entries.empty
+    )
+    found += data_alerts(contract, figures.prepared, figures.entries, figures.period.as_of)
+    return [a for a in found if not (client_view and a.internal)]
 
 
 _COST_NOTE = (
@@ -257,9 +267,11 @@ def _key_figures(
         card(
             "sla_compliance",
             sla.compliance,
-            f"couverture {fr.percent(sla.coverage)} ; {sla.breached} hors délai",
+            f"couverture {fr.percent(sla.coverage)} ; {sla.breached} hors délai"
+            if sla.applicable
+            else "aucune demande soumise aux SLA",
         ),
-        card("within_guarantee_rate", est.within_guarantee_rate, f"{est.tickets} demandes closes"),
+        card("within_guarantee_rate", est.within_guarantee_rate, _estimated_closed(est.tickets)),
         card("tickets_created", created, period),
         card("tickets_resolved", resolved, period),
         card(
@@ -270,3 +282,11 @@ def _key_figures(
             else "",
         ),
     )
+
+
+def _estimated_closed(n: int) -> str:
+    """``aucune demande estimée close``, ``1 demande estimée close``, ``3 demandes …``."""
+    if n == 0:
+        return "aucune demande estimée close"
+    plural = "s" if n > 1 else ""
+    return f"{n} demande{plural} estimée{plural} close{plural}"

@@ -59,6 +59,7 @@ ALERT_LEVEL_LABELS_FR: dict[str, str] = {
 
 #: Row label of time logged without a ticket (transverse management).
 NO_TICKET_FR = "(sans demande)"
+MISSING_TICKET_FR = "(demande absente des exports)"
 
 
 def label(mapping: Mapping[str, str], code: object, default: str | None = None) -> str:

@@ -147,7 +147,10 @@ def point_view(
     )
     window_entries = activity.entries_between(current.entries, since, until)
 
-    found = alerts.balance_alerts(current.balance, contract.alert_days)
+    found = alerts.balance_alerts(
+        current.balance, contract.alert_days, has_entries=not current.entries.empty
+    )
+    found += alerts.data_alerts(contract, current.prepared, current.entries, current.period.as_of)
     found += alerts.sla_alerts(late, watch)
     found += alerts.guarantee_alert(in_progress[in_progress["past_guarantee"]], contract.margin)
     found += alerts.warning_alerts(current.warnings)

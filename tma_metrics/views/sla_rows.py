@@ -76,14 +76,15 @@ def compliance_by_severity(outcomes: pd.DataFrame, start: date, end: date) -> pd
     """Counts, compliance and coverage per severity for the outcomes placed in [start, end].
 
     One row per severity of the matrix, in order (zeros and NaN rates when none), then
-    a row per unknown severity if any (``severity`` missing).
+    a row per unknown severity with applicable clocks, if any (``severity`` missing).
     """
     table = compliance(outcomes, by=("severity",), start=start, end=end)
     known = [s.value for s in Severity]
     base = pd.DataFrame({"severity": pd.array(known, dtype="string")})
     table["severity"] = table["severity"].astype("string")
     merged = base.merge(table, on="severity", how="left")
-    extra = table[~table["severity"].isin(known)]
+    # tickets whose severity is unknown get a row only when some clock applies to them
+    extra = table[~table["severity"].isin(known) & (table["applicable"] > 0)]
     out = pd.concat([merged, extra], ignore_index=True)
     counts = list(COUNT_COLUMNS)
     out[counts] = out[counts].fillna(0).astype("int64")

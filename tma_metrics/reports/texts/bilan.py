@@ -10,6 +10,7 @@ import math
 import pandas as pd
 
 from tma_metrics import frenchfmt as fr
+from tma_metrics.model import Kind
 from tma_metrics.reports.texts.common import (
     GREETING,
     count,
@@ -167,8 +168,11 @@ def _estimation_line(view: BilanView) -> str:
 
 def _unestimated_line(view: BilanView) -> str:
     n = len(view.unestimated)
-    if view.by_ticket.empty:
-        return "Aucune demande traitée ce mois-ci."
+    # tickets worked in the month that could carry an estimate: time without ticket and
+    # project management never have one
+    worked = view.by_ticket["ticket_uid"].notna() & (view.by_ticket["kind"] != Kind.MANAGEMENT)
+    if not worked.fillna(False).any():
+        return "Aucun temps saisi ce mois-ci sur une demande à devis (hors gestion de projet)."
     if n == 0:
         return "Toutes les demandes traitées ce mois-ci avaient un devis validé."
     over = view.unestimated[view.unestimated["qualification_over_2h"]]

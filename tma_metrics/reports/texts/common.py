@@ -92,9 +92,10 @@ def ticket_label(row: object) -> str:
     """Write ``G-12 – Titre (corrective, majeure)`` from a row's key, title, kind, severity."""
     key = getattr(row, "key", None)
     title = getattr(row, "title", None)
-    text = str(key) if not missing(key) else "(sans numéro)"
-    if not missing(title):
-        text += f" – {title}"
+    if missing(key):  # time without ticket: its title says so
+        text = str(title) if not missing(title) else "(sans numéro)"
+    else:
+        text = str(key) if missing(title) else f"{key} – {title}"
     details = []
     kind = getattr(row, "kind", None)
     if not missing(kind):
