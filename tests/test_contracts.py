@@ -168,7 +168,7 @@ def test_default_kinds_match_without_case_or_accents(label, kind) -> None:
         ),
         (MINIMAL + "[contract.sla.urgente]\nresponse = '2h'\n", "clé « sla.urgente »"),
         (MINIMAL + "[contract.calendar]\nwindows = ['18:00-09:00']\n", "clé « calendar.windows »"),
-        (MINIMAL + "[contract.calendar]\nweekdays = ['lundi']\n", "clé « calendar.weekdays »"),
+        (MINIMAL + "[contract.calendar]\nweekdays = ['lunday']\n", "clé « calendar.weekdays »"),
         (MINIMAL + "[contract.priorities]\nP1 = 'critique'\n", "clé « priorities.P1 »"),
         (
             MINIMAL.replace('projects = ["alpha-site", "ALPHA"]', 'projects = ["a"]\nmodel = "x"'),
@@ -189,7 +189,7 @@ def test_default_kinds_match_without_case_or_accents(label, kind) -> None:
         "bad-allowance",
         "unknown-severity",
         "reversed-window",
-        "weekday-in-french",
+        "unknown-weekday",
         "unknown-severity-in-mapping",
         "unknown-model",
         "unknown-key",

@@ -885,25 +885,14 @@ def _parse_windows(r: _Reader) -> tuple[tuple[int, int], ...]:
 
 
 def _weekday(word: str) -> int | None:
-    return _WEEKDAY_WORDS.get(normalise_label(word).rstrip("."))
+    """A weekday in English (``mon``, ``Monday``) or French (``lun``, ``lundi``)."""
+    label = normalise_label(word).rstrip(".")
+    found = _WEEKDAY_WORDS.get(label)
+    return _FRENCH_WEEKDAYS.get(label) if found is None else found
 
 
 def _weekday_parts(word: str) -> list[str]:
     return re.split(r"\s*[-–]\s*|\s+(?:au|à|to)\s+", word.strip())
-
-
-def _french_weekdays_hint(values: list[str], word: str) -> str:
-    """Suggest the English spelling of French weekdays (the whole list when all are French)."""
-    translated = []
-    for value in values:
-        numbers = [
-            _FRENCH_WEEKDAYS.get(normalise_label(p).rstrip(".")) for p in _weekday_parts(value)
-        ]
-        if None in numbers or len(numbers) > 2:
-            return _suggest(word, _WEEKDAY_WORDS)
-        translated.append("-".join(WEEKDAYS[n] for n in numbers if n is not None))
-    listed = ", ".join(f'"{t}"' for t in translated)
-    return f" ; les jours s'écrivent en anglais : weekdays = [{listed}]."
 
 
 def _parse_weekdays(r: _Reader) -> tuple[int, ...]:
@@ -916,8 +905,11 @@ def _parse_weekdays(r: _Reader) -> tuple[int, ...]:
     for word in value:
         numbers = [_weekday(part) for part in _weekday_parts(word)]
         if None in numbers or len(numbers) > 2:
-            expected = "des jours parmi " + ", ".join(WEEKDAYS) + " (ou une suite « mon-fri »)"
-            raise r.fail("weekdays", expected, word, _french_weekdays_hint(value, word))
+            expected = (
+                "des jours parmi " + ", ".join(WEEKDAYS) + " ou lun … dim (ou une suite "
+                "« mon-fri », « lun-ven »)"
+            )
+            raise r.fail("weekdays", expected, word, _suggest(word, _WEEKDAY_WORDS))
         first, last = numbers[0], numbers[-1]
         assert first is not None and last is not None
         days.update((first + k) % 7 for k in range((last - first) % 7 + 1))
