@@ -40,3 +40,51 @@ def test_every_view_of_an_empty_contract_builds(text) -> None:
     assert len(contract_charts(figures)) == 12
     assert len(portfolio_table([figures], date(2026, 11, 20))) == 1
     store.close()
+
+
+def test_a_subscription_reports_its_month_against_the_allowance(tmp_path) -> None:
+    import dataclasses
+
+    import pandas as pd
+
+    from tma_metrics.analysis.figures import compute_figures, moment
+    from tma_metrics.analysis.periods import default_period
+    from tma_metrics.contract_file import DEFAULT_CONTRACTS, load_contracts
+
+    from ..figures_fixtures import DEMO_AS_OF, NOW, _gamma_frames
+
+    (gamma,) = [c for c in load_contracts(DEFAULT_CONTRACTS) if "Gâtine" in c.name]
+    contract = dataclasses.replace(gamma, model="subscription", monthly_days=3.0, carnets=())
+    tickets, entries, history = _gamma_frames(str(tmp_path))
+    figures = compute_figures(
+        contract,
+        tickets,
+        entries,
+        history,
+        default_period(contract, DEMO_AS_OF),
+        moment(DEMO_AS_OF, NOW),
+    )
+    report = contract_json(figures)
+    assert report["remaining_days"] is None and report["consumed_days"] is None
+    month = report["current_month"]
+    # naive: the entries of November 2026 up to the as-of date, read again with pandas
+    dates = pd.to_datetime(entries["date"])
+    mine = (dates >= "2026-11-01") & (dates <= pd.Timestamp(DEMO_AS_OF))
+    assert mine.any()
+    assert month["month"] == "2026-11" and month["partial"] is True
+    assert month["spent_hours"] == pytest.approx(entries.loc[mine, "hours"].sum())
+    billed = figures.entries[pd.to_datetime(figures.entries["date"]) >= "2026-11-01"]
+    deducted = billed["deducted_hours"].sum()
+    assert month["deducted_hours"] == pytest.approx(deducted)
+    days = deducted / contract.hours_per_day
+    assert month["deducted_days"] == pytest.approx(days)
+    assert month["allowance_days"] == 3.0
+    assert month["overrun_days"] == pytest.approx(max(0.0, days - 3.0))
+    assert month["unused_days"] == pytest.approx(max(0.0, 3.0 - days))
+
+
+def test_a_carnet_contract_has_no_current_month_in_its_report() -> None:
+    store = Store(":memory:")
+    (figures,) = figures_for(store, parse_contracts(CONTRACTS["carnet"]), date(2026, 11, 20))
+    assert "current_month" not in contract_json(figures)
+    store.close()

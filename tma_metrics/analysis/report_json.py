@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tma_metrics.analysis.figures import ContractFigures
+from tma_metrics.consumption import BALANCE_MODELS
 from tma_metrics.contracts import SLA_KINDS
 from tma_metrics.model import Severity
 
@@ -76,8 +77,38 @@ def contract_json(figures: ContractFigures) -> dict[str, Any]:
         "absorbed_hours": _number(s.absorbed_hours),
         "reestimation_rate": _number(s.reestimation_rate),
     }
+    if figures.contract.model not in BALANCE_MODELS:
+        out["current_month"] = month_json(figures)
     out["warnings"] = list(figures.warnings)
     return out
+
+
+def month_json(figures: ContractFigures) -> dict[str, Any] | None:
+    """The as-of date's month of a contract without a carnet (subscription, régie, forfait).
+
+    Such a contract has no balance: what it used this month is its figure (against the
+    monthly allowance of a subscription). None when no month is known (no entry).
+    """
+    monthly = figures.monthly
+    if monthly.empty:
+        return None
+    row = monthly.iloc[-1]
+    return {
+        "month": f"{row['month']:%Y-%m}",
+        "partial": bool(row["partial"]),
+        **{
+            name: _number(row[name])
+            for name in (
+                "spent_hours",
+                "deducted_hours",
+                "absorbed_hours",
+                "deducted_days",
+                "allowance_days",
+                "overrun_days",
+                "unused_days",
+            )
+        },
+    }
 
 
 def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
