@@ -17,8 +17,8 @@ if not can_import(ctx.principal):
     st.error("Votre rôle ne permet pas d'importer des données.")
     st.stop()
 st.caption(
-    "Redmine, Jira, GLPI, Zendesk, Mantis, GitLab, Tempo, Kimai, Harvest, Clockify, tableurs "
-    "Excel : le format est reconnu à l'en-tête. Chaque fichier est importé en une seule "
+    "Redmine, Jira, GLPI, Zendesk, Mantis, GitLab, Tempo, Kimai, Harvest, Clockify, Toggl, "
+    "tableurs Excel : le format est reconnu à l'en-tête. Chaque fichier est importé en une seule "
     "transaction ; réimporter un export met à jour sans dupliquer."
 )
 upload_and_import(ctx.store)

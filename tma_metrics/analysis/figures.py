@@ -235,7 +235,8 @@ def _history_frame(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def _entry_frame(entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    out = entries.rename(columns={"uid": "entry_uid"}).copy()
+    # Copy-on-write (pandas 3): the columns set below never touch the caller's frame.
+    out = entries.rename(columns={"uid": "entry_uid"})
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[us]")
     keep = (out["date"] <= pd.Timestamp(as_of)).to_numpy(bool)
     kept = int(keep.sum())

@@ -4,6 +4,8 @@ The candidate strptime formats are tried on a sample of the column's distinct va
 (in DuckDB, with the same macros as the import itself). Rules:
 
 - ISO 8601 (2026-11-20, with or without a time, ``T`` or an offset) is always read;
+- month names and dotted dates (``05.01.2015``) are day-first or month-first by the way
+  they are written, whatever the day;
 - a column that only one order reads in full takes that order; a column both orders
   read (every day <= 12) takes the order the other date columns of the file proved,
   else the adapter's preference (day-first for French and ``;`` files, month-first for
@@ -151,9 +153,10 @@ def choose(
             kept[name] = {o: () for o in ORDERS}
             continue
         coverage[name], kept[name] = _evaluate(con, list(values), shape)
-        named = _named_order(values) if shape["months"] else None
+        named = _named_order(values) if shape["months"] else _dotted_order(values)
         if named is not None:
-            # "07/déc./25" is day-first and "Jan 20, 2023" month-first, whatever the day.
+            # "07/déc./25" is day-first and "Jan 20, 2023" month-first, whatever the day;
+            # so is "05.01.2015" (dots are never month-first).
             coverage[name] = {o: (coverage[name][o] if o == named else 0) for o in ORDERS}
     decided = [
         ("dmy" if c["dmy"] > c["mdy"] else "mdy") for c in coverage.values() if c["dmy"] != c["mdy"]
@@ -177,6 +180,26 @@ _WEEKDAY = re.compile(
     r"[^\W\d_]{3,})",
     re.IGNORECASE,
 )
+
+
+#: A numeric date written with dots (05.01.2015, 5.1.26), maybe followed by a time.
+_DOTTED = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(\s|$)")
+_SLASHED = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{2,4}(\s|$)")
+
+
+def _dotted_order(values: Sequence[str]) -> str | None:
+    """Return "dmy" when the column writes its dates with dots, else None.
+
+    ``dd.mm.yyyy`` is the German, Nordic, Russian... way; month-first countries use
+    slashes. A tool writing dates in its user's format (Harvest, Clockify) gives
+    ``05.01.2015`` for 5 January: reading it month-first would be silently wrong.
+
+    >>> _dotted_order(["05.01.2015", "06.01.2015"]), _dotted_order(["05/01/2015"])
+    ('dmy', None)
+    """
+    dotted = sum(1 for v in values if _DOTTED.match(v))
+    slashed = sum(1 for v in values if _SLASHED.match(v))
+    return "dmy" if dotted and not slashed else None
 
 
 def _named_order(values: Sequence[str]) -> str | None:

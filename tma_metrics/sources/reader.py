@@ -35,6 +35,7 @@ SOURCE_CHOICES: tuple[str, ...] = (
     "kimai",
     "harvest",
     "clockify",
+    "toggl",
     "jira-worklog",
     "canonical",
 )
@@ -310,7 +311,7 @@ def _unrecognised(table: Table, index: int, header: Row, choice: str) -> Unrecog
     more = f" (et {len(header) - 12} autres)" if len(header) > 12 else ""
     expected = (
         "un export Redmine, Jira, GLPI, Zendesk, Mantis, GitLab, Tempo, Kimai, Harvest, "
-        "Clockify ou le format TMA Metrics"
+        "Clockify, Toggl Track ou le format TMA Metrics"
         if choice == "auto"
         else f"un export « {choice} »"
     )

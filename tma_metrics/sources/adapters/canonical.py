@@ -122,7 +122,13 @@ def plan_for(
             )
     if table == "time_entries":
         derived["hours"] = "coalesce({hours}, {_days})"
-        derived["ticket_key"] = "nullif(ltrim({ticket_key}, '#'), '')"
+        derived["ticket_key"] = (
+            "nullif(ltrim({ticket_key}, '#'), '')"
+            if "e.ticket" in positions
+            # A sheet without a ticket column names it in the text (« Ticket 14494 »,
+            # « #123 », « ABC-12 »), as the timesheet tools do.
+            else "coalesce(tma_ticket_ref({comment}), tma_ticket_ref({activity}))"
+        )
     return TablePlan(
         table,
         tuple(fields),

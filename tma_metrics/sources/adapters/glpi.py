@@ -1,16 +1,20 @@
 """GLPI ticket search exports (GLPI 10 and 11; fr, en, pt-BR, es UI).
 
 Quirks (FORMATS.md section 3): BOM, every value quoted, a trailing ``;``; ids written
-``2 553``; several technicians joined with ``<br>`` (joined here with ", ", user-id
-suffixes `` (1234)`` dropped); durations in words (``1 horas 18 minutos``); dates
-``dd-mm-yyyy hh:mm`` by default. ``Date de résolution`` is the resolution,
-``Date de clôture`` the closing. The entity is the project (GLPI has no projects in
-tickets; an agency's client is an entity). A file re-saved by a spreadsheet keeps its
-BOM inside the first quoted cell: it is read the same way.
+``2 553``; several technicians joined with ``<br>`` (GLPI 9: a line break), joined here
+with ", " and user-id suffixes `` (1234)`` dropped; durations in words
+(``1 horas 18 minutos``); dates ``dd-mm-yyyy hh:mm`` by default. ``Date de résolution``
+is the resolution, ``Date de clôture`` the closing. The entity is the project (GLPI has
+no projects in tickets; an agency's client is an entity). A file re-saved by a
+spreadsheet keeps its BOM inside the first quoted cell: it is read the same way.
+Spanish headers vary with the translation (``Asignado a - Técnico``,
+``Asignada a - Técnico``, ``Asignado a: - Técnico``).
 
 GLPI writes its durations (``Durée totale``, statistics) with
 ``Html::timestampToString``: a day there is 24 hours (86 400 s), not the 8-hour working
-day the shared duration parser counts, so days are turned into hours first.
+day the shared duration parser counts, so days are turned into hours first. Without
+``Durée totale``, ``Tâches - Durée`` (one duration per task, several in one cell) is
+summed instead: GLPI keeps a ticket's total as the sum of its tasks' durations.
 SLA columns (``Temps de prise en charge``, ``Temps de résolution``, their internal and
 ``+ Progression`` forms) hold deadlines, not measured delays: they stay in ``extra``.
 """
@@ -86,18 +90,33 @@ FIELDS = {
         "fr": ("Attribué à - Technicien",),
         "en": ("Assigned To - Technician", "Assigned to - Technician"),
         "pt": ("Atribuído - Técnico", "Atribuído para - Técnico"),
-        "es": ("Asignado a - Técnico",),
+        # "Asignada a" (GLPI 10, es_ES) and "Asignado a:" (colon kept by the es_CO
+        # translation) are both seen in real exports.
+        "es": ("Asignado a - Técnico", "Asignada a - Técnico", "Asignado a: - Técnico"),
     },
     "technician_group": {
         "fr": ("Attribué à - Groupe de techniciens",),
         "en": ("Assigned To - Technician Group", "Assigned to - Technician group"),
-        "pt": ("Atribuído - Grupo técnico",),
+        "pt": ("Atribuído - Grupo técnico", "Atribuído para - Grupo técnico"),
+        "es": (
+            "Asignado a - Grupo técnico",
+            "Asignada a - Grupo técnico",
+            "Asignado a: - Grupo técnico",
+        ),
     },
     "total_duration": {
         "fr": ("Durée totale",),
         "en": ("Total Duration", "Total duration"),
         "pt": ("Duração total",),
         "es": ("Duración total",),
+    },
+    # One duration per task (several joined like every multi-valued cell); their sum is
+    # the ticket's total duration, which GLPI keeps as the sum of its tasks' durations.
+    "task_duration": {
+        "fr": ("Tâches - Durée",),
+        "en": ("Tasks - Duration", "Task - Duration"),
+        "pt": ("Tarefas - Duração",),
+        "es": ("Tareas - Duración",),
     },
     "take_into_account": {
         "fr": ("Statistiques - Temps de prise en compte", "Temps de prise en compte"),
@@ -132,6 +151,7 @@ FIELDS = {
         "fr": ("TTR", "Temps de résolution", "Temps de résolution + Progression"),
         "en": ("Time to resolve", "Time to resolve + Progress"),
         "pt": ("Tempo para solução", "Tempo para solução + Progresso"),
+        "es": ("Tiempo para resolver", "Tiempo para resolver + Progreso"),
     },
     "sla_tto": {
         "fr": ("TTO", "Temps de prise en charge", "Temps de prise en charge + Progression"),
@@ -249,13 +269,24 @@ _NEW = "('nouveau', 'new', 'novo', 'nuevo')"
 
 #: A number of days as GLPI writes it (fr, en, pt-BR, es), singular or plural.
 _DAYS = r"(\d+)\s*(?:jours?|days?|dias?|días?)\b"
-#: GLPI's days are 24 h: "1 jour 2 heures" -> "24 h 2 heures" before the shared parser.
+#: A multi-valued cell (one duration per task) as one text: its values are summed
+#: below. GLPI 10 joins values with ``<br>``, GLPI 9 with a line break.
+_JOINED = r"regexp_replace({c}, '\s*(<br\s*/?>|[\r\n]+)\s*', ' ', 'gi')"
+#: GLPI's days are 24 h: "1 jour 2 heures" -> "24 h 2 heures" before the shared parser,
+#: every day count of the cell included ("1 dia<br>2 dias" -> "72 h").
 _GLPI_DURATION = (
-    f"CASE WHEN regexp_matches(tma_text({{c}}), '(?i){_DAYS}') "
-    f"THEN (regexp_extract(tma_text({{c}}), '(?i){_DAYS}', 1)::BIGINT * 24)::VARCHAR "
-    f"|| ' h ' || regexp_replace(tma_text({{c}}), '(?i){_DAYS}', '') "
-    "ELSE tma_text({c}) END"
+    (
+        "CASE WHEN regexp_matches(tma_text({j}), '(?i){d}') "
+        "THEN (list_sum(list_transform(regexp_extract_all(tma_text({j}), '(?i){d}', 1), "
+        "lambda n: n::BIGINT)) * 24)::VARCHAR "
+        "|| ' h ' || regexp_replace(tma_text({j}), '(?i){d}', '', 'g') "
+        "ELSE tma_text({j}) END"
+    )
+    .replace("{d}", _DAYS)
+    .replace("{j}", _JOINED)
 )
+#: GLPI 9 joins several people with a line break, GLPI 10 with ``<br>``.
+_PEOPLE = r"tma_people(regexp_replace({c}, '\s*[\r\n]+\s*', '<br>', 'g'))"
 
 
 def build(ctx: Context) -> Build:
@@ -274,14 +305,15 @@ def build(ctx: Context) -> Build:
         ctx.field("status", "status", TEXT),
         ctx.field("priority", "priority", TEXT),
         ctx.field("type", "tracker", TEXT),
-        ctx.field("technician", "assignee", TEXT, wrap="tma_people({c})"),
+        ctx.field("technician", "assignee", TEXT, wrap=_PEOPLE),
         ctx.field("entity", "project", TEXT),
         ctx.field("opened", "created_at", TS),
         ctx.field("resolved", "resolved_at", TS),
         ctx.field("closed", "closed_at", TS),
-        # GLPI's raw action time is in seconds; exports write it in words.
+        # GLPI's raw action time is in seconds; exports write it in words. Without the
+        # ticket's total, the tasks' durations add up to it.
         ctx.field(
-            "total_duration",
+            "total_duration" if ctx.match.has("total_duration") else "task_duration",
             "spent_hours",
             HOURS,
             wrap=_GLPI_DURATION,

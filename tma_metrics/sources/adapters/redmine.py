@@ -21,7 +21,7 @@ from tma_metrics.sources.adapters.base import (
 from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, TablePlan, col
 
 #: Column captions from Redmine's locale files (``field_*`` / ``label_*`` of
-#: config/locales/{en,fr,de,es,pt-BR,it}.yml). The id column is always ``#``.
+#: config/locales/{en,fr,de,es,pt-BR,it,ja}.yml). The id column is always ``#``.
 FIELDS = {
     "id": {"any": ("#",)},
     "project": {
@@ -31,14 +31,16 @@ FIELDS = {
         "es": ("Proyecto",),
         "pt": ("Projeto",),
         "it": ("Progetto",),
+        "ja": ("プロジェクト",),
     },
-    "tracker": {"any": ("Tracker",), "es": ("Tipo",), "pt": ("Tipo",)},
+    "tracker": {"any": ("Tracker",), "es": ("Tipo",), "pt": ("Tipo",), "ja": ("トラッカー",)},
     "status": {
         "fr": ("Statut",),
         "en": ("Status",),
         "es": ("Estado",),
         "pt": ("Situação",),
         "it": ("Stato",),
+        "ja": ("ステータス",),
     },
     "priority": {
         "fr": ("Priorité",),
@@ -47,6 +49,7 @@ FIELDS = {
         "es": ("Prioridad",),
         "pt": ("Prioridade",),
         "it": ("Priorità",),
+        "ja": ("優先度",),
     },
     "subject": {
         "fr": ("Sujet",),
@@ -55,6 +58,7 @@ FIELDS = {
         "es": ("Asunto",),
         "pt": ("Título",),
         "it": ("Oggetto",),
+        "ja": ("題名",),
     },
     "assignee": {
         "fr": ("Assigné à",),
@@ -63,6 +67,7 @@ FIELDS = {
         "es": ("Asignado a",),
         "pt": ("Atribuído para",),
         "it": ("Assegnato a",),
+        "ja": ("担当者",),
     },
     "created": {
         "fr": ("Créé",),
@@ -71,6 +76,7 @@ FIELDS = {
         "es": ("Creado",),
         "pt": ("Criado em",),
         "it": ("Creato",),
+        "ja": ("作成日",),
     },
     "updated": {
         "fr": ("Mis-à-jour", "Mis à jour"),
@@ -79,6 +85,7 @@ FIELDS = {
         "es": ("Actualizado",),
         "pt": ("Alterado em",),
         "it": ("Aggiornato",),
+        "ja": ("更新日",),
     },
     "closed": {
         "fr": ("Fermé",),
@@ -87,6 +94,7 @@ FIELDS = {
         "es": ("Cerrada",),
         "pt": ("Fechado",),
         "it": ("Chiuso",),
+        "ja": ("終了日",),
     },
     "estimated": {
         "fr": ("Temps estimé",),
@@ -95,6 +103,7 @@ FIELDS = {
         "es": ("Tiempo estimado",),
         "pt": ("Tempo estimado",),
         "it": ("Tempo stimato",),
+        "ja": ("予定工数",),
     },
     "spent": {
         "fr": ("Temps passé",),
@@ -103,20 +112,29 @@ FIELDS = {
         "es": ("Tiempo dedicado",),
         "pt": ("Tempo gasto",),
         "it": ("Tempo impiegato",),
+        "ja": ("作業時間",),
     },
-    "author": {"fr": ("Auteur",), "en": ("Author",), "de": ("Autor",), "es": ("Autor",)},
+    "author": {
+        "fr": ("Auteur",),
+        "en": ("Author",),
+        "de": ("Autor",),
+        "es": ("Autor",),
+        "ja": ("作成者",),
+    },
     "category": {
         "fr": ("Catégorie",),
         "en": ("Category",),
         "de": ("Kategorie",),
         "es": ("Categoría",),
         "pt": ("Categoria",),
+        "ja": ("カテゴリ",),
     },
     "target_version": {
         "fr": ("Version cible",),
         "en": ("Target version",),
         "de": ("Zielversion",),
         "es": ("Versión prevista",),
+        "ja": ("対象バージョン",),
     },
     "due_date": {
         "fr": ("Echéance", "Échéance"),
@@ -124,6 +142,7 @@ FIELDS = {
         "de": ("Abgabedatum",),
         "es": ("Fecha fin",),
         "pt": ("Data prevista",),
+        "ja": ("期日",),
     },
     "done_ratio": {
         "fr": ("% réalisé",),
@@ -131,6 +150,7 @@ FIELDS = {
         "de": ("% erledigt",),
         "es": ("% Realizado",),
         "pt": ("% Terminado",),
+        "ja": ("進捗率",),
     },
     "parent": {
         "fr": ("Tâche parente",),
@@ -138,6 +158,7 @@ FIELDS = {
         "de": ("Übergeordnete Aufgabe",),
         "es": ("Tarea padre",),
         "pt": ("Tarefa pai",),
+        "ja": ("親チケット",),
     },
     "date": {
         "any": ("Date",),
@@ -145,6 +166,7 @@ FIELDS = {
         "es": ("Fecha",),
         "pt": ("Data",),
         "it": ("Data",),
+        "ja": ("日付",),
     },
     "user": {
         "fr": ("Utilisateur",),
@@ -153,6 +175,7 @@ FIELDS = {
         "es": ("Usuario",),
         "pt": ("Usuário",),
         "it": ("Utente",),
+        "ja": ("ユーザー",),
     },
     "activity": {
         "fr": ("Activité",),
@@ -161,6 +184,7 @@ FIELDS = {
         "es": ("Actividad",),
         "pt": ("Atividade",),
         "it": ("Attività",),
+        "ja": ("作業分類",),
     },
     "issue": {
         "fr": ("Demande",),
@@ -169,6 +193,7 @@ FIELDS = {
         "es": ("Petición",),
         "pt": ("Tarefa",),
         "it": ("Segnalazione",),
+        "ja": ("チケット",),
     },
     "comment": {
         "fr": ("Commentaire",),
@@ -177,6 +202,7 @@ FIELDS = {
         "es": ("Comentario",),
         "pt": ("Comentário",),
         "it": ("Commento",),
+        "ja": ("コメント",),
     },
     "hours": {
         "fr": ("Heures",),
@@ -185,6 +211,7 @@ FIELDS = {
         "es": ("Horas",),
         "pt": ("Horas",),
         "it": ("Ore",),
+        "ja": ("時間",),
     },
     "week": {
         "fr": ("Semaine",),
@@ -193,6 +220,7 @@ FIELDS = {
         "es": ("Semana",),
         "pt": ("Semana",),
         "it": ("Settimana",),
+        "ja": ("週",),
     },
 }
 

@@ -177,16 +177,20 @@ def build_tempo(ctx: Context) -> Build:
 
 WORKLOG_FIELDS = {
     "worklog_id": {"en": ("Worklog id", "Worklog Id", "Worklog ID")},
-    "author": {"en": ("Author", "Worker", "Logged by", "Author name")},
+    # Jira Assistant's worklog report says "Log user", "Ticket No", "Log Date & Time"
+    # and "Hr. Spent" (decimal hours).
+    "author": {"en": ("Author", "Worker", "Logged by", "Author name", "Log user")},
     "summary": {"en": ("Summary", "Issue summary")},
     "description": {
         "en": ("Work description", "Worklog description", "Worklog comment", "Comment"),
     },
-    "issue": {"en": ("Issue", "Issue key", "Issue Key")},
+    "issue": {"en": ("Issue", "Issue key", "Issue Key", "Ticket No")},
     "parent": {"en": ("Parent", "Parent key")},
     "epic": {"en": ("Epic", "Epic link")},
     "project": {"en": ("Project", "Project key", "Project name")},
-    "started": {"en": ("Started", "Start date", "Date started", "Started at", "Date")},
+    "started": {
+        "en": ("Started", "Start date", "Date started", "Started at", "Date", "Log Date & Time")
+    },
     "assignee": {"en": ("Assignee",)},
     "labels": {"en": ("Labels",)},
     "priority": {"en": ("Priority",)},
@@ -197,7 +201,9 @@ WORKLOG_FIELDS = {
     "sprint": {"en": ("Sprint",)},
     "time_spent": {"en": ("Time spent", "Time logged", "Logged time")},
     "time_spent_seconds": {"en": ("Time spent seconds", "Time spent (seconds)", "Time spent (s)")},
-    "time_spent_hours": {"en": ("Time spent (h)", "Time spent hours", "Hours", "Logged hours")},
+    "time_spent_hours": {
+        "en": ("Time spent (h)", "Time spent hours", "Hours", "Logged hours", "Hr. Spent")
+    },
 }
 
 WORKLOG_SIGNATURES = (

@@ -10,11 +10,16 @@ CREATE OR REPLACE TEMP MACRO tma_text_or(s, placeholder) AS
     nullif(tma_text(s), placeholder);
 
 -- A ticket reference inside free text (description, task, notes): a Jira-like key
--- (ABC-123) first, else a Redmine-like #123; NULL when there is none.
+-- (ABC-123) first, else a Redmine-like #123, else a number after the word ticket,
+-- incident, anomalie or bug ("Ticket 14494", "incident n° 12"; also "demande n° 12"),
+-- as people write it in home-made timesheets; NULL when there is none.
 CREATE OR REPLACE TEMP MACRO tma_ticket_ref(s) AS
     coalesce(
         nullif(regexp_extract(s, '\b([A-Z][A-Z0-9_]+-\d+)\b', 1), ''),
-        nullif(regexp_extract(s, '#(\d+)\b', 1), '')
+        nullif(regexp_extract(s, '#(\d+)\b', 1), ''),
+        nullif(regexp_extract(s,
+            '(?i)(?:\b(?:tickets?|incidents?|anomalies?|bugs?)\s*(?:(?:n°|nº|no\.?|num[ée]ro)\s*)?'
+            || '|\bdemandes?\s*(?:n°|nº|no\.?|num[ée]ro)\s*):?\s*(\d+)\b', 1), '')
     );
 
 -- A numeric id written with thousands separators (GLPI "2 553") -> "2553"; NULL when
