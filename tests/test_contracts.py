@@ -6,13 +6,8 @@ from datetime import date
 
 import pytest
 
-from tma_metrics.contracts import (
-    ALWAYS_OPEN,
-    ContractError,
-    allowance_minutes,
-    default_end,
-    parse_contracts,
-)
+from tma_metrics.contract_parser import parse_contracts
+from tma_metrics.contracts import ALWAYS_OPEN, ContractError, allowance_minutes, default_end
 
 MINIMAL = """
 [[contract]]

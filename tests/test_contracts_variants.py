@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 
 from tma_metrics.contract_file import decode_contracts, load_contracts
-from tma_metrics.contracts import ALWAYS_OPEN, ContractError, parse_contracts
+from tma_metrics.contract_parser import parse_contracts
+from tma_metrics.contracts import ALWAYS_OPEN, ContractError
 
 HEAD = '[[contract]]\nname = "Client Alpha"\nprojects = ["alpha"]\n'
 CARNET = "[[contract.carnet]]\nstart = 2026-01-01\ndays = 40\n"

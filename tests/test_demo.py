@@ -33,7 +33,7 @@ from tests.naive_demo import (
     redmine,
     sheet,
 )
-from tma_metrics.contracts import parse_contracts
+from tma_metrics.contract_parser import parse_contracts
 from tma_metrics.demo import DEFAULT_END, write_demo_exports
 from tma_metrics.demo.clock import BusinessClock
 from tma_metrics.demo.jira import header, jira_date

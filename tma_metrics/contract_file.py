@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tma_metrics.contracts import Contract, ContractError, parse_contracts
+from tma_metrics.contract_parser import parse_contracts
+from tma_metrics.contracts import Contract, ContractError
 
 #: Environment variable that overrides the default contracts file.
 CONTRACTS_ENV = "TMA_METRICS_CONTRACTS"

@@ -9,7 +9,7 @@ import pytest
 from tma_metrics.analysis.loading import figures_for
 from tma_metrics.analysis.report_json import contract_json
 from tma_metrics.charts.contract import contract_charts
-from tma_metrics.contracts import parse_contracts
+from tma_metrics.contract_parser import parse_contracts
 from tma_metrics.store import Store
 from tma_metrics.views.bilan import bilan_view
 from tma_metrics.views.copil import copil_view

@@ -18,7 +18,8 @@ import pandas as pd
 
 from tma_metrics import timeline
 from tma_metrics.bench.sizes import END
-from tma_metrics.contracts import Contract, parse_contracts
+from tma_metrics.contract_parser import parse_contracts
+from tma_metrics.contracts import Contract
 from tma_metrics.model import TICKET_COLUMNS
 
 CONTRACT_TOML = """
