@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tma_metrics.ui import frame
-from tma_metrics.ui.auth import account_sidebar, logged_in_principal
+from tma_metrics.ui.login_page import account_sidebar, logged_in_principal
 
 st.set_page_config(page_title="TMA Metrics", page_icon=":material/monitoring:", layout="wide")
 # Local mode: the implicit manager. Server mode: an anonymous visitor only reaches the

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tma_metrics.auth.principal import can_edit_contracts
 from tma_metrics.ui.context import page_context
-from tma_metrics.ui.contracts_view import contract_summary, contracts_editor
+from tma_metrics.ui.contracts_page import contract_summary, contracts_editor
 
 ctx = page_context(internal=True)
 st.title("Contrats")

@@ -1,6 +1,6 @@
 """Copil."""
 
 from tma_metrics.ui.context import page_context
-from tma_metrics.ui.meetings import copil
+from tma_metrics.ui.meetings_page import copil
 
 copil(page_context())

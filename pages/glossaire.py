@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tma_metrics.ui.glossary import glossary_table
+from tma_metrics.ui.glossary_page import glossary_table
 
 st.title("Glossaire des indicateurs")
 st.caption(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from tma_metrics.auth.principal import can_import
 from tma_metrics.ui.context import page_context
-from tma_metrics.ui.import_view import (
+from tma_metrics.ui.import_page import (
     history_and_undo,
     mapping_step,
     template_download,

@@ -1,6 +1,6 @@
 """Portefeuille: every contract on one screen."""
 
 from tma_metrics.ui.context import page_context
-from tma_metrics.ui.portfolio_view import portfolio
+from tma_metrics.ui.portfolio_page import portfolio
 
 portfolio(page_context(internal=True))

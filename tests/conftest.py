@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tma_metrics.demo_database import build_demo_database
+from tma_metrics.demo.database import build_demo_database
 from tma_metrics.store import Store
 
 #: The demo's fixed as-of date (the generator's default end).

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from tma_metrics.analysis.figures import ContractFigures, compute_figures, moment
-from tma_metrics.analysis.periods import Period, default_period
-from tma_metrics.contract_file import DEFAULT_CONTRACTS, load_contracts
+from tma_metrics.figures.contract_figures import ContractFigures, compute_figures, moment
+from tma_metrics.figures.periods import Period, default_period
+from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
 
 DEMO_AS_OF = date(2026, 11, 20)
 NOW = datetime(2026, 11, 22, 10, 0)

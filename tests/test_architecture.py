@@ -1,4 +1,11 @@
-"""Dependencies point one way: the pure core imports no Streamlit, DuckDB or file I/O."""
+"""Dependencies point one way; the pure core imports no Streamlit, DuckDB or file I/O.
+
+The layers, from the bottom up (see ARCHITECTURE.md):
+
+``domain`` → ``sources``, ``store`` → ``figures`` → ``views`` → ``charts``, ``reports``
+→ ``ui``; ``cli`` and ``demo`` sit beside ``ui`` at the top. ``errors``, ``config``,
+``metrics`` and ``french`` are vocabulary every layer may read.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +14,51 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "tma_metrics"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "tma_metrics"
+DOMAIN = PACKAGE / "domain"
 
-#: The pure core: values (or DataFrames) in, values out.
-PURE_CORE = (
-    "business_calendar",
-    "timeline",
-    "billing",
-    "consumption",
-    "sla",
-    "estimation",
-    "carnet_ledger",
-    "forecast",
-    "frames",
-    "clock",
-    "compliance",
-    "delivery",
-    "metrics",
-    "auth/principal",
-    "auth/mode",
-    "auth/throttle",
-    "auth/user_records",
-    "contracts",
-    "model",
-    "vocabulary",
-    "frenchfmt",
-)
-FORBIDDEN_MODULES = {"streamlit", "duckdb", "os", "pathlib", "io", "shutil", "tempfile", "glob"}
+FORBIDDEN_MODULES = {
+    "streamlit",
+    "duckdb",
+    "os",
+    "pathlib",
+    "io",
+    "shutil",
+    "tempfile",
+    "glob",
+    "subprocess",
+    "socket",
+    "urllib",
+    "http",
+    "sqlite3",
+    "pickle",
+}
 FORBIDDEN_CALLS = {"open"}
+
+#: What each folder of the package may import from the package. A folder absent from
+#: its own list may still import its own modules.
+VOCABULARY = {"errors", "config", "metrics", "french"}
+TOP = {"domain", "sources", "store", "figures", "views", "charts", "reports", "auth", "demo"}
+TOP |= VOCABULARY
+ALLOWED: dict[str, set[str]] = {
+    "domain": {"errors"},
+    "errors": set(),
+    "config": {"errors"},
+    "metrics": {"domain", "french"},
+    "french": {"domain", "errors"},
+    "sources": {"domain", "store"} | VOCABULARY,
+    "store": {"domain", "sources"} | VOCABULARY,
+    "figures": {"domain", "store", "sources"} | VOCABULARY,
+    "views": {"domain", "figures"} | VOCABULARY,
+    "charts": {"domain", "figures", "views"} | VOCABULARY,
+    "reports": {"domain", "figures", "views", "charts", "store", "sources"} | VOCABULARY,
+    "auth": {"domain", "store"} | VOCABULARY,
+    "demo": {"domain", "store", "sources", "figures"} | VOCABULARY,
+    "ui": TOP,
+    "cli": TOP,
+    "__main__": {"cli"},
+}
 
 
 def import_crimes(source: str) -> list[str]:
@@ -60,6 +84,43 @@ def import_crimes(source: str) -> list[str]:
     return crimes
 
 
+def package_imports(source: str) -> list[tuple[int, str]]:
+    """Return (line, first folder under tma_metrics) for each import of the package."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+            if node.module == "tma_metrics":
+                modules = [f"tma_metrics.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for module in modules:
+            parts = module.split(".")
+            if parts[0] == "tma_metrics" and len(parts) > 1:
+                found.append((node.lineno, parts[1]))
+    return found
+
+
+def layer_of(path: Path) -> str:
+    """Return the folder (or top module) of the package a file belongs to."""
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def layer_crimes(path: Path) -> list[str]:
+    """List the imports of a package file that point up or sideways."""
+    layer = layer_of(path)
+    allowed = ALLOWED.get(layer)
+    if allowed is None:
+        return [f"{layer} is not a known layer: add it to ALLOWED and ARCHITECTURE.md"]
+    return [
+        f"line {line}: {layer} imports {target}"
+        for line, target in package_imports(path.read_text(encoding="utf-8"))
+        if target != layer and target not in allowed
+    ]
+
+
 def test_the_checker_catches_each_kind_of_crime() -> None:
     source = "import duckdb\nfrom streamlit import cache_data\nimport os.path\nopen('x')\n"
     assert import_crimes(source) == [
@@ -68,22 +129,93 @@ def test_the_checker_catches_each_kind_of_crime() -> None:
         "line 3: imports os.path",
         "line 4: calls open()",
     ]
-    assert import_crimes("import numpy as np\nfrom tma_metrics import model\n") == []
+    assert import_crimes("import numpy as np\nfrom tma_metrics.domain import model\n") == []
+    assert package_imports("from tma_metrics import store\nimport tma_metrics.ui.frame\n") == [
+        (1, "store"),
+        (2, "ui"),
+    ]
 
 
-@pytest.mark.parametrize("module", PURE_CORE)
-def test_pure_core_module_has_no_import_crime(module: str) -> None:
-    path = PACKAGE / f"{module}.py"
-    if not path.exists():
-        pytest.fail(f"pure core module {module}.py is missing")
-    assert import_crimes(path.read_text(encoding="utf-8")) == []
+DOMAIN_FILES = sorted(DOMAIN.rglob("*.py"))
+
+
+def test_the_domain_folder_holds_the_core() -> None:
+    names = {path.relative_to(DOMAIN).parts[0] for path in DOMAIN_FILES}
+    assert {"contracts", "business_time", "sla", "carnet", "estimation.py"} <= names
+
+
+@pytest.mark.parametrize(
+    "path", DOMAIN_FILES, ids=lambda p: str(p.relative_to(DOMAIN)).removesuffix(".py")
+)
+def test_domain_module_has_no_import_crime(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert import_crimes(source) == []
+    outside = [
+        f"line {line}: imports tma_metrics.{target}"
+        for line, target in package_imports(source)
+        if target not in ("domain", "errors")
+    ]
+    assert outside == []
+
+
+PACKAGE_FILES = sorted(
+    p for p in PACKAGE.rglob("*.py") if p.parent != PACKAGE or p.stem != "__init__"
+)
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_point_down_the_layers(path: Path) -> None:
+    assert layer_crimes(path) == []
 
 
 def test_only_the_ui_package_imports_streamlit() -> None:
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
-        if "ui" not in path.relative_to(PACKAGE).parts
+        if layer_of(path) != "ui"
         and any("streamlit" in c for c in import_crimes(path.read_text(encoding="utf-8")))
+    ]
+    assert offenders == []
+
+
+def private_uses(source: str) -> list[str]:
+    """List the private (`_`) names of package modules that a module imports or reads."""
+    tree = ast.parse(source)
+    package_names: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tma_metrics"):
+            for alias in node.names:
+                package_names.add(alias.asname or alias.name)
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"line {node.lineno}: imports {node.module}.{alias.name}")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in package_names
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            found.append(f"line {node.lineno}: reads {node.value.id}.{node.attr}")
+    return found
+
+
+def test_the_private_checker_sees_imports_and_attributes() -> None:
+    source = (
+        "from tma_metrics.domain import estimation\nfrom tma_metrics.x import _y\nestimation._z()"
+    )
+    assert private_uses(source) == [
+        "line 2: imports tma_metrics.x._y",
+        "line 3: reads estimation._z",
+    ]
+    assert private_uses("import argparse\nargparse._SubParsersAction\n") == []
+
+
+def test_no_module_uses_a_private_helper_of_another() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)} {crime}"
+        for path in PACKAGE_FILES
+        for crime in private_uses(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

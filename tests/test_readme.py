@@ -28,36 +28,80 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
     assert "export CI=true" in ci
 
 
-def test_requirements_name_the_dependencies_the_readme_explains() -> None:
+def requirement_names(file: str) -> list[str]:
+    """Return the package names a requirements file asks for (not the -r includes)."""
+    text = (ROOT / file).read_text(encoding="utf-8")
+    return re.findall(r"^([A-Za-z0-9_.-]+)\s*[<>=~!]", text, flags=re.M)
+
+
+def dependency_table() -> set[str]:
+    """Return every package named in the README's dependency table."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    for package in (
-        "streamlit",
-        "pandas",
-        "plotly",
-        "duckdb",
-        "openpyxl",
-        "python-calamine",
-        "holidays",
-    ):
-        assert re.search(rf"^{package}>=", runtime, flags=re.M), package
-        assert f"| {package}" in text or package in text
+    section = text[text.index("## Dependencies and why") : text.index("## Project layout")]
+    rows = re.findall(r"^\| ([^|]+?) \|", section, flags=re.M)
+    return {name.strip() for row in rows[1:] for name in row.split(",")}
+
+
+def test_every_requirement_has_a_row_in_the_dependency_table() -> None:
+    names = requirement_names("requirements.txt") + requirement_names("requirements-dev.txt")
+    assert "streamlit" in names and "pytest" in names
+    assert sorted(set(names) - dependency_table()) == []
+
+
+def test_the_dependency_table_names_only_what_is_required() -> None:
+    names = set(requirement_names("requirements.txt") + requirement_names("requirements-dev.txt"))
+    assert sorted(dependency_table() - names - {"Package"}) == []
+
+
+LAYOUT_ENTRY = re.compile(r"^( *)([\w./-]+/|[\w.-]+\.py)(?:, [\w.-]+\.py)* ", flags=re.M)
+
+
+def layout_paths() -> list[Path]:
+    """Return the paths the README's project-layout block names, indentation as nesting."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Project layout") :]
+    block = section.split("```", 2)[1]
+    parents: list[tuple[int, Path]] = []
+    paths = []
+    for indent, name in LAYOUT_ENTRY.findall(block):
+        depth = len(indent)
+        parents = [(d, p) for d, p in parents if d < depth]
+        base = parents[-1][1] if parents else ROOT
+        path = base / name.rstrip("/")
+        paths.append(path)
+        if name.endswith("/"):
+            parents.append((depth, path))
+    return paths
+
+
+def test_the_project_layout_section_matches_the_tree() -> None:
+    paths = layout_paths()
+    missing = [str(p.relative_to(ROOT)) for p in paths if not p.exists()]
+    assert missing == []
+    listed = {p.relative_to(ROOT).as_posix() for p in paths}
+    package = ROOT / "tma_metrics"
+    folders = [
+        d.relative_to(ROOT).as_posix()
+        for d in [*package.iterdir(), *(package / "domain").iterdir()]
+        if d.is_dir() and d.name != "__pycache__"
+    ]
+    assert sorted(set(folders) - listed) == []
 
 
 def test_generated_sections_are_up_to_date() -> None:
-    from tma_metrics.readme_sections import SECTIONS
+    from tma_metrics.reports.readme_sections import SECTIONS
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for name, build in SECTIONS.items():
         start = text.index(f"<!-- {name}:start -->\n") + len(f"<!-- {name}:start -->\n")
         end = text.index(f"<!-- {name}:end -->")
         assert text[start:end] == build(), (
-            f"README section {name} is stale: run `python -m tma_metrics.readme_sections`"
+            f"README section {name} is stale: run `python -m tma_metrics.reports.readme_sections`"
         )
 
 
 def test_every_contract_key_is_documented() -> None:
-    from tma_metrics.contracts import CALENDAR_KEYS, CARNET_KEYS, CONTRACT_KEYS
+    from tma_metrics.domain.contracts.model import CALENDAR_KEYS, CARNET_KEYS, CONTRACT_KEYS
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## The contracts file") : text.index("## How the figures")]

@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 
-from tma_metrics.contract_parser import parse_contracts
-from tma_metrics.contracts import Contract
-from tma_metrics.model import conform
+from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.domain.contracts.parser import parse_contracts
+from tma_metrics.domain.model import conform
 
 #: Mon 23/11/2026 is a Monday; Wed 11/11/2026 is a public holiday.
 T = pd.Timestamp

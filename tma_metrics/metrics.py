@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tma_metrics.auth.passwords import hash_password
-from tma_metrics.contracts import Contract
+from tma_metrics.domain.contracts.model import Contract
 
 #: login -> clear password of the test users (never written anywhere but here).
 PASSWORDS = {

@@ -12,12 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from tests.auth.conftest import PASSWORDS
 from tma_metrics.auth.users import USERS_ENV, set_password
-from tma_metrics.ui import auth
+from tma_metrics.ui import login_page as auth
 
 SCRIPT = """
 import streamlit as st
 
-from tma_metrics.ui.auth import account_sidebar, auth_mode, current_principal
+from tma_metrics.ui.login_page import account_sidebar, auth_mode, current_principal
 
 principal = current_principal()
 account_sidebar(principal)

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from tests.charts.helpers import check_common, check_empty, figure_text, plain, title_of, values
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.activity import (
     backlog_age_chart,
     costliest_tickets_chart,
@@ -19,7 +18,8 @@ from tma_metrics.charts.activity import (
     ticket_mix_chart,
 )
 from tma_metrics.charts.style import compact
-from tma_metrics.model import KIND_LABELS_FR, SEVERITY_LABELS_FR
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
 KIND_CODES = {v: k for k, v in KIND_LABELS_FR.items()}
 

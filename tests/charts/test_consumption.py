@@ -18,12 +18,12 @@ from tests.charts.helpers import (
     title_of,
     values,
 )
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.consumption import burn_up_chart
 from tma_metrics.charts.monthly import management_share_chart, monthly_consumption_chart
 from tma_metrics.charts.style import compact
-from tma_metrics.consumption import balance, burn_up
-from tma_metrics.contracts import Carnet, Contract
+from tma_metrics.domain.carnet.consumption import balance, burn_up
+from tma_metrics.domain.contracts.model import Carnet, Contract
+from tma_metrics.french import formats as fr
 
 HPD = 8.0
 

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from tests.charts.helpers import check_common, check_empty, plain, title_of, values
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.estimation import estimate_ratio_histogram, estimation_trend_chart
+from tma_metrics.french import formats as fr
 
 MARGIN = 0.25
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from tests.charts.helpers import check_common, check_empty, plain, title_of, values
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.resolution import resolution_time_chart
 from tma_metrics.charts.sla import sla_compliance_by_month_chart, sla_compliance_matrix_chart
-from tma_metrics.model import SEVERITY_LABELS_FR
-from tma_metrics.sla import OUTCOME_COLUMNS
+from tma_metrics.domain.sla.outcomes import OUTCOME_COLUMNS
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import SEVERITY_LABELS_FR
 
 MEASURABLE = {"met", "breached", "open", "at_risk"}
 

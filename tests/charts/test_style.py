@@ -12,7 +12,7 @@ from tests.charts.helpers import OKABE_ITO_RGB, check_empty, rgb
 from tests.test_architecture import import_crimes
 from tma_metrics import charts
 from tma_metrics.charts import style
-from tma_metrics.frenchfmt import NBSP, THIN
+from tma_metrics.french.formats import NBSP, THIN
 
 CHARTS_DIR = Path(__file__).resolve().parents[2] / "tma_metrics" / "charts"
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.sources.conftest import SAMPLES
-from tma_metrics.model import ParsedFile
+from tma_metrics.domain.model import ParsedFile
 from tma_metrics.sources import read_export
 
 
@@ -358,7 +358,7 @@ def test_worklog_app_and_tempo(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_relations_have_the_canonical_columns(con: duckdb.DuckDBPyConnection) -> None:
-    from tma_metrics.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS
+    from tma_metrics.domain.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS
 
     parsed = read_export(con, SAMPLES / "jira-fr-logwork.csv", "Jira.csv")
     assert parsed.tickets.columns == [*TICKET_COLUMNS, "_line"]

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources import UnrecognisedFormat, build_template, read_export
 
 TIMELOG = "Date;Utilisateur;Activité;Demande;Commentaire;Heures\n"

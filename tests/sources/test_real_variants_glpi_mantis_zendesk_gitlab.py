@@ -25,7 +25,7 @@ import duckdb
 import pandas as pd
 
 from tests.sources.conftest import SAMPLES
-from tma_metrics.model import ParsedFile
+from tma_metrics.domain.model import ParsedFile
 from tma_metrics.sources import read_export
 
 VARIANTS = SAMPLES / "variants"

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from tests.sources.conftest import SAMPLES
-from tma_metrics.model import ImportFormatError, ParsedFile
+from tma_metrics.domain.model import ImportFormatError, ParsedFile
 from tma_metrics.sources import read_export
 
 VARIANTS = SAMPLES / "variants"

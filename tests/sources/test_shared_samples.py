@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from tests.sources.conftest import shared_samples
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources import read_export
 
 JIRA_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources import build_template, read_export
 from tma_metrics.sources.template import SHEETS
 from tma_metrics.sources.workbook import _column_text, cell_text

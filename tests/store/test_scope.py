@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tma_metrics.contracts import Contract, normalise_label
-from tma_metrics.model import conform
+from tma_metrics.domain.contracts.model import Contract, normalise_label
+from tma_metrics.domain.model import conform
 from tma_metrics.store import Store
 from tma_metrics.store.writer import write_parsed
 

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tma_metrics.model import ParsedFile, conform, rejects
+from tma_metrics.domain.model import ParsedFile, conform, rejects
 from tma_metrics.store import Store, StoreBusy, UndoError
 from tma_metrics.store.writer import write_parsed
 

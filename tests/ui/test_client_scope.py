@@ -14,8 +14,8 @@ from tests.conftest import DEMO_AS_OF
 from tma_metrics.auth.passwords import hash_password
 from tma_metrics.auth.principal import Principal, Role, allowed_contracts
 from tma_metrics.cli import main
-from tma_metrics.contract_file import DEFAULT_CONTRACTS, load_contracts
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ALPHA = "Alpha - Mairie de Valbonne-sur-Loire"

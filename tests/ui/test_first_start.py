@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tma_metrics.contract_file import DEFAULT_CONTRACTS, load_contracts
+from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

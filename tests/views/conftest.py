@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.figures_fixtures import DEMO_AS_OF, gamma_figures
-from tma_metrics.analysis.periods import Period, preset_period
+from tma_metrics.figures.periods import Period, preset_period
 
 OCTOBER = Period(as_of=date(2026, 10, 31), start=date(2026, 10, 1), end=date(2026, 10, 31))
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.views import naive
+from tests.naive import views as naive
 from tma_metrics.views import activity
 from tma_metrics.views.activity import AGE_CLASSES
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from tests.views import naive
+from tests.naive import views as naive
 from tma_metrics.views.bilan import bilan_view, month_bounds
 from tma_metrics.views.tables import INTERNAL_COLUMNS
 

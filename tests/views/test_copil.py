@@ -8,11 +8,11 @@ import statistics
 import plotly.graph_objects as go
 import pytest
 
-from tests.views import naive
+from tests.naive import views as naive
+from tma_metrics.reports.copil_deck import CHART_SLIDES, copil_deck
 from tma_metrics.reports.deck import ChartSlide, TableSlide, TextSlide
 from tma_metrics.reports.slides import deck_bytes
 from tma_metrics.views.copil import COSTLIEST, copil_view
-from tma_metrics.views.copil_deck import CHART_SLIDES, copil_deck
 from tma_metrics.views.tables import INTERNAL_COLUMNS
 
 

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from tests.views import naive
-from tma_metrics.consumption import Balance
+from tests.naive import views as naive
+from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import balance_alerts
 from tma_metrics.views.point import POINT_DAYS, point_view

@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.views import naive
-from tma_metrics.compliance import ComplianceSummary
-from tma_metrics.consumption import Balance
-from tma_metrics.contracts import Carnet
-from tma_metrics.estimation import AccuracySummary
+from tests.naive import views as naive
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.domain.contracts.model import Carnet
+from tma_metrics.domain.estimation import AccuracySummary
+from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.views import rag
 from tma_metrics.views.portfolio import PORTFOLIO_COLUMNS, portfolio_table
 from tma_metrics.views.rag import AMBER, GREEN, GREY, RED

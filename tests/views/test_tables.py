@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.test_architecture import import_crimes
-from tma_metrics.views.labels import KIND_LABELS_FR, label, labels
+from tma_metrics.french.labels import KIND_LABELS_FR, label, labels
 from tma_metrics.views.tables import COLUMNS, cell_text, display_table, for_client, french_table
 
 VIEWS = Path(__file__).resolve().parents[2] / "tma_metrics" / "views"

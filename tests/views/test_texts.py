@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from tests.views import naive
-from tma_metrics import frenchfmt as fr
-from tma_metrics.analysis.periods import Period
-from tma_metrics.consumption import Balance
+from tests.naive import views as naive
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.figures.periods import Period
+from tma_metrics.french import formats as fr
 from tma_metrics.reports.texts import bilan_text, copil_text, point_text
 from tma_metrics.reports.texts.common import AUTHOR_PLACEHOLDER, count, of_month
 from tma_metrics.views.bilan import bilan_view

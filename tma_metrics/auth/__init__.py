@@ -2,5 +2,5 @@
 
 `principal` and `mode` are pure; `users` reads and writes the users file; `throttle`
 slows password guessing; `cli` is the ``user`` command. The Streamlit side (login form,
-logout button) is `tma_metrics.ui.auth`.
+logout button) is `tma_metrics.ui.login_page`.
 """

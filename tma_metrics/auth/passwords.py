@@ -12,6 +12,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from tma_metrics.errors import InputError
+
 MIN_PASSWORD_LENGTH = 12
 #: Longer inputs are refused before hashing: nobody types them, an attacker might.
 MAX_PASSWORD_LENGTH = 1024
@@ -20,7 +22,7 @@ ARGON2ID_PREFIX = "$argon2id$"
 _HASHER = PasswordHasher()  # argon2id with RFC 9106's low-memory parameters
 
 
-class WeakPasswordError(ValueError):
+class WeakPasswordError(InputError):
     """A new password is refused; the message (French) says why."""
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tma_metrics.contracts import Contract
+from tma_metrics.domain.contracts.model import Contract
 
 
 class Role(StrEnum):
@@ -70,7 +70,7 @@ LOCAL_MANAGER = Principal(
 def allowed_contracts(principal: Principal, contracts: Iterable[Contract]) -> tuple[Contract, ...]:
     """Return the contracts ``principal`` may see, in the contracts file's order.
 
-    >>> from tma_metrics.contracts import Contract
+    >>> from tma_metrics.domain.contracts.model import Contract
     >>> file = (Contract("Alpha", ("a",)), Contract("Beta", ("b",)))
     >>> pm = Principal("paul", "Paul", Role.PM, ("Beta", "Gamma"))
     >>> [c.name for c in allowed_contracts(pm, file)]

@@ -24,6 +24,7 @@ from typing import Any
 
 from tma_metrics.auth.passwords import looks_like_argon2id
 from tma_metrics.auth.principal import Principal, Role
+from tma_metrics.errors import ConfigurationError
 
 USER_KEYS = ("login", "name", "role", "contracts", "email", "password_hash")
 _LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -36,7 +37,7 @@ HEADER = (
 )
 
 
-class UsersFileError(ValueError):
+class UsersFileError(ConfigurationError):
     """The users file is wrong; the message (French) names the user and the key."""
 
 

@@ -34,6 +34,7 @@ from tma_metrics.auth.user_records import (
     parse_users,
     render_block,
 )
+from tma_metrics.config import settings
 
 __all__ = [
     "DEFAULT_USERS",
@@ -61,10 +62,7 @@ DEFAULT_USERS = Path(__file__).resolve().parents[2] / "data" / "users.toml"
 
 def resolve_users_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the users file: the explicit one, else $TMA_METRICS_USERS, else data/."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(USERS_ENV)
-    return Path(env) if env else DEFAULT_USERS
+    return settings(users_path=explicit).users_path
 
 
 def load_users(path: str | os.PathLike[str] | None = None) -> Users:

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.categories import (
     UNKNOWN_SEVERITY,
     kind_color,
@@ -35,7 +34,8 @@ from tma_metrics.charts.style import (
     month_label,
     style_figure,
 )
-from tma_metrics.model import Kind
+from tma_metrics.domain.model import Kind
+from tma_metrics.french import formats as fr
 
 MIX_TITLE = "Demandes reçues par mois et par type"
 FLOW_TITLE = "Demandes reçues et résolues"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from tma_metrics.charts.style import GREY, KIND_COLORS, SEVERITY_COLORS
-from tma_metrics.model import KIND_LABELS_FR, SEVERITY_LABELS_FR, Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
+from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
 #: Group code of tickets without a severity (an unmapped priority), and its label.
 UNKNOWN_SEVERITY = "unknown"

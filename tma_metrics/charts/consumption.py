@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.style import (
     CONSUMPTION_COLORS,
     GREY,
@@ -19,8 +18,9 @@ from tma_metrics.charts.style import (
     style_figure,
     vertical_marker,
 )
-from tma_metrics.consumption import Balance
-from tma_metrics.contracts import MODEL_LABELS_FR
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import MODEL_LABELS_FR
 
 BURN_UP_TITLE = "Consommation du carnet"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from tma_metrics.analysis.figures import ContractFigures
 from tma_metrics.charts.activity import (
     backlog_age_chart,
     costliest_tickets_chart,
@@ -16,6 +15,7 @@ from tma_metrics.charts.estimation import estimate_ratio_histogram, estimation_t
 from tma_metrics.charts.monthly import management_share_chart, monthly_consumption_chart
 from tma_metrics.charts.resolution import resolution_time_chart
 from tma_metrics.charts.sla import sla_compliance_by_month_chart, sla_compliance_matrix_chart
+from tma_metrics.figures.contract_figures import ContractFigures
 
 #: Chart ids in the order a copil shows them.
 CHART_IDS = (

@@ -7,8 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tma_metrics import estimation as engine
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.style import (
     BLACK,
     BLUE,
@@ -24,6 +22,8 @@ from tma_metrics.charts.style import (
     rgba,
     style_figure,
 )
+from tma_metrics.domain import estimation as engine
+from tma_metrics.french import formats as fr
 
 RATIO_TITLE = "Passé / devis"
 TREND_TITLE = "Demandes dans la garantie par mois"

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.style import (
     BLACK,
     CONSUMPTION_COLORS,
@@ -19,7 +18,8 @@ from tma_metrics.charts.style import (
     rgba,
     style_figure,
 )
-from tma_metrics.consumption import MANAGEMENT_TOLERANCE
+from tma_metrics.domain.carnet.consumption import MANAGEMENT_TOLERANCE
+from tma_metrics.french import formats as fr
 
 MONTHLY_TITLE = "Jours décomptés par mois"
 MANAGEMENT_TITLE = "Part de gestion de projet"

@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.style import (
     BLACK,
     GREY,
@@ -21,6 +20,7 @@ from tma_metrics.charts.style import (
     rgba,
     style_figure,
 )
+from tma_metrics.french import formats as fr
 
 PORTFOLIO_TITLE = "Portefeuille"
 #: Columns `portfolio_chart` needs; the optional ones are read when present.

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
 from tma_metrics.charts.style import (
     BLACK,
@@ -17,8 +16,9 @@ from tma_metrics.charts.style import (
     rgba,
     style_figure,
 )
-from tma_metrics.clock import OUTCOME_LABELS_FR
-from tma_metrics.compliance import in_period
+from tma_metrics.domain.sla.compliance import in_period
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import OUTCOME_LABELS_FR
 
 _TIME_OF_KIND_FR = {
     "response": "Temps de prise en charge",

@@ -7,7 +7,6 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from tma_metrics import frenchfmt as fr
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
 from tma_metrics.charts.style import (
     BLACK,
@@ -21,10 +20,11 @@ from tma_metrics.charts.style import (
     rgba,
     style_figure,
 )
-from tma_metrics.clock import OUTCOME_LABELS_FR
-from tma_metrics.compliance import compliance, summarise
-from tma_metrics.contracts import SLA_KIND_LABELS_FR, SLA_KINDS
-from tma_metrics.model import Severity
+from tma_metrics.domain.contracts.model import SLA_KINDS
+from tma_metrics.domain.model import Severity
+from tma_metrics.domain.sla.compliance import compliance, summarise
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import OUTCOME_LABELS_FR, SLA_KIND_LABELS_FR
 
 #: "Respect des délais de résolution", "… de prise en charge", "… de contournement".
 _OF_KIND_FR = {

@@ -4,7 +4,7 @@ Colours come from the Okabe–Ito set (safe for the common colour-vision deficie
 plus one neutral grey for "unknown / not measured". Each dimension has one colour map
 used by every chart: consumption, severities, SLA outcomes, ticket kinds, RAG status.
 Plotly writes month names in English, so date axes get explicit French ticks
-(`month_ticks`) and hover labels are built here with `tma_metrics.frenchfmt`.
+(`month_ticks`) and hover labels are built here with `tma_metrics.french.formats`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 
 # -- palette -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from tma_metrics.demo.clock import working_days
 from tma_metrics.demo.scenario import ClientStory
-from tma_metrics.model import Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
 
 C, E, S = str(Kind.CORRECTIVE), str(Kind.EVOLUTIVE), str(Kind.SUPPORT)
 B, M, m = str(Severity.BLOQUANTE), str(Severity.MAJEURE), str(Severity.MINEURE)

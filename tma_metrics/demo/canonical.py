@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tma_metrics.demo.dataset import Dataset
-from tma_metrics.model import Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
 
 TICKET_HEADER = (
     "key", "project", "title", "kind", "priority", "status", "created_at", "responded_at",

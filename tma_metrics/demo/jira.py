@@ -21,7 +21,7 @@ import pandas as pd
 
 from tma_metrics.demo import texts
 from tma_metrics.demo.dataset import Dataset
-from tma_metrics.model import Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ISSUE_TYPES = {

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tma_metrics.demo.dataset import Dataset
-from tma_metrics.model import Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
 
 ISSUE_HEADER = (
     "#", "Projet", "Tracker", "Statut", "Priorité", "Sujet", "Assigné à", "Auteur", "Créé",

@@ -19,10 +19,10 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-from tma_metrics.contracts import add_months, default_end
 from tma_metrics.demo.clock import working_days
-from tma_metrics.frenchfmt import MONTHS_FR
-from tma_metrics.model import Kind
+from tma_metrics.domain.contracts.model import add_months, default_end
+from tma_metrics.domain.model import Kind
+from tma_metrics.french.formats import MONTHS_FR
 
 #: When the exports are taken on the ``end`` day (nothing in the files is later).
 EXPORT_TIME = time(17, 30)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tma_metrics.model import Kind
+from tma_metrics.domain.model import Kind
 
 AREAS: dict[str, tuple[str, ...]] = {
     "alpha": (

@@ -18,7 +18,7 @@ import pandas as pd
 from tma_metrics.demo import beats, texts
 from tma_metrics.demo.clock import DAY, MINUTE, BusinessClock, french_holidays
 from tma_metrics.demo.scenario import ClientStory, MonthTarget, month_label
-from tma_metrics.model import Kind, Severity
+from tma_metrics.domain.model import Kind, Severity
 
 NAT = np.datetime64("NaT", "m")
 #: Mean actual hours of a ticket of each kind: turns hours targets into ticket counts.

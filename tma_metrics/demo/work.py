@@ -22,7 +22,7 @@ import pandas as pd
 from tma_metrics.demo import texts
 from tma_metrics.demo.clock import MINUTE, working_days
 from tma_metrics.demo.scenario import MARGIN, ClientStory, MonthTarget
-from tma_metrics.model import Kind
+from tma_metrics.domain.model import Kind
 
 CHUNK_HOURS = {Kind.CORRECTIVE: 0.8, Kind.EVOLUTIVE: 1.3, Kind.SUPPORT: 0.55, Kind.PREVENTIVE: 0.9}
 QUARTER = 0.25

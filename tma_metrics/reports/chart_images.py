@@ -27,6 +27,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from tma_metrics.config import settings
+from tma_metrics.errors import RenderError
+
 #: Where we look for Chromium, after the ``BROWSER_PATH`` environment variable
 #: (the variable kaleido's browser driver, choreographer, already honours).
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
@@ -46,15 +49,15 @@ START_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_S = 30.0
 
 
-class ChartRenderError(RuntimeError):
+class ChartRenderError(RenderError):
     """A chart could not be turned into an image (message in French)."""
 
 
 def find_browser() -> str | None:
     """Return the Chromium executable to use, or None when there is none."""
-    override = os.environ.get("BROWSER_PATH")
+    override = settings().browser_path
     if override:
-        return override if os.path.isfile(override) else None
+        return str(override) if override.is_file() else None
     for candidate in BROWSER_CANDIDATES:
         path = candidate if os.path.isabs(candidate) else shutil.which(candidate)
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
@@ -126,7 +129,7 @@ class _Renderer:
                 return self._kaleido
             path = find_browser()
             if path is None:
-                where = os.environ.get("BROWSER_PATH") or "/usr/bin/chromium"
+                where = settings().browser_path or "/usr/bin/chromium"
                 raise ChartRenderError(
                     f"Chromium est introuvable ({where}) : les graphiques ne peuvent pas "
                     "être convertis en images. Installez-le (« apt-get install chromium ») "

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 from tma_metrics.reports.columns import Column, Kind, Unit, columns_of
 
 #: Longest text kept in a cell before it is cut with an ellipsis.

@@ -34,7 +34,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 from tma_metrics.reports.columns import Column, Kind, Unit, columns_of
 from tma_metrics.reports.formula_guard import formula_like
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 from tma_metrics.store.writer import ImportReport
 
 #: Rejected rows printed in full before the text points to the CSV / JSON.

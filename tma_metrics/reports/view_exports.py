@@ -19,7 +19,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
 from tma_metrics.reports.excel import workbook_bytes
 from tma_metrics.views.alerts import Alert

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.payload import Encoding, Payload, decode, detect_encoding
 from tma_metrics.sources.source import Row, Source, column_names, from_rows
 

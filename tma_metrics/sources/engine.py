@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from tma_metrics.model import LINE_COLUMN, REJECT_COLUMNS, TABLE_COLUMNS, rejects
+from tma_metrics.domain.model import LINE_COLUMN, REJECT_COLUMNS, TABLE_COLUMNS, rejects
+from tma_metrics.errors import InputError
 from tma_metrics.sources import dates, labels
 from tma_metrics.sources.plan import (
     CHOICE,
@@ -43,7 +44,7 @@ _DATA = "_data"
 _ROWID = "_rowid"
 
 
-class SourceReadError(Exception):
+class SourceReadError(InputError):
     """DuckDB's CSV reader failed on the file (ragged rows, bytes of another encoding)."""
 
 

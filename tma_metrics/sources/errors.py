@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 
 
 class UnrecognisedFormat(ImportFormatError):

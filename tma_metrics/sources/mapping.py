@@ -11,7 +11,7 @@ import difflib
 import json
 from dataclasses import dataclass
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.adapters.canonical_columns import COLUMNS
 from tma_metrics.sources.headers import norm
 

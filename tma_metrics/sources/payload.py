@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 
 #: How much of a file is looked at to recognise it (and sniff a CSV dialect).
 HEAD_BYTES = 1 << 20

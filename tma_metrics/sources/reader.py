@@ -11,7 +11,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tma_metrics.model import LINE_COLUMN, TABLE_COLUMNS, ImportFormatError, ParsedFile, rejects
+from tma_metrics.domain.model import (
+    LINE_COLUMN,
+    TABLE_COLUMNS,
+    ImportFormatError,
+    ParsedFile,
+    rejects,
+)
 from tma_metrics.sources import csvfile, engine, workbook
 from tma_metrics.sources.adapters import canonical
 from tma_metrics.sources.adapters.base import Build, Context

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import python_calamine as calamine
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.payload import Payload
 from tma_metrics.sources.source import Row, Source, register
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tma_metrics.contracts import Contract, normalise_label
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.contracts.model import Contract, normalise_label
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.store.connection import (
     DB_ENV,
     DEFAULT_DB,

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import duckdb
 
+from tma_metrics.config import settings
+from tma_metrics.errors import StorageError
+
 #: Environment variable that overrides the default database path.
 DB_ENV = "TMA_METRICS_DB"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -19,21 +22,18 @@ DEFAULT_DB = PROJECT_ROOT / "data" / "tma_metrics.duckdb"
 _MIGRATION_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(StorageError):
     """Another process holds the database file; the message (French) says what to do."""
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Return the database path: the explicit one, else $TMA_METRICS_DB, else data/."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get(DB_ENV)
-    return Path(env) if env else DEFAULT_DB
+    return settings(db_path=explicit).db_path
 
 
 def migrations() -> list[tuple[int, str, str]]:
     """Return the schema migrations as (version, file name, SQL), in order."""
-    folder = resources.files("tma_metrics.sql") / "migrations"
+    folder = resources.files("tma_metrics.store.sql") / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _MIGRATION_FILE.match(entry.name)

@@ -18,7 +18,7 @@ _STATEMENT_END = re.compile(r";\s*(?:\n|$)")
 @cache
 def sql_text(name: str) -> str:
     """Return the text of ``tma_metrics/sql/<name>`` (e.g. ``queries/tickets.sql``)."""
-    return (resources.files("tma_metrics.sql") / name).read_text(encoding="utf-8")
+    return (resources.files("tma_metrics.store.sql") / name).read_text(encoding="utf-8")
 
 
 def statements(sql: str) -> list[str]:

@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from tma_metrics.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS, ParsedFile, rejects
+from tma_metrics.domain.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS, ParsedFile, rejects
+from tma_metrics.errors import StorageError
 from tma_metrics.store.sqlfiles import run
 
 #: canonical table -> (store table, staging script)
@@ -216,7 +217,7 @@ def _column_list(table: str) -> str:
     return ", ".join(f'"{c}"' for c in _COLUMNS[table])
 
 
-class UndoError(ValueError):
+class UndoError(StorageError, ValueError):
     """An import cannot be undone (unknown, or already undone); message in French."""
 
 

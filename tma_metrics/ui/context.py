@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from tma_metrics.auth.principal import Principal, allowed_contracts, sees_internal
-from tma_metrics.contracts import Contract
+from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.store import Store
 from tma_metrics.ui import state
-from tma_metrics.ui.auth import current_principal
 from tma_metrics.ui.filters import Filters, sidebar_filters
+from tma_metrics.ui.login_page import current_principal
 
 
 @dataclass(frozen=True)

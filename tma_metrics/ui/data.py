@@ -13,11 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tma_metrics.analysis.figures import ContractFigures
-from tma_metrics.analysis.filtering import filter_figures
-from tma_metrics.analysis.loading import figures_for, iter_figures
 from tma_metrics.charts.contract import contract_charts
-from tma_metrics.contracts import Contract
+from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.filtering import filter_figures
+from tma_metrics.figures.loading import figures_for, iter_figures
 from tma_metrics.ui import state
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.portfolio import portfolio_table

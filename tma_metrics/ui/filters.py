@@ -7,9 +7,9 @@ from datetime import date
 
 import streamlit as st
 
-from tma_metrics.analysis.periods import PRESETS_FR, Period, preset_period
-from tma_metrics.contracts import Contract
-from tma_metrics.model import KIND_LABELS_FR, SEVERITY_LABELS_FR
+from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.figures.periods import PRESETS_FR, Period, preset_period
+from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
 #: URL parameter names (French, as users read them in the address bar).
 CONTRACT_KEY = "contrat"

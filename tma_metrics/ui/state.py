@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
 
 import streamlit as st
 
-from tma_metrics.contract_file import load_contracts, resolve_contracts_path
-from tma_metrics.contracts import Contract, ContractError
+from tma_metrics.config import settings
+from tma_metrics.domain.contracts.model import Contract, ContractError
 from tma_metrics.store import Store, resolve_db_path
+from tma_metrics.store.contracts_file import load_contracts, resolve_contracts_path
 
 #: Set to "0" to start on an empty database instead of seeding the demo data.
 DEMO_ENV = "TMA_METRICS_DEMO"
@@ -19,8 +19,8 @@ DEMO_ENV = "TMA_METRICS_DEMO"
 def get_store(db_path: str) -> Store:
     """Return the process's single Store; seed the demo data on a brand-new database."""
     store = Store(db_path)
-    if os.environ.get(DEMO_ENV, "1") != "0":
-        from tma_metrics.demo_database import build_demo_database, is_empty
+    if settings().demo_on_first_start:
+        from tma_metrics.demo.database import build_demo_database, is_empty
 
         if is_empty(store):
             build_demo_database(store)

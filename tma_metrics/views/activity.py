@@ -27,10 +27,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.billing import EPS
-from tma_metrics.frames import column_or_null, floats, midnight
-from tma_metrics.model import Kind
-from tma_metrics.views.labels import MISSING_TICKET_FR, NO_TICKET_FR
+from tma_metrics.domain.carnet.billing import EPS
+from tma_metrics.domain.frames import column_or_null, floats, midnight
+from tma_metrics.domain.model import Kind
+from tma_metrics.french.labels import MISSING_TICKET_FR, NO_TICKET_FR
 
 #: Backlog age classes: (lower bound included, upper bound excluded, French label).
 AGE_CLASSES: tuple[tuple[float, float, str], ...] = (

@@ -27,10 +27,10 @@ from datetime import date
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.consumption import Balance
-from tma_metrics.contracts import Contract
-from tma_metrics.views.labels import SLA_KIND_LABELS_FR, label
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import SLA_KIND_LABELS_FR, label
 
 #: Tickets named in one alert before "et N autres".
 MAX_NAMED = 5

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.consumption import BALANCE_MODELS, Balance
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
+from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import forecast_range
 

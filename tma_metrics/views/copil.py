@@ -27,13 +27,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics import estimation
-from tma_metrics import frenchfmt as fr
-from tma_metrics.analysis.figures import ContractFigures
-from tma_metrics.compliance import ComplianceSummary, compliance
-from tma_metrics.estimation import AccuracySummary
+from tma_metrics.domain import estimation
+from tma_metrics.domain.estimation import AccuracySummary
+from tma_metrics.domain.model import Kind, Severity
+from tma_metrics.domain.sla.compliance import ComplianceSummary, compliance
+from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
-from tma_metrics.model import Kind, Severity
 from tma_metrics.views import activity, sla_rows
 from tma_metrics.views.activity import Backlog
 from tma_metrics.views.alerts import Alert, balance_alerts, data_alerts

@@ -22,9 +22,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.analysis.figures import ContractFigures
-from tma_metrics.compliance import ComplianceSummary, summarise
+from tma_metrics.domain.sla.compliance import ComplianceSummary, summarise
+from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.french import formats as fr
 from tma_metrics.views import activity, alerts, sla_rows
 from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card, balance_cards

@@ -17,7 +17,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.analysis.figures import ContractFigures
+from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.views import rag
 
 #: RAG topics, in the table's order.

@@ -24,11 +24,13 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.compliance import ComplianceSummary
-from tma_metrics.consumption import BALANCE_MODELS, Balance
-from tma_metrics.contracts import MODEL_LABELS_FR, Contract
-from tma_metrics.estimation import AccuracySummary
+from tma_metrics.domain.carnet.consumption import Balance
+from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
+from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.domain.estimation import AccuracySummary
+from tma_metrics.domain.sla.compliance import ComplianceSummary
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import MODEL_LABELS_FR
 
 RED, AMBER, GREEN, GREY = "rouge", "orange", "vert", "gris"
 #: Worst first: sort contracts by ``RAG_RANK[status]``.

@@ -18,8 +18,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.compliance import COUNT_COLUMNS, RATE_COLUMNS, compliance
-from tma_metrics.model import Severity
+from tma_metrics.domain.model import Severity
+from tma_metrics.domain.sla.compliance import COUNT_COLUMNS, RATE_COLUMNS, compliance
 from tma_metrics.views.activity import in_window
 
 _TICKET_INFO = ("title", "status", "assignee")

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.views.labels import (
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import (
     ALERT_LEVEL_LABELS_FR,
     KIND_LABELS_FR,
     MODEL_LABELS_FR,

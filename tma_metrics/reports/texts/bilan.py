@@ -9,8 +9,9 @@ import math
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.model import Kind
+from tma_metrics.domain.model import Kind
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR, label
 from tma_metrics.reports.texts.common import (
     GREETING,
     count,
@@ -26,7 +27,6 @@ from tma_metrics.reports.texts.common import (
     ticket_label,
 )
 from tma_metrics.views.bilan import BilanView
-from tma_metrics.views.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR, label
 
 #: Tickets listed in "Principales demandes du mois".
 TOP_TICKETS = 10

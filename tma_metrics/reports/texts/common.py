@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
-from tma_metrics.views.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
 GREETING = "Bonjour,"
 CLOSING = "Cordialement,"

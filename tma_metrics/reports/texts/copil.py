@@ -5,7 +5,7 @@ Client-safe whatever the view: internal cards are left out.
 
 from __future__ import annotations
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
 from tma_metrics.reports.texts.common import (
     ACTION_PLACEHOLDER,
     DECISION_PLACEHOLDER,

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tma_metrics import frenchfmt as fr
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import SEVERITY_LABELS_FR, SLA_KIND_LABELS_FR, label
 from tma_metrics.reports.texts.common import (
     ACTION_PLACEHOLDER,
     DECISION_PLACEHOLDER,
@@ -26,7 +27,6 @@ from tma_metrics.reports.texts.common import (
     ticket_label,
 )
 from tma_metrics.views.cards import Card
-from tma_metrics.views.labels import SEVERITY_LABELS_FR, SLA_KIND_LABELS_FR, label
 from tma_metrics.views.point import PointView
 
 #: Alerts detailed in the SLA section rather than among the points of attention.

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tma_metrics.model import KIND_LABELS_FR, Kind
+from tma_metrics.domain.model import Kind
+from tma_metrics.french.labels import KIND_LABELS_FR
 from tma_metrics.sources.adapters.base import Adapter, Build, Context, Signature
 from tma_metrics.sources.adapters.canonical_columns import COLUMNS
 from tma_metrics.sources.headers import norm

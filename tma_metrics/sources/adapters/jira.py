@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.adapters.base import (
     Adapter,
     Build,

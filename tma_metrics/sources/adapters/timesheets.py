@@ -7,7 +7,7 @@ ticket source (it may match any tool), else none (an entry without ticket).
 
 from __future__ import annotations
 
-from tma_metrics.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.adapters.base import (
     Adapter,
     Build,

@@ -1,0 +1,10 @@
+"""``python -m bench [--size small|full] [--out DIR]``: the benchmark, from the repository root."""
+
+from __future__ import annotations
+
+import sys
+
+from tma_metrics.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main(["bench", *sys.argv[1:]]))

@@ -1,0 +1,111 @@
+"""The benchmark keeps working: a small run writes every row, with positive numbers.
+
+No timing is asserted (machines are noisy): the run only has to complete and report.
+The naive SLA loop it times must agree with the SLA engine on every clock it checks.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.generate import ensure_files
+from bench.sizes import SIZES
+from tma_metrics.cli import main
+
+ROWS = ("1", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b")
+STEPS = (
+    "import_issues",
+    "csv_duckdb",
+    "import_time_log",
+    "csv_pandas",
+    "xlsx_calamine",
+    "import_timesheet",
+    "xlsx_pandas",
+    "sla",
+    "report",
+    "pages",
+)
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("bench")
+    assert main(["bench", "--size", "small", "--out", str(out)]) == 0
+    return json.loads((out / "bench-small.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("row", ROWS, ids=[f"row-{r}" for r in ROWS])
+def test_every_row_is_reported_with_positive_numbers(bench: dict, row: str) -> None:
+    found = {r["row"]: r for r in bench["rows"]}
+    assert row in found
+    assert found[row]["value"] > 0
+    if found[row]["baseline"] is not None:
+        assert found[row]["baseline"] > 0
+        assert found[row]["ratio"] > 0
+    assert isinstance(found[row]["met"], bool)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", STEPS, ids=list(STEPS))
+def test_every_step_ran_in_its_own_process(bench: dict, step: str) -> None:
+    measured = bench["steps"][step]
+    assert measured["peak_rss_mb"] > 0
+    assert measured["process_seconds"] > 0
+    assert measured.get("seconds", measured.get("first_load_max", 1)) > 0
+
+
+@pytest.mark.slow
+def test_imports_read_every_generated_row(bench: dict) -> None:
+    size, steps = SIZES["small"], bench["steps"]
+    assert steps["import_issues"]["rows_read"] == size.tickets
+    assert steps["import_time_log"]["rows_read"] == size.entries
+    assert steps["import_timesheet"]["rows_read"] == size.sheet_entries
+    assert steps["csv_duckdb"]["rows"] == steps["csv_pandas"]["rows"] == size.entries
+    # calamine counts the header row, pandas does not
+    assert steps["xlsx_calamine"]["rows"] == steps["xlsx_pandas"]["rows"] + 1
+    for name in ("import_issues", "import_time_log", "import_timesheet"):
+        assert steps[name]["error"] is None and steps[name]["rejected"] == 0
+
+
+@pytest.mark.slow
+def test_naive_sla_loop_agrees_with_the_engine(bench: dict) -> None:
+    sla = bench["steps"]["sla"]
+    assert sla["naive_clocks_checked"] == 3 * sla["naive_sample_tickets"]
+    assert sla["naive_mismatches"] == 0
+    assert sla["clocks"] == 3 * sla["tickets"]
+
+
+@pytest.mark.slow
+def test_every_page_runs_without_exception(bench: dict) -> None:
+    pages = bench["steps"]["pages"]
+    assert pages["errors"] == 0
+    assert len(pages["pages"]) == 8
+    assert all(p["first_load"] > 0 and p["filter_change"] > 0 for p in pages["pages"].values())
+
+
+@pytest.mark.slow
+def test_report_covers_every_contract(bench: dict) -> None:
+    report = bench["steps"]["report"]
+    assert report["contracts"] == SIZES["small"].contracts
+    assert len(report["warm_runs"]) == SIZES["small"].report_repeats
+
+
+def test_machine_and_versions_are_recorded(bench: dict) -> None:
+    machine = bench["machine"]
+    assert machine["cores"] >= 1 and machine["cpu"]
+    assert machine["versions"]["duckdb"] and machine["versions"]["pandas"]
+
+
+def test_generation_is_deterministic_and_reused(tmp_path: Path) -> None:
+    first = ensure_files(tmp_path / "a", SIZES["small"], 7)
+    second = ensure_files(tmp_path / "b", SIZES["small"], 7)
+    for name in ("issues", "time_log", "contracts"):
+        assert getattr(first, name).read_bytes() == getattr(second, name).read_bytes(), name
+    again = ensure_files(tmp_path / "a", SIZES["small"], 7)
+    assert again.manifest["reused"] and not first.manifest["reused"]
+    other = ensure_files(tmp_path / "a", SIZES["small"], 8)
+    assert other.folder != first.folder

@@ -1,0 +1,85 @@
+"""The Contrats page: read the contracts, edit the TOML file with validation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tma_metrics.domain.contracts.model import SLA_KINDS, Contract, ContractError, carnet_label
+from tma_metrics.domain.model import Severity
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import (
+    KIND_LABELS_FR,
+    MODEL_LABELS_FR,
+    SEVERITY_LABELS_FR,
+    SLA_KIND_LABELS_FR,
+)
+from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts_text
+
+_WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def contract_summary(contract: Contract) -> None:
+    """Show one contract: projects, model, carnets, calendar and SLA matrix."""
+    st.markdown(
+        f"**Projets** : {', '.join(contract.projects)} · **Modèle** : "
+        f"{MODEL_LABELS_FR[contract.model]} · **Heures par jour** : "
+        f"{fr.number(contract.hours_per_day)} · **Marge de garantie** : "
+        f"{fr.percent(contract.margin)} · **Seuil d'alerte** : {fr.days(contract.alert_days)}"
+    )
+    if contract.carnets:
+        st.markdown("**Carnets** : " + " ; ".join(carnet_label(c) for c in contract.carnets))
+    elif contract.model == "carnet":
+        st.markdown("**Carnets** : aucun carnet défini : pas de solde à suivre.")
+    if contract.monthly_days is not None:
+        st.markdown(f"**Jours inclus par mois** : {fr.days(contract.monthly_days)}")
+    cal = contract.calendar
+    windows = ", ".join(
+        f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}" for s, e in cal.windows
+    )
+    days = " ".join(_WEEKDAYS_FR[d] for d in cal.weekdays)
+    st.markdown(
+        f"**Calendrier** : {days}, {windows} · fériés : {cal.holidays or 'aucun'}"
+        + (f" · fermetures : {', '.join(fr.day(d) for d in cal.closed)}" if cal.closed else "")
+    )
+    matrix = pd.DataFrame(
+        {
+            SLA_KIND_LABELS_FR[kind]: [
+                contract.sla_target(str(sev), kind).allowance or "sur planification"
+                for sev in Severity
+            ]
+            for kind in SLA_KINDS
+        },
+        index=[SEVERITY_LABELS_FR[s] for s in Severity],
+    )
+    st.dataframe(matrix, width="content")
+    st.caption(
+        "SLA appliqués aux demandes de type : "
+        + ", ".join(KIND_LABELS_FR.get(k, k) for k in contract.sla_ticket_kinds)
+        + " · statuts d'attente client (pause) : "
+        + ", ".join(contract.waiting_statuses)
+    )
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def contracts_editor() -> None:
+    """Edit the contracts file; a text that does not validate is never written."""
+    path = resolve_contracts_path()
+    current = path.read_text(encoding="utf-8") if path.exists() else ""
+    with st.form("contracts_editor"):
+        text = st.text_area(f"Fichier {path.name}", value=current, height=480, key="contracts_text")
+        submitted = st.form_submit_button("Valider et enregistrer", type="primary")
+    if submitted:
+        try:
+            save_contracts_text(text, path)
+        except ContractError as exc:
+            st.error(f"Fichier non enregistré. {exc}")
+        else:
+            st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")
+            st.rerun()
+
+
+__all__ = ["contract_summary", "contracts_editor"]

@@ -1,0 +1,244 @@
+"""The Import page: drop exports, read each file's report, map unknown columns, undo."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pandas as pd
+import streamlit as st
+
+from tma_metrics.french import formats as fr
+from tma_metrics.reports.csv_fr import csv_bytes
+from tma_metrics.reports.import_text import counts_line
+from tma_metrics.sources import SOURCE_CHOICES, MappingProfile, build_template, suggest_mapping
+from tma_metrics.sources.mapping import REQUIRED, mappable_columns
+from tma_metrics.store import ImportReport, Store, UndoError
+
+#: Uploads above this size are refused here (the CLI reads big files straight from disk).
+MAX_UPLOAD_MB = 50
+_TABLE_LABELS = {
+    "tickets": "Demandes",
+    "time_entries": "Temps passé",
+    "status_history": "Historique des statuts",
+}
+_NONE = "(aucune)"
+_PENDING_KEY = "import_pending_mapping"
+
+
+def upload_and_import(store: Store) -> None:
+    """File uploader, source choice and one report per imported file."""
+    with st.form("import_form", clear_on_submit=True):
+        files = st.file_uploader(
+            "Exports à importer (CSV, Excel) — plusieurs fichiers à la fois",
+            type=["csv", "txt", "xlsx", "xls"],
+            accept_multiple_files=True,
+        )
+        source = st.selectbox(
+            "Outil source",
+            SOURCE_CHOICES,
+            format_func=lambda s: "Reconnaissance automatique" if s == "auto" else s,
+        )
+        submitted = st.form_submit_button("Importer", type="primary")
+    if not submitted or not files:
+        return
+    progress = st.progress(0.0, text="Import en cours…")
+    for i, upload in enumerate(files, 1):
+        size_mb = upload.size / 1_000_000
+        if size_mb > MAX_UPLOAD_MB:
+            st.error(
+                f"« {upload.name} » : fichier de {fr.number(size_mb)} Mo, au-delà de la limite "
+                f"de {MAX_UPLOAD_MB} Mo de cette page. Importez-le en ligne de commande : "
+                f"`python -m tma_metrics import {upload.name}`."
+            )
+            continue
+        with st.status(f"{upload.name} ({fr.number(size_mb)} Mo)", expanded=True) as status:
+            started = time.perf_counter()
+            st.write("Lecture, reconnaissance et écriture dans une seule transaction…")
+            report = store.import_file(upload.getvalue(), upload.name, source=source)
+            elapsed = time.perf_counter() - started
+            if report.imported:
+                status.update(
+                    label=f"{upload.name} : {report.variant} — {fr.number(elapsed)} s",
+                    state="complete",
+                    expanded=False,
+                )
+            else:
+                status.update(label=f"{upload.name} : non importé", state="error")
+        show_report(report)
+        if report.unrecognised is not None:
+            st.session_state[_PENDING_KEY] = (upload.name, upload.getvalue(), report)
+        progress.progress(i / len(files), text=f"{i} fichier(s) sur {len(files)}")
+
+
+def show_report(report: ImportReport) -> None:
+    """Show one file's import report: counts, rejected rows (downloadable), warnings."""
+    st.markdown(f"#### {report.file_name}")
+    if report.error:
+        st.error(f"Rien n'a été importé. {report.error}")
+        return
+    st.success(f"Reconnu : **{report.variant}** (import n° {report.batch_id})")
+    cols = st.columns(5)
+    unchanged = (
+        report.tickets.unchanged + report.time_entries.unchanged + report.status_history.unchanged
+    )
+    for col, (label, value) in zip(
+        cols,
+        (
+            ("Lignes lues", report.rows_read),
+            ("Ajoutées", report.added),
+            ("Mises à jour", report.updated),
+            ("Inchangées", unchanged),
+            ("Rejetées", len(report.rejected)),
+        ),
+        strict=True,
+    ):
+        col.metric(label, fr.number(value, 0))
+    st.caption(counts_line(report))
+    if report.previous_batch is not None:
+        st.info(
+            f"Ce fichier identique avait déjà été importé (import n° {report.previous_batch}) : "
+            "rien n'a été dupliqué."
+        )
+    for warning in report.warnings:
+        st.warning(warning)
+    if len(report.rejected):
+        rejected = report.rejected.rename(
+            columns={"line": "Ligne", "column": "Colonne", "raw": "Valeur", "reason": "Motif"}
+        )
+        st.dataframe(rejected, hide_index=True, width="stretch")
+        st.download_button(
+            "Télécharger les lignes rejetées (CSV)",
+            csv_bytes(rejected),
+            file_name=f"rejets-{report.file_name}.csv",
+            mime="text/csv",
+            key=f"rejects-{report.batch_id}",
+        )
+
+
+def mapping_step(store: Store) -> None:
+    """For a file no adapter recognised: suggest a mapping, let the user fix and save it."""
+    pending = st.session_state.get(_PENDING_KEY)
+    if not pending:
+        return
+    name, data, report = pending
+    error = report.unrecognised
+    st.subheader(f"Correspondance des colonnes : {name}")
+    st.write(
+        "Ce fichier n'a pas été reconnu. Indiquez quelle colonne du fichier contient chaque "
+        "information ; la correspondance sera enregistrée sous un nom et réutilisée "
+        "automatiquement pour tout fichier ayant le même en-tête."
+    )
+    st.dataframe(
+        pd.DataFrame(error.preview, columns=error.header[: len(error.preview[0])])
+        if error.preview
+        else pd.DataFrame(columns=error.header),
+        hide_index=True,
+    )
+    tables = list(_TABLE_LABELS)
+    table = st.radio(
+        "Ce fichier contient",
+        tables,
+        index=tables.index(error.table) if error.table in tables else 0,
+        format_func=_TABLE_LABELS.get,
+        horizontal=True,
+    )
+    suggestion = suggest_mapping(error.header, table)
+    options = [_NONE, *error.header]
+    chosen: dict[str, str] = {}
+    grid = st.columns(3)
+    for i, column in enumerate(mappable_columns(table)):
+        guess = suggestion.get(column)
+        required = column in REQUIRED[table]
+        value = grid[i % 3].selectbox(
+            f"{column}{' *' if required else ''}",
+            options,
+            index=options.index(guess) if guess in options else 0,
+            key=f"map-{table}-{column}",
+        )
+        if value != _NONE:
+            chosen[column] = value
+    profile_name = st.text_input("Nom de la correspondance", value=f"Profil {name}")
+    left, right = st.columns(2)
+    if right.button("Abandonner ce fichier"):
+        del st.session_state[_PENDING_KEY]
+        st.rerun()
+    if left.button("Enregistrer et importer", type="primary"):
+        try:
+            profile = MappingProfile(
+                name=profile_name.strip() or f"Profil {name}",
+                table=table,
+                columns=tuple(chosen.items()),
+                signature=error.signature,
+            )
+        except ValueError as exc:
+            st.error(str(exc))
+            return
+        store.save_profile(profile)
+        result = store.import_file(data, name, mapping=profile)
+        show_report(result)
+        if result.imported:
+            del st.session_state[_PENDING_KEY]
+
+
+def history_and_undo(store: Store) -> None:
+    """The import history, newest first, with undo of a whole import."""
+    history = store.history()
+    if history.empty:
+        st.caption("Aucun import pour l'instant.")
+        return
+    shown = pd.DataFrame(
+        {
+            "N°": history["batch_id"],
+            "Fichier": history["file_name"],
+            "Outil": history["variant"],
+            "Importé le": history["imported_at"],
+            "Lignes lues": history["rows_read"],
+            "Ajoutées": history["added"],
+            "Mises à jour": history["updated"],
+            "Rejetées": history["rejected"],
+            "Avertissements": history["warnings"].map(lambda w: len(json.loads(w or "[]"))),
+            "Annulé le": history["undone_at"],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Importé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+            "Annulé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+        },
+    )
+    active = history[history["undone_at"].isna()]
+    if active.empty:
+        return
+    with st.form("undo_form"):
+        batch = st.selectbox(
+            "Import à annuler",
+            active["batch_id"].tolist(),
+            format_func=lambda b: (
+                f"n° {b} — " + str(active.loc[active["batch_id"] == b, "file_name"].iloc[0])
+            ),
+        )
+        confirm = st.checkbox(
+            "Je confirme : les lignes de cet import reviennent à leur état d'avant."
+        )
+        if st.form_submit_button("Annuler cet import") and confirm:
+            try:
+                store.undo(int(batch))
+            except UndoError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Import n° {batch} annulé.")
+                st.rerun()
+
+
+def template_download() -> None:
+    """Offer the canonical Excel template to people who have no tool."""
+    st.download_button(
+        "Télécharger le modèle Excel (format canonique)",
+        build_template(),
+        file_name="modele-tma-metrics.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,239 @@
+"""The meeting pages' bodies: Point TMA, Bilan mensuel, Copil (pages call these)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from tma_metrics.french import formats as fr
+from tma_metrics.french.labels import MODEL_LABELS_FR
+from tma_metrics.reports import view_exports as exports_of
+from tma_metrics.reports.texts import bilan_text, copil_text, point_text
+from tma_metrics.ui import components as ui
+from tma_metrics.ui import data
+from tma_metrics.ui.context import PageContext
+from tma_metrics.views.bilan import bilan_view
+from tma_metrics.views.copil import copil_view
+from tma_metrics.views.point import point_view
+
+_POINT_TABS = (
+    ("incoming", "Entrées", "Aucune demande entrée depuis le dernier point."),
+    ("resolved", "Résolues", "Aucune demande résolue depuis le dernier point."),
+    ("in_progress", "En cours", "Aucune demande en cours."),
+    ("pending_estimates", "Devis en attente", "Aucun devis en attente de validation."),
+    ("to_watch", "À surveiller (SLA)", "Aucune demande à risque."),
+    ("breaches", "Hors délai", "Aucun dépassement de délai sur la période du point."),
+)
+
+
+def _require_contract(ctx: PageContext) -> None:
+    if ctx.contract is None:
+        st.info("Aucun contrat à afficher : définissez-en un dans la page « Contrats ».")
+        st.stop()
+
+
+def _filters_note(ctx: PageContext) -> None:
+    if ctx.filters.severities or ctx.filters.kinds:
+        st.caption(
+            "Filtres sévérité / type appliqués aux listes, aux SLA et aux devis ; le solde "
+            "reste celui du contrat entier."
+        )
+
+
+def point_tma(ctx: PageContext) -> None:
+    """Balance cards with their change, alerts, ticket lists, compte rendu, exports."""
+    _require_contract(ctx)
+    contract = ctx.contract
+    st.title(f"Point TMA — {contract.name}")
+    days = (
+        st.segmented_control(
+            "Dernier point il y a",
+            [7, 14, 30],
+            default=7,
+            format_func=lambda d: f"{d} jours",
+            key="ecart",
+            bind="query-params",
+            help="Hebdomadaire en général ; mensuel pour les petits contrats (moins de 10 j/mois).",
+        )
+        or 7
+    )
+    current = data.contract_figures(ctx)
+    previous = data.contract_figures(ctx, as_of=ctx.filters.as_of - timedelta(days=days))
+    view = point_view(current, previous, client_view=not ctx.internal)
+    st.caption(
+        f"Point du {fr.long_day(view.as_of)}, depuis le {fr.day(view.since)} "
+        f"(point précédent au {fr.day(view.previous_as_of)})."
+    )
+    _filters_note(ctx)
+    ui.cards(view.cards)
+    st.subheader("Points d'attention")
+    ui.alerts(view.alerts)
+    st.subheader("Demandes")
+    tabs = st.tabs([f"{label} ({len(getattr(view, name))})" for name, label, _ in _POINT_TABS])
+    for tab, (name, _label, empty) in zip(tabs, _POINT_TABS, strict=True):
+        with tab:
+            ui.table(getattr(view, name), client_view=view.client_view, empty=empty)
+    st.subheader("Compte rendu à envoyer")
+    ui.text_block(
+        point_text(view),
+        label="le compte rendu",
+        file_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}.txt",
+    )
+    st.subheader("Exports")
+    sheets = exports_of.point_sheets(view)
+    ui.exports(
+        sheets,
+        exports_of.workbook(
+            sheets, title=f"Point TMA — {contract.name}", about=exports_of.about(view)
+        ),
+        base_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}",
+    )
+
+
+def _months(as_of: date, count: int = 12) -> list[date]:
+    first = as_of.replace(day=1)
+    months = [first]
+    for _ in range(count - 1):
+        months.append((months[-1] - timedelta(days=1)).replace(day=1))
+    return months
+
+
+def bilan_mensuel(ctx: PageContext) -> None:
+    """Days consumed in the month and in total, remaining, by ticket/kind/activity, e-mail."""
+    _require_contract(ctx)
+    contract = ctx.contract
+    months = _months(ctx.filters.as_of)
+    default = months[1] if ctx.filters.as_of.day < 5 and len(months) > 1 else months[0]
+    month = st.selectbox(
+        "Mois du bilan",
+        months,
+        index=months.index(default),
+        format_func=lambda m: fr.month(m).capitalize(),
+        key="mois",
+    )
+    view = bilan_view(data.contract_figures(ctx), month, client_view=not ctx.internal)
+    st.title(f"Bilan mensuel — {contract.name}")
+    st.caption(
+        f"{fr.month(view.month).capitalize()} (du {fr.day(view.month)} au "
+        f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."
+    )
+    _filters_note(ctx)
+    cols = st.columns(4)
+    cols[0].metric("Consommé dans le mois", fr.days(view.consumed_month_days), border=True)
+    if view.model == "subscription":
+        cols[1].metric("Inclus dans l'abonnement", fr.days(view.allowance_days), border=True)
+        cols[2].metric("Dépassement du mois", fr.days(view.overrun_days), border=True)
+    elif view.model == "carnet":
+        cols[1].metric("Consommé sur le carnet", fr.days(view.consumed_total_days), border=True)
+        cols[2].metric("Solde du carnet", fr.days(view.remaining_days), border=True)
+    else:  # régie, forfait: no carnet, no balance
+        cols[1].metric("Modèle", MODEL_LABELS_FR.get(view.model, view.model), border=True)
+    cols[3].metric(
+        "Part gestion de projet",
+        fr.percent(view.management_share),
+        delta="hors cible" if view.management_flag else None,
+        delta_color="off",
+        help=f"Cible {fr.percent(view.management_target)} du temps du mois.",
+        border=True,
+    )
+    for note in view.notes:
+        st.info(note)
+    labels = {
+        "by_ticket": ("Par demande", "Aucun temps décompté ce mois-ci."),
+        "by_kind": ("Par type", "Aucun temps ce mois-ci."),
+        "by_activity": ("Par activité", "Aucun temps ce mois-ci."),
+        "sla_by_severity": ("SLA du mois", "Aucune demande soumise au SLA ce mois-ci."),
+        "unestimated": (
+            "Sans devis",
+            "Aucune demande sans devis validé n'a consommé de temps ce mois-ci.",
+        ),
+        "backlog_rows": ("Stock ouvert", "Aucune demande ouverte."),
+        "backlog_by_age": ("Âge du stock", "Aucune demande ouverte."),
+    }
+    tabs = st.tabs([labels[name][0] for name in view.tables])
+    for tab, (name, frame) in zip(tabs, view.tables.items(), strict=True):
+        with tab:
+            ui.table(frame, client_view=view.client_view, empty=labels[name][1])
+    st.subheader("Courriel du bilan")
+    ui.text_block(
+        bilan_text(view),
+        label="le bilan",
+        file_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}.txt",
+    )
+    st.subheader("Exports")
+    sheets = exports_of.bilan_sheets(view)
+    ui.exports(
+        sheets,
+        exports_of.workbook(
+            sheets, title=f"Bilan mensuel — {contract.name}", about=exports_of.about(view)
+        ),
+        base_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}",
+    )
+
+
+def copil(ctx: PageContext) -> None:
+    """Trends over the period: charts, tables, compte rendu, Excel/CSV and the slide deck."""
+    _require_contract(ctx)
+    contract = ctx.contract
+    figures = data.contract_figures(ctx)
+    view = copil_view(figures, client_view=not ctx.internal)
+    st.title(f"Copil — {contract.name}")
+    st.caption(
+        f"Période du {fr.day(view.start)} au {fr.day(view.end)} (choisie dans la barre "
+        f"latérale : trimestre, semestre, année ou dates libres) ; soldes au {fr.day(view.as_of)}."
+    )
+    _filters_note(ctx)
+    ui.cards(view.key_figures)
+    ui.alerts(view.alerts)
+    charts = data.charts(ctx)
+    for name, figure in charts.items():
+        ui.chart(figure, f"copil-{ui.slug(contract.name)}-{name}")
+    st.subheader("Tableaux")
+    tabs = st.tabs(list(exports_of.copil_sheets(view)))
+    for tab, frame in zip(tabs, exports_of.copil_sheets(view).values(), strict=True):
+        with tab:
+            st.dataframe(frame, hide_index=True, width="stretch")
+    st.subheader("Compte rendu")
+    ui.text_block(
+        copil_text(view),
+        label="le compte rendu",
+        file_name=f"copil-{ui.slug(contract.name)}-{view.end:%Y-%m-%d}.txt",
+    )
+    st.subheader("Exports")
+    sheets = exports_of.copil_sheets(view)
+    base = f"copil-{ui.slug(contract.name)}-{view.start:%Y-%m-%d}-{view.end:%Y-%m-%d}"
+    ui.exports(
+        sheets,
+        exports_of.workbook(sheets, title=f"Copil — {contract.name}", about=exports_of.about(view)),
+        base_name=base,
+    )
+    _deck(view, charts, base)
+
+
+def _deck(view, charts, base: str) -> None:
+    """Build the PowerPoint on demand (rendering charts takes a few seconds)."""
+    from tma_metrics.reports.copil_deck import copil_deck
+    from tma_metrics.reports.deck import with_chart_images
+    from tma_metrics.reports.slides import deck_bytes
+
+    key = f"deck-{base}-{view.client_view}"
+    if st.button("Préparer la présentation PowerPoint", key=f"build-{key}"):
+        with st.spinner("Rendu des graphiques et des diapositives…"):
+            deck = with_chart_images(copil_deck(view, charts, client_view=view.client_view))
+            st.session_state[key] = (deck_bytes(deck, render_charts=False), deck.missing_charts)
+    built = st.session_state.get(key)
+    if built:
+        content, missing = built
+        for title, reason in missing:
+            st.warning(f"Graphique « {title} » absent de la présentation : {reason}")
+        st.download_button(
+            "Télécharger la présentation (.pptx)",
+            content,
+            file_name=f"{base}.pptx",
+            mime=ui.PPTX_MIME,
+            key=f"pptx-{key}",
+        )
+
+
+__all__ = ["bilan_mensuel", "copil", "point_tma"]
