@@ -113,7 +113,7 @@ def credentials(
     stored = box.get(config.id) if box is not None else {}
     found: dict[str, str] = {}
     for name in FIELDS[config.tool]:
-        value = (env.get(_ENV[(config.tool, name)]) or stored.get(name) or "").strip()
+        value = (env.get(_ENV[(config.tool, name)]) or "").strip() or stored.get(name, "")
         if value:
             found[name] = value
     missing = [_ENV[(config.tool, n)] for n in FIELDS[config.tool] if n not in found]
