@@ -37,6 +37,15 @@ from tma_metrics.sources.live.state import SourceConfig
 from tma_metrics.sources.live.tables import TextTable, cell
 
 VARIANT = "Jira Cloud — synchronisation (API REST v3)"
+#: The phases `fetch` reports, in order (a progress bar places them end to end).
+PHASES = (
+    "Connexion",
+    "Recherche des tickets",
+    "Historiques",
+    "Temps passé (liste)",
+    "Temps passé",
+    "Écriture dans la base",
+)
 API = "/rest/api/3"
 FIELDS = (
     "summary", "status", "priority", "issuetype", "project", "assignee", "created",

@@ -33,6 +33,14 @@ from tma_metrics.sources.live.state import SourceConfig
 from tma_metrics.sources.live.tables import TextTable, cell
 
 VARIANT = "Redmine — synchronisation (API REST)"
+#: The phases `fetch` reports, in order (a progress bar places them end to end).
+PHASES = (
+    "Connexion et référentiels",
+    "Liste des demandes",
+    "Historiques des demandes",
+    "Temps passé",
+    "Écriture dans la base",
+)
 
 
 def make_client(
