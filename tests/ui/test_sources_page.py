@@ -113,3 +113,20 @@ def test_a_project_manager_cannot_configure_sources(local, tmp_path) -> None:
     assert not at.exception
     assert [e.value for e in at.error] == ["Cette page est réservée aux responsables."]
     assert not at.text_input and not at.button
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[clic](javascript:alert(1))", "\\[clic\\](javascript:alert(1))"),
+        ("<img src=x onerror=alert(1)>", "\\<img src=x onerror=alert(1)\\>"),
+        ("coût $x$ ~barré~", "coût \\$x\\$ \\~barré\\~"),
+        ("https://r.fr/projets/site_web-2", "https://r.fr/projets/site_web-2"),
+        ("**gras** `code` # titre | col", "\\*\\*gras\\*\\* \\`code\\` \\# titre \\| col"),
+    ],
+    ids=["link", "html", "latex-strike", "url-kept", "formatting"],
+)
+def test_server_texts_are_escaped_before_markdown(text: str, shown: str) -> None:
+    from tma_metrics.ui.sources_page import md
+
+    assert md(text) == shown

@@ -36,14 +36,21 @@ from tma_metrics.store import Store
 
 _PHASES = {"redmine": REDMINE_PHASES, "jira": JIRA_PHASES}
 _ENV = {"redmine": (REDMINE_KEY_ENV,), "jira": (JIRA_EMAIL_ENV, JIRA_TOKEN_ENV)}
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+#: Characters that make Markdown links, HTML, LaTeX or formatting. Dots, dashes and
+#: underscores stay: escaping them shows backslashes inside the URLs Streamlit links.
+_MARKDOWN = re.compile(r"([\\`*{}\[\]#|<>$~])")
 _REPORT_KEY = "sources_last_report"
 _FLASH_KEY = "sources_flash"
 
 
 def md(text: object) -> str:
-    """Return ``text`` with Markdown's special characters escaped (server texts, URLs)."""
+    """Return ``text`` with Markdown's active characters escaped (server texts, labels)."""
     return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def code(text: object) -> str:
+    """Return ``text`` as inline code: shown as typed, never a link or formatting."""
+    return "`" + str(text).replace("`", "'") + "`"
 
 
 def sources_page(store: Store, principal: Principal) -> None:
@@ -93,7 +100,7 @@ def _source_block(store: Store, book: SourceBook, box: SecretBox, config: Source
     if last is not None:
         state = f"{'réussie' if last.ok else 'en échec'} le {_when(last.finished_at)}"
     with st.container(border=True):
-        st.markdown(f"**{md(config.label)}**")
+        st.markdown(f"**{TOOLS[config.tool]}** {code(config.url)} — {md(config.scope_label)}")
         st.caption(
             f"Fuseau {md(config.timezone)} · temps passé relu sur {config.window_days} jours · "
             f"clé : {_key_state(box, config)} · dernière synchronisation : {state}"
