@@ -15,7 +15,7 @@ from tma_metrics.bench.generate import ensure_files
 from tma_metrics.bench.sizes import SIZES
 from tma_metrics.cli import main
 
-ROWS = ("1", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b")
+ROWS = ("1", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b", "9a", "9b")
 STEPS = (
     "import_issues",
     "csv_duckdb",
@@ -27,6 +27,8 @@ STEPS = (
     "sla",
     "report",
     "pages",
+    "sync_full",
+    "sync_incremental",
 )
 
 

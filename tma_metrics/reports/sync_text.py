@@ -17,7 +17,8 @@ def mode_text(report: SyncReport) -> str:
     local = report.since.astimezone(zoneinfo.ZoneInfo(report.config.timezone))
     return (
         f"incrémentale : modifications depuis le {fr.timestamp(local.replace(tzinfo=None))} "
-        f"(avec {int(OVERLAP.total_seconds() // 60)} min de recouvrement)"
+        f"({report.config.timezone}, avec {int(OVERLAP.total_seconds() // 60)} min de "
+        "recouvrement)"
     )
 
 

@@ -147,7 +147,12 @@ def write_parsed(
                     f"{c.repeated} {label} apparaissaient plusieurs fois dans le fichier : "
                     "la dernière occurrence a été gardée."
                 )
-            if c.removed:
+            if c.removed == 1:
+                warnings.append(
+                    f"1 {label.removesuffix('s')} supprimée à la source a été retirée "
+                    "(annuler cet import la rétablit)."
+                )
+            elif c.removed:
                 warnings.append(
                     f"{c.removed} {label} supprimées à la source ont été retirées "
                     "(annuler cet import les rétablit)."
