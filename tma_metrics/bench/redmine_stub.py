@@ -36,8 +36,12 @@ class SyntheticRedmine:
         self.touched: dict[int, str] = {}
         self.requests = 0
         self._lock = threading.Lock()
-        self._base = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+        # Issues spread over the last 300 days, every one updated a day after its creation
+        # and before today: only touched issues are changed since a previous sync.
         self._today = date.today()
+        start = datetime.combine(self._today - timedelta(days=302), datetime.min.time())
+        self._base = start.replace(tzinfo=UTC)
+        self._step = timedelta(days=300) / max(1, issues)
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -115,7 +119,7 @@ class SyntheticRedmine:
         return {"id": 1, "name": "Banc d'essai", "identifier": "bench"}
 
     def _created(self, number: int) -> datetime:
-        return self._base + timedelta(hours=7 * number)
+        return self._base + self._step * number
 
     def _issue(self, number: int) -> dict[str, Any]:
         created = self._created(number)

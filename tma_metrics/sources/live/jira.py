@@ -135,7 +135,8 @@ def _zone(name: Any) -> zoneinfo.ZoneInfo:
 def _jql(jql: str, since: datetime | None, zone: zoneinfo.ZoneInfo) -> str:
     """Return the JQL restricted to issues updated since ``since`` (in the user's zone).
 
-    >>> _jql("project = ABC ORDER BY key", datetime(2026, 11, 2, 8, 30, tzinfo=UTC),
+    >>> utc = zoneinfo.ZoneInfo("UTC")
+    >>> _jql("project = ABC ORDER BY key", datetime(2026, 11, 2, 8, 30, tzinfo=utc),
     ...      zoneinfo.ZoneInfo("Europe/Paris"))
     '(project = ABC) AND updated >= "2026/11/02 09:15" ORDER BY key'
     """
