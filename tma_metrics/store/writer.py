@@ -147,16 +147,7 @@ def write_parsed(
                     f"{c.repeated} {label} apparaissaient plusieurs fois dans le fichier : "
                     "la dernière occurrence a été gardée."
                 )
-            if c.removed == 1:
-                warnings.append(
-                    f"1 {label.removesuffix('s')} supprimée à la source a été retirée "
-                    "(annuler cet import la rétablit)."
-                )
-            elif c.removed:
-                warnings.append(
-                    f"{c.removed} {label} supprimées à la source ont été retirées "
-                    "(annuler cet import les rétablit)."
-                )
+        warnings += _removal_warnings(counts)
         if len(parsed.rejected):
             cur.register("rejected_rows", parsed.rejected)
             cur.execute(
@@ -232,6 +223,23 @@ def _merge_status(cur: duckdb.DuckDBPyConnection, relation: Any, batch: int) -> 
     finally:
         cur.execute("DROP VIEW IF EXISTS incoming")
     return TableCounts(int(added), int(updated), int(unchanged), int(repeated))
+
+
+def _removal_warnings(counts: dict[str, TableCounts]) -> list[str]:
+    """Say, in French, how many rows deleted at the source were removed."""
+    found = []
+    for label, c in (("demandes", counts["tickets"]), ("saisies", counts["time_entries"])):
+        if c.removed == 1:
+            found.append(
+                f"1 {label.removesuffix('s')} supprimée à la source a été retirée "
+                "(annuler cet import la rétablit)."
+            )
+        elif c.removed:
+            found.append(
+                f"{c.removed} {label} supprimées à la source ont été retirées "
+                "(annuler cet import les rétablit)."
+            )
+    return found
 
 
 def _remove(cur: duckdb.DuckDBPyConnection, uids: pd.DataFrame, table: str, batch: int) -> int:
