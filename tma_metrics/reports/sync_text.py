@@ -35,6 +35,7 @@ def sync_report_text(report: SyncReport) -> str:
             f"Rien n'a été écrit dans la base ({fr.number(run.requests, 0)} requête(s), "
             f"{fr.number(report.seconds)} s)."
         )
+        lines.extend(f"Avertissement : {w}" for w in report.warnings)
         return "\n".join(lines)
     imported = report.imported
     assert imported is not None
@@ -65,7 +66,7 @@ def sync_report_text(report: SyncReport) -> str:
         )
     if len(imported.rejected):
         lines.append(f"Valeurs rejetées : {fr.number(len(imported.rejected), 0)} (voir --json).")
-    if imported.warnings:
+    if report.warnings:
         lines.append("Avertissements :")
-        lines.extend(f"  - {w}" for w in imported.warnings)
+        lines.extend(f"  - {w}" for w in report.warnings)
     return "\n".join(lines)

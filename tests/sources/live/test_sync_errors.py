@@ -200,3 +200,15 @@ def test_the_command_exits_3_when_another_process_holds_the_database(redmine, sy
     finally:
         holder.kill()  # the process this test started
         holder.wait(timeout=10)
+
+
+def test_an_unreadable_sources_file_is_a_french_error_not_a_crash(redmine, synced) -> None:
+    before = digest(synced)
+    book_path(synced).write_text("{ pas du json", encoding="utf-8")
+    store = Store(synced)
+    report = run_sync(store, SourceConfig("redmine", redmine.url, ("essai",)), env=ENV)
+    store.close()
+    assert not report.ok and report.error_kind == "config"
+    assert "Fichier des sources" in report.run.message and "illisible" in report.run.message
+    assert any("n'a pas pu être noté" in w for w in report.warnings)
+    assert digest(synced) == before

@@ -99,11 +99,12 @@ def run_sync(
     """Sync ``config`` into ``store`` (incremental unless ``full``); record the run."""
     book_path, box_path = paths_of(store)
     started, began = now_text(), time.monotonic()
-    since = None if full else SourceBook.load(book_path).cursor(config, store.history())
     start_instant = datetime.now(UTC)
     adapter = ADAPTERS[config.tool]
     client = None
+    since = None
     try:
+        since = None if full else SourceBook.load(book_path).cursor(config, store.history())
         secrets = credentials(config, SecretBox(box_path), env)
         client = adapter.make_client(config, secrets, settings)
         fetched = adapter.fetch(client, config, since, progress)
@@ -136,9 +137,14 @@ def run_sync(
         requests=client.requests,
         issues=fetched.issues,
     )
-    _record(book_path, config, run_)
+    kept = _record(book_path, config, run_)
     return SyncReport(
-        config, run_, since, report, seconds=time.monotonic() - began, warnings=report.warnings
+        config,
+        run_,
+        since,
+        report,
+        seconds=time.monotonic() - began,
+        warnings=(*report.warnings, *kept),
     )
 
 
@@ -224,13 +230,28 @@ def _failed(
         full=since is None,
         requests=getattr(client, "requests", 0),
     )
-    _record(book_path, config, run_)
-    return SyncReport(config, run_, since, error_kind=kind, seconds=time.monotonic() - began)
+    kept = _record(book_path, config, run_)
+    return SyncReport(
+        config, run_, since, error_kind=kind, seconds=time.monotonic() - began, warnings=kept
+    )
 
 
-def _record(path: Path, config: SourceConfig, run_: SyncRun) -> None:
+def _record(path: Path, config: SourceConfig, run_: SyncRun) -> tuple[str, ...]:
+    """Record the run in the sources file; say so (never raise) when it cannot be written.
+
+    The database is already written (or untouched): a sources file that cannot be
+    written only costs the next sync its cursor (it then reads everything again).
+    """
+
     def change(book: SourceBook) -> None:
         book.upsert(config)
         book.record(run_)
 
-    update_book(path, change)
+    try:
+        update_book(path, change)
+    except (SyncError, OSError) as exc:
+        return (
+            f"Le déroulé de cette synchronisation n'a pas pu être noté dans « {path} » ({exc}) : "
+            "la prochaine relira tout.",
+        )
+    return ()
