@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,13 +16,12 @@ from tests.sources.live.redmine_server import RedmineServer, require_redmine, st
 def redmine() -> Iterator[RedmineServer]:
     """Debian's Redmine 5.0 on 127.0.0.1, seeded with `redmine_seed` (skips without it)."""
     require_redmine()
-    began = time.monotonic()
     server = start_redmine()
     yield server
     server.stop()
-    print(  # shown with -s; the session's cost for the CI budget
+    print(  # shown with -s: what the real server costs a test session
         f"\nRedmine : peuplement {server.seed_seconds:.1f} s (0 = copie en cache), "
-        f"démarrage {server.start_seconds:.1f} s, session {time.monotonic() - began:.1f} s",
+        f"démarrage de thin {server.start_seconds:.1f} s",
         file=sys.stderr,
     )
 

@@ -130,7 +130,7 @@ class RedmineServer:
     def issue_id(self, name: str) -> int:
         return int(self.seeded["issues"][name])
 
-    def stop(self) -> None:
+    def stop(self, *, keep_log: bool = False) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)  # the group this fixture started
             try:
@@ -139,6 +139,8 @@ class RedmineServer:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
         shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep_log:
+            self.log.unlink(missing_ok=True)
 
 
 def start_redmine() -> RedmineServer:
@@ -175,5 +177,5 @@ def start_redmine() -> RedmineServer:
         else:
             server.start_seconds = time.monotonic() - began
             return server
-    server.stop()
+    server.stop(keep_log=True)
     raise RuntimeError(f"Redmine (thin) n'a pas démarré ; journal : {log}")
