@@ -97,6 +97,7 @@ def run_bench(
         "db": str(db), "contracts": str(files.contracts), "as_of": END.isoformat(),
         "contract": first_contract, "repeats": size.page_repeats,
     })  # fmt: skip
+    _measure_sync(measure, work, size.sync_issues)
     result = {
         "command": f"python -m tma_metrics bench --size {size.name} --out {out}",
         "started_at": started_at,
@@ -115,6 +116,24 @@ def run_bench(
     log(table.text_table(result["rows"]))
     log(f"\nJSON : {out / f'bench-{size.name}.json'} ({result['seconds']:.0f} s en tout)")
     return result
+
+
+#: Answer time of the synthetic Redmine per request (a server on the local network).
+SYNC_LATENCY_SECONDS = 0.02
+
+
+def _measure_sync(measure: Any, work: Path, issues: int) -> None:
+    """Full sync of the synthetic Redmine, then an incremental one after 1 % changed."""
+    from bench.redmine_stub import KEY, SyntheticRedmine
+
+    db = work / "sync.duckdb"
+    for stale in (db, work / "sync.duckdb.wal", work / "sync.sources.json"):
+        stale.unlink(missing_ok=True)
+    with SyntheticRedmine(issues, latency=SYNC_LATENCY_SECONDS) as stub:
+        args = {"db": str(db), "url": stub.url, "key": KEY}
+        measure("sync_full", "sync", {**args, "full": True})
+        stub.touch(max(1, issues // 100))
+        measure("sync_incremental", "sync", {**args, "full": False})
 
 
 def _read_through(path: Path) -> None:

@@ -27,6 +27,7 @@ class Size:
     report_repeats: int  # warm report runs (median kept)
     page_repeats: int  # warm AppTest reruns per page (median kept)
     import_repeats: int  # runs of each import and of its bare-read baselines (best kept)
+    sync_issues: int = 300  # issues of the synthetic Redmine the sync measure reads
 
     def as_dict(self) -> dict[str, object]:
         """Return the size as a JSON-ready dict."""
@@ -34,6 +35,6 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", 5, 2_000, 20_000, 2_000, 2, 600, 2, 2, 1),
-    "full": Size("full", 200, 200_000, 2_000_000, 200_000, 20, 3_000, 3, 3, 2),
+    "small": Size("small", 5, 2_000, 20_000, 2_000, 2, 600, 2, 2, 1, sync_issues=300),
+    "full": Size("full", 200, 200_000, 2_000_000, 200_000, 20, 3_000, 3, 3, 2, sync_issues=10_000),
 }

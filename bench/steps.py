@@ -221,6 +221,33 @@ def step_report(args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# -- row 9: live sync from a local Redmine ---------------------------------------------
+
+
+@step
+def step_sync(args: dict[str, Any]) -> dict[str, Any]:
+    """One Redmine sync (full or incremental) of the synthetic server into ``db``."""
+    from tma_metrics.sources.live import SourceConfig, run_sync
+    from tma_metrics.store import Store
+
+    store = Store(Path(args["db"]))
+    config = SourceConfig("redmine", args["url"], ("bench",))
+    env = {"REDMINE_API_KEY": args["key"]}
+    seconds, report = _timed(lambda: run_sync(store, config, full=args["full"], env=env))
+    store.close()
+    if not report.ok:
+        raise RuntimeError(report.run.message)
+    return {
+        "seconds": seconds,
+        "issues": report.run.issues,
+        "requests": report.run.requests,
+        "issues_per_second": report.run.issues / seconds if seconds else None,
+        "added": report.run.added,
+        "updated": report.run.updated,
+        "removed": report.run.removed,
+    }
+
+
 # -- row 7: pages ----------------------------------------------------------------------
 
 

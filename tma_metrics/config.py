@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["ENVIRONMENT", "PROJECT_ROOT", "Settings", "settings"]
+__all__ = [
+    "CREDENTIALS",
+    "ENVIRONMENT",
+    "PROJECT_ROOT",
+    "Settings",
+    "credentials_environment",
+    "settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -25,6 +32,20 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TMA_METRICS_DEMO": ("demo_on_first_start", "seed the demo data on an empty database"),
     "BROWSER_PATH": ("browser_path", "the Chromium that renders chart images"),
 }
+
+#: Credentials read from the environment: never stored in `Settings` (its repr is loggable),
+#: never shown, never logged. Variable -> what it is.
+CREDENTIALS: dict[str, str] = {
+    "REDMINE_API_KEY": "Redmine API key of the live sync",
+    "JIRA_EMAIL": "Jira Cloud account e-mail of the live sync",
+    "JIRA_API_TOKEN": "Jira Cloud API token of the live sync",
+}
+
+
+def credentials_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the declared credentials that the environment sets (non-empty values only)."""
+    env = os.environ if environ is None else environ
+    return {name: env[name].strip() for name in CREDENTIALS if env.get(name, "").strip()}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m tma_metrics {import,report,history,undo,demo,template,bench,user}``."""
+"""Command line: ``python -m tma_metrics COMMAND`` (import, sync, report, history, undo, ...)."""
 
 from __future__ import annotations
 
@@ -77,9 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=("small", "full"), default="full")
     p.add_argument("--out", type=Path, help="dossier de sortie (JSON, fichiers générés)")
 
+    from tma_metrics.cli.sync import add_sync_parser
     from tma_metrics.cli.users import add_user_parser
 
     add_user_parser(sub)
+    add_sync_parser(sub)
     return parser
 
 
@@ -226,8 +228,15 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return cmd_user(args)
 
 
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from tma_metrics.cli.sync import cmd_sync
+
+    return cmd_sync(args)
+
+
 _COMMANDS = {
     "user": _cmd_user,
+    "sync": _cmd_sync,
     "import": _cmd_import,
     "report": _cmd_report,
     "history": _cmd_history,

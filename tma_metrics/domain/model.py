@@ -165,6 +165,9 @@ class ParsedFile:
     status_history: Any = None
     rejected: pd.DataFrame = field(default_factory=rejects)
     warnings: list[str] = field(default_factory=list)
+    #: Rows the source says no longer exist (a live sync's deleted time entries):
+    #: canonical table -> DataFrame with a ``uid`` column. Files never remove rows.
+    removed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 class ImportFormatError(InputError):

@@ -10,14 +10,14 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from tma_metrics.domain.contracts.model import Contract, normalise_label
-from tma_metrics.domain.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError, ParsedFile
 from tma_metrics.store.connection import (
     DB_ENV,
     DEFAULT_DB,
@@ -162,6 +162,29 @@ class Store:
                         error=str(exc),
                         unrecognised=exc if isinstance(exc, sources.UnrecognisedFormat) else None,
                     )
+                return write_parsed(cur, parsed, file_name=name, digest=digest, size=size)
+            finally:
+                _set_memory_limit(cur, previous)
+                cur.close()
+
+    def import_parsed(
+        self,
+        read: Callable[[duckdb.DuckDBPyConnection], ParsedFile],
+        *,
+        name: str,
+        digest: str,
+        size: int = 0,
+    ) -> ImportReport:
+        """Write what ``read`` builds on the write cursor, in one transaction (a live sync).
+
+        ``read`` runs under the write lock, so what it reads from the database (rows to
+        remove) cannot change before the write.
+        """
+        with self._write_lock:
+            cur = self._con.cursor()
+            previous = _set_memory_limit(cur, IMPORT_MEMORY_LIMIT)
+            try:
+                parsed = read(cur)
                 return write_parsed(cur, parsed, file_name=name, digest=digest, size=size)
             finally:
                 _set_memory_limit(cur, previous)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ class TableCounts:
     updated: int = 0
     unchanged: int = 0
     repeated: int = 0  # rows that appeared several times in the file (the last one kept)
+    removed: int = 0  # rows a live sync saw deleted at the source (archived, undoable)
 
     @property
     def total(self) -> int:
@@ -66,6 +67,10 @@ class ImportReport:
     @property
     def updated(self) -> int:
         return self.tickets.updated + self.time_entries.updated
+
+    @property
+    def removed(self) -> int:
+        return self.tickets.removed + self.time_entries.removed
 
     @property
     def imported(self) -> bool:
@@ -116,6 +121,12 @@ def write_parsed(
     cur.execute("BEGIN TRANSACTION")
     try:
         batch = cur.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]
+        # Removals first: a uid removed and sent again in the same batch is re-added, and
+        # undoing the batch still restores the archived version.
+        gone = {
+            name: _remove(cur, uids, _TABLES[name][0], batch)
+            for name, uids in parsed.removed.items()
+        }
         counts: dict[str, TableCounts] = {}
         for name, (table, stage_sql) in _TABLES.items():
             relation = getattr(parsed, name)
@@ -124,6 +135,7 @@ def write_parsed(
                 if relation is not None
                 else TableCounts()
             )
+            counts[name] = replace(counts[name], removed=gone.get(name, 0))
         counts["status_history"] = (
             _merge_status(cur, parsed.status_history, batch)
             if parsed.status_history is not None
@@ -136,6 +148,7 @@ def write_parsed(
                     f"{c.repeated} {label} apparaissaient plusieurs fois dans le fichier : "
                     "la dernière occurrence a été gardée."
                 )
+        warnings += _removal_warnings(counts)
         if len(parsed.rejected):
             cur.register("rejected_rows", parsed.rejected)
             cur.execute(
@@ -211,6 +224,36 @@ def _merge_status(cur: duckdb.DuckDBPyConnection, relation: Any, batch: int) -> 
     finally:
         cur.execute("DROP VIEW IF EXISTS incoming")
     return TableCounts(int(added), int(updated), int(unchanged), int(repeated))
+
+
+def _removal_warnings(counts: dict[str, TableCounts]) -> list[str]:
+    """Say, in French, how many rows deleted at the source were removed."""
+    found = []
+    for label, c in (("demandes", counts["tickets"]), ("saisies", counts["time_entries"])):
+        if c.removed == 1:
+            found.append(
+                f"1 {label.removesuffix('s')} supprimée à la source a été retirée "
+                "(annuler cet import la rétablit)."
+            )
+        elif c.removed:
+            found.append(
+                f"{c.removed} {label} supprimées à la source ont été retirées "
+                "(annuler cet import les rétablit)."
+            )
+    return found
+
+
+def _remove(cur: duckdb.DuckDBPyConnection, uids: pd.DataFrame, table: str, batch: int) -> int:
+    """Archive then delete the rows of ``table`` whose uid is in ``uids``; return how many."""
+    cur.register("removed_uids", uids[["uid"]].astype("string"))
+    try:
+        found = cur.execute(
+            f"SELECT count(*) FROM {table} WHERE uid IN (SELECT uid FROM removed_uids)"
+        ).fetchall()[0][0]
+        run(cur, "imports/remove.sql", {"batch": batch}, table=table)
+    finally:
+        cur.unregister("removed_uids")
+    return int(found)
 
 
 def _column_list(table: str) -> str:

@@ -28,6 +28,7 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, tuple[Role, ...]], ...] = (
     ("Pilotage", "copil.py", "Copil", ":material/groups:", "copil", EVERYONE),
     ("Données", "import_donnees.py", "Import", ":material/upload_file:", "import", INTERNAL),
     ("Données", "contrats.py", "Contrats", ":material/contract:", "contrats", INTERNAL),
+    ("Données", "sources.py", "Sources", ":material/sync:", "sources", (Role.MANAGER,)),
     (
         "Données",
         "glossaire.py",
