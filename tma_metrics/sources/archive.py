@@ -105,11 +105,11 @@ def _check_declared(members: list[zipfile.ZipInfo], limits: Limits) -> None:
             f"Archive .xlsx suspecte : attendu au plus {fr.number(limits.members, 0)} fichiers "
             f"internes {limits.where}, trouvé {fr.number(len(members), 0)}."
         )
+    for member in members:
+        _check_ratio(member.filename, member.file_size, member.compress_size, limits)
     total = sum(m.file_size for m in members)
     if total > limits.inflated_bytes:
         raise _too_big(total, limits, declared=True)
-    for member in members:
-        _check_ratio(member.filename, member.file_size, member.compress_size, limits)
     spans = sorted((m.header_offset, m.header_offset + m.compress_size) for m in members)
     if any(end > nxt for (_, end), (nxt, _) in itertools.pairwise(spans)):
         raise LimitExceeded(

@@ -83,18 +83,18 @@ def _keep_max(stats: LineStats, lengths: np.ndarray, counts: np.ndarray) -> None
 def check(payload: Payload, encoding: Encoding, delimiter: str, limits: Limits) -> LineStats:
     """Refuse a CSV beyond ``limits`` (line length, separators per line, lines)."""
     stats = scan(payload, encoding, delimiter)
+    if stats.separators + 1 > limits.columns:
+        raise LimitExceeded(
+            f"Trop de colonnes : attendu au plus {fr.number(limits.columns, 0)} colonnes "
+            f"{limits.where}, trouvé {fr.number(stats.separators, 0)} séparateurs "
+            f"{_NAMES.get(delimiter, delimiter)} en ligne {fr.number(stats.widest_at, 0)}."
+        )
     if stats.longest > limits.line_bytes:
         raise LimitExceeded(
             f"Ligne trop longue : attendu des lignes d'au plus {size_text(limits.line_bytes)} "
             f"{limits.where}, trouvé {size_text(stats.longest)} en ligne "
             f"{fr.number(stats.longest_at, 0)} (guillemet jamais refermé ou fichier qui "
             "n'est pas un CSV ?)."
-        )
-    if stats.separators + 1 > limits.columns:
-        raise LimitExceeded(
-            f"Trop de colonnes : attendu au plus {fr.number(limits.columns, 0)} colonnes "
-            f"{limits.where}, trouvé {fr.number(stats.separators, 0)} séparateurs "
-            f"{_NAMES.get(delimiter, delimiter)} en ligne {fr.number(stats.widest_at, 0)}."
         )
     if stats.lines > limits.rows + 1:
         raise LimitExceeded(

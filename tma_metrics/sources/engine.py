@@ -171,7 +171,11 @@ def _create(
         raw_cols += ["_malformed", "_malformed_raw"]
     names = column_names(source.width)
     empty = f"coalesce({', '.join(names)}) IS NULL" if len(names) > 1 else f"{names[0]} IS NULL"
-    raw_cols.append(f"{empty} AS _empty")
+    # A record the reader lost (its cells left empty, its reason in _malformed) is
+    # neither blank nor a total row: it is rejected with that reason.
+    lost = f"_malformed IS NOT NULL AND {empty}" if source.has_malformed else "false"
+    raw_cols.append(f"{empty} AND NOT ({lost}) AS _empty")
+    raw_cols.append(f"{lost} AS _lost")
     raw_cols += [f"{f.raw} AS r{i}" for i, f in enumerate(fields)]
     raw_cols += [f"{raw} AS x{j}" for j, (_, raw) in enumerate(plan.extra)]
     raw_cols += [f"{raw} AS {carry}" for carry, raw in plan.carry.items()]
@@ -222,7 +226,11 @@ def _create(
         for i, f in enumerate(fields)
         if f.kind in (TS, DATE)
     ]
-    skip = f"_empty OR coalesce(({_fill(plan.skip, subst)}), false)" if plan.skip else "_empty"
+    skip = (
+        f"_empty OR (NOT _lost AND coalesce(({_fill(plan.skip, subst)}), false))"
+        if plan.skip
+        else "_empty"
+    )
     out.append("_empty")
     out.append(f"{skip} AS _skip")
     reject, reject_raw = _reject_sql(fields, skip, source.has_malformed)

@@ -152,7 +152,7 @@ def _read_cells(sheet: calamine.CalamineSheet) -> Sheet:
                 f"cellule hors limites (plus de {fr.number(999_999_999, 0)} jours ?) en ligne "
                 f"{index + 1}"
             )
-            row = ["?"]
+            row = []
         cells.append([*offset, *row])
     width = max((len(r) for r in cells), default=0)
     return Sheet(sheet.name, [r + [""] * (width - len(r)) for r in cells], broken)
