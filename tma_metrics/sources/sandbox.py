@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.spawn
 import pickle
 import threading
 import time
@@ -42,6 +43,8 @@ SLOTS = 2
 _POLL = 0.02
 #: Set in the child: it parses in its own process, never in another child.
 IN_CHILD = False
+#: The name of the children (the main-module rule below applies to them only).
+_NAME = "tma-sandbox"
 _TABLES = ("tickets", "time_entries", "status_history")
 _ERRORS: dict[str, type[ImportFormatError]] = {
     "LimitExceeded": LimitExceeded,
@@ -128,8 +131,28 @@ def _fork_context() -> Any:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["tma_metrics.sources.sandbox_child"])
+            multiprocessing.spawn.get_preparation_data = _without_main(
+                multiprocessing.spawn.get_preparation_data
+            )
             _context = context
         return _context
+
+
+def _without_main(original: Any) -> Any:
+    """Wrap multiprocessing's start data so that our children never import ``__main__``.
+
+    Under Streamlit, ``__main__`` is the page script: a child would run the whole page
+    (and open the database) before parsing. The children need only the preloaded readers.
+    """
+
+    def preparation_data(name: str) -> dict[str, Any]:
+        data = original(name)
+        if name.startswith(_NAME):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    return preparation_data
 
 
 def _run_child(request: dict[str, Any], bound: Limits) -> tuple[dict[str, Any], list[bytes]]:
@@ -138,7 +161,12 @@ def _run_child(request: dict[str, Any], bound: Limits) -> tuple[dict[str, Any], 
 
     context = _fork_context()
     ours, theirs = context.Pipe(duplex=True)
-    child = context.Process(target=sandbox_child.main, args=(theirs,), daemon=True)
+    child = context.Process(
+        target=sandbox_child.main,
+        args=(theirs,),
+        name=f"{_NAME}-{time.monotonic_ns()}",
+        daemon=True,
+    )
     started = time.monotonic()
     child.start()
     theirs.close()
