@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import pickle
 import resource
 from multiprocessing.connection import Connection
@@ -60,8 +61,10 @@ def _confine(bound: Limits) -> None:
 
 def _parse(request: dict[str, Any], bound: Limits) -> tuple[dict[str, Any], list[bytes]]:
     """Parse the requested file; return the header and blobs describing the result."""
+    # A few threads: one halves DuckDB's speed, many reserve address space (RLIMIT_AS).
+    threads = max(1, min(4, os.cpu_count() or 1))
     con = duckdb.connect(
-        config={"threads": 1, "memory_limit": f"{bound.memory_bytes // 2 // MIB}MB"}
+        config={"threads": threads, "memory_limit": f"{bound.memory_bytes // 2 // MIB}MB"}
     )
     con.execute("SET temp_directory = ''")  # no spilling: nothing written to disk
     data = request["data"] if request["data"] is not None else Path(request["path"])
