@@ -130,3 +130,20 @@ def test_a_duration_of_a_billion_days_rejects_its_row_only(con) -> None:
     assert parsed.rows_read == 2 and len(parsed.time_entries.df()) == 1
     assert list(parsed.rejected["line"]) == [3]
     assert "hors limites" in parsed.rejected["reason"].iloc[0]
+
+
+def test_an_optional_date_out_of_period_is_named_so(con) -> None:
+    text = (
+        "Clé;Projet;Titre;Type;Priorité;Statut;Créé le;Résolu le\n"
+        "T-1;SITE;Formulaire;Anomalie;Bloquante;Résolu;20/11/2026 09:15;01/01/1900 00:00\n"
+        "T-2;SITE;Export;Anomalie;Mineure;Résolu;20/11/2026 09:15;pas encore\n"
+        "T-3;SITE;Export;Anomalie;Mineure;Résolu;20/11/2026 09:15;21/11/2026 10:00\n"
+    )
+    parsed = read_export(con, text.encode(), "demandes.csv")
+    assert len(parsed.rejected) == 0
+    warnings = [w for w in parsed.warnings if "date de résolution" in w]
+    assert warnings == [
+        "1 date de résolution illisible (colonne « Résolu le ») : valeur ignorée",
+        "1 date de résolution hors période (colonne « Résolu le ») : attendu une date entre "
+        "1950 et 2099, valeur ignorée",
+    ]

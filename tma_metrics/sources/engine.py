@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from tma_metrics.model import LINE_COLUMN, REJECT_COLUMNS, TABLE_COLUMNS, rejects
-from tma_metrics.sources import dates, labels, plausibility
+from tma_metrics.sources import dates, labels, out_of_period, plausibility
 from tma_metrics.sources.plan import (
     CHOICE,
     DATE,
@@ -78,8 +78,8 @@ def materialise(
     canonical = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[plan.table])
     relation = con.sql(f"SELECT {canonical}, {line_sql} AS {LINE_COLUMN} FROM {name} WHERE _ok")
     rejected = _rejected(con, name, line_sql, plan, choices)
-    out_of_period = _out_of_period(con, name, plan, choices, stats)
-    warnings = _warnings(plan, stats, out_of_period)
+    outside = out_of_period.optional_dates(con, name, plan, choices, stats)
+    warnings = _warnings(plan, stats, outside)
     if stats["kept"]:
         warnings += plausibility.warnings(con, name, plan.table, line_sql)
     return Materialised(
@@ -412,18 +412,9 @@ def _rejected(
     shown = raw.fillna("")
     reason = codes.map(before).astype("string") + shown + codes.map(after).astype("string")
     reason = reason.where(codes != 0, found["note"].astype("string"))
-    outside = _dates_out_of_period(con, found, plan, choices)
+    outside = out_of_period.rejected_dates(con, found, plan, choices)
     if outside.any():
-        low, high = dates.PLAUSIBLE_YEARS
-        titles = {3 * i + 2: labels.label(f.name).capitalize() for i, f in enumerate(plan.fields)}
-        head = codes.map(titles).astype("string")
-        reason = reason.where(
-            ~outside,
-            head
-            + f" hors période : attendu une date entre {low} et {high}, trouvé « "
-            + shown
-            + " »",
-        )
+        reason = reason.where(~outside, out_of_period.reasons(found["code"], shown, plan))
     out = pd.DataFrame(
         {
             "line": found["line"],
@@ -435,73 +426,18 @@ def _rejected(
     return out.astype(REJECT_COLUMNS)
 
 
-def _dates_out_of_period(
-    con: duckdb.DuckDBPyConnection,
-    found: pd.DataFrame,
-    plan: TablePlan,
-    choices: Mapping[str, dates.TsChoice],
-) -> pd.Series:
-    """Return, per rejected row, whether its unreadable date is a date of another era."""
-    low, high = dates.PLAUSIBLE_YEARS
-    outside = pd.Series(False, index=found.index)
-    for i, f in enumerate(plan.fields):
-        choice = choices.get(f.name)
-        rows = found["code"] == 3 * i + 2
-        if not (f.required and f.kind in (TS, DATE) and choice is not None and rows.any()):
-            continue
-        values = found.loc[rows, "raw"].astype(object).tolist()
-        years = con.execute(
-            f"SELECT year({dates.unguarded('v', choice)}) FROM (SELECT unnest($v) AS v)",
-            {"v": values},
-        ).fetchall()
-        outside[rows] = [y is not None and not low <= y <= high for (y,) in years]
-    return outside
-
-
-def _out_of_period(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    plan: TablePlan,
-    choices: Mapping[str, dates.TsChoice],
-    stats: Mapping[str, int],
-) -> dict[str, int]:
-    """Return, per optional date field with unread values, how many are dates out of period."""
-    low, high = dates.PLAUSIBLE_YEARS
-    parsed = [f for f in plan.fields if f.kind in PARSED_KINDS]
-    counts = []
-    for k, f in enumerate(parsed):
-        i = plan.fields.index(f)
-        choice = choices.get(f.name)
-        if f.required or f.kind not in (TS, DATE) or choice is None or not stats.get(f"bad{k}"):
-            continue
-        year = f"year({dates.unguarded(f'_baddate{i}', choice)})"
-        sql = f"count(*) FILTER (WHERE _ok AND NOT ({year} BETWEEN {low} AND {high}))"
-        counts.append((f.name, sql))
-    if not counts:
-        return {}
-    row = con.execute(f"SELECT {', '.join(sql for _, sql in counts)} FROM {name}").fetchall()[0]
-    return {field: int(n) for (field, _), n in zip(counts, row, strict=True)}
-
-
-def _warnings(
-    plan: TablePlan, stats: Mapping[str, int], out_of_period: Mapping[str, int]
-) -> list[str]:
+def _warnings(plan: TablePlan, stats: Mapping[str, int], outside: Mapping[str, int]) -> list[str]:
     """Return the French warnings of a built table (unreadable values, notes)."""
     found = []
     parsed = [f for f in plan.fields if f.kind in PARSED_KINDS]
-    low, high = dates.PLAUSIBLE_YEARS
     for k, f in enumerate(parsed):
         n = stats.get(f"bad{k}", 0)
         if not n or f.required:
             continue
-        outside = out_of_period.get(f.name, 0)
-        if n - outside:
-            found.append(labels.unreadable(f, n - outside))
-        if outside:
-            found.append(
-                f"{outside} {labels.label(f.name, outside)} hors période (colonne "
-                f"« {f.header} ») : attendu une date entre {low} et {high}, valeur ignorée"
-            )
+        if n - outside.get(f.name, 0):
+            found.append(labels.unreadable(f, n - outside.get(f.name, 0)))
+        if outside.get(f.name, 0):
+            found.append(out_of_period.warning(f, outside[f.name]))
     if plan.skip_note and stats["skipped"]:
         n = stats["skipped"]
         found.append(plan.skip_note[0 if n == 1 else 1].format(n=n))
