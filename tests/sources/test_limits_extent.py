@@ -78,7 +78,7 @@ def test_streamed_extent_matches_the_naive_reading(sheet: str, chunk: int) -> No
 
 
 CASES = [
-    ("far cell", files.far_cell(), "Trop de colonnes", "XFD1\u202f048\u202f576"),
+    ("far cell", files.far_cell(), "Trop de colonnes", "jusqu'en XFD1048576"),
     ("xfd2", files.xfd2(), "Trop de colonnes", "colonne n° 16\u202f384"),
     ("no coordinates", files.far_without_coordinates(), "Trop de colonnes", "n° 20\u202f000"),
     (
@@ -95,7 +95,7 @@ CASES = [
         "tall sheet",
         files.workbook(files.sheet_xml('<row r="300000"><c r="B300000"><v>1</v></c></row>')),
         "Trop de lignes",
-        "B300\u202f000",
+        "B300000",
     ),
     (
         "wide and tall",

@@ -280,13 +280,13 @@ def _check_extent(extent: Extent, member: str, names: dict[str, str], limits: Li
     if not extent.rows and not extent.columns:
         return
     sheet = f"feuille « {names[member]} »" if member in names else f"partie « {member} »"
-    farthest = f"{column_letters(max(extent.columns, 1))}{fr.number(extent.rows, 0)}"
+    farthest = f"{column_letters(max(extent.columns, 1))}{extent.rows}"  # a cell reference
     declared = (
         f", dimension déclarée « {extent.dimension} »"
-        if extent.dimension and extent.dimension.split(":")[-1] != farthest.replace("\u202f", "")
+        if extent.dimension and extent.dimension.split(":")[-1] != farthest
         else ""
     )
-    found = f"trouvé une cellule remplie jusqu'en {farthest}{declared}"
+    found = f"trouvé des cellules jusqu'en {farthest}{declared}"
     if extent.columns > limits.columns:
         raise LimitExceeded(
             f"Trop de colonnes ({sheet}) : attendu au plus {fr.number(limits.columns, 0)} "

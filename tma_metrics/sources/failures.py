@@ -56,8 +56,7 @@ def all_rejected(rows_read: int, rejected: pd.DataFrame) -> AllRowsRejected:
     where = f"ligne {int(first['line'])} : " if pd.notna(first["line"]) else ""
     return AllRowsRejected(
         f"Aucune ligne importée : {head}. Motifs : {summary}. Premier rejet, {where}"
-        f"{first['reason']}. Rien n'a été enregistré : corrigez le fichier puis importez-le "
-        "à nouveau.",
+        f"{first['reason']}. Corrigez le fichier puis importez-le à nouveau.",
         rows_read=rows_read,
         rejected=rejected,
     )
