@@ -88,7 +88,13 @@ def french(exc: BaseException) -> ImportFormatError:
             "valeur qui dépasse ce qu'un ordinateur sait représenter (une durée de "
             "milliards de jours ?)."
         )
-    if isinstance(exc, MemoryError | duckdb.OutOfMemoryException) or _panic(exc):
+    if _panic(exc):
+        return ParseFailed(
+            "Lecture impossible : le lecteur de classeurs s'est arrêté sur ce fichier "
+            "(cellules démesurées ou fichier endommagé ?) ; enregistrez-le à nouveau depuis "
+            "le tableur."
+        )
+    if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
         return LimitExceeded(
             "Fichier trop lourd à lire : sa lecture a dépassé la mémoire qui lui est "
             "allouée ; vérifiez qu'il ne contient pas de cellules très éloignées ou de "
