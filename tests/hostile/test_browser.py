@@ -5,6 +5,7 @@ second visitor's page), stays alive and keeps its memory under 1.5 Go."""
 from __future__ import annotations
 
 import shutil
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -38,17 +39,26 @@ def server(demo, tmp_path_factory):
     app.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
+def in_own_thread(scenario) -> None:
+    """Run ``scenario`` in a thread of its own, with its own Playwright.
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
+    The browser tests' session-wide Playwright holds this thread's event loop; a second
+    sync Playwright cannot start beside it in the same thread.
+    """
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            scenario()
+        except BaseException as exc:  # re-raised in the test's thread below
+            failures.append(exc)
+
+    worker = threading.Thread(target=run, name="hostile-browser")
+    worker.start()
+    worker.join(timeout=900)
+    assert not worker.is_alive(), "le scénario du navigateur ne s'est pas terminé"
+    if failures:
+        raise failures[0]
 
 
 def healthy(server: AppServer) -> bool:
@@ -69,8 +79,28 @@ def upload(page, path: Path) -> None:
 
 
 def test_hostile_workbooks_leave_the_server_answering(
-    server, chromium, tmp_path, big_workbook, lying_workbook
+    server, tmp_path, big_workbook, lying_workbook
 ) -> None:
+    def scenario() -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                visit(server, chromium, tmp_path, big_workbook, lying_workbook)
+            finally:
+                chromium.close()
+
+    in_own_thread(scenario)
+    assert server.process.poll() is None
+    assert healthy(server)
+    assert server_peak(server) < SERVER_PEAK
+
+
+def visit(server, chromium, tmp_path: Path, big_workbook: Path, lying_workbook: Path) -> None:
+    """Upload the far cell, then the two big workbooks, while another visitor browses."""
     visitor = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     other = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     page, second = visitor.new_page(), other.new_page()
@@ -97,8 +127,5 @@ def test_hostile_workbooks_leave_the_server_answering(
         assert page.get_by_text(words, exact=False).count() >= 1, name
     text = page.locator('[data-testid="stMain"]').inner_text()
     assert "Traceback" not in text and "Error" not in text
-    assert server.process.poll() is None
-    assert healthy(server)
-    assert server_peak(server) < SERVER_PEAK
     visitor.close()
     other.close()
