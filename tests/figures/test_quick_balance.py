@@ -100,7 +100,7 @@ HOSTILE = {
     "ten-thousand-columns": (
         (";".join(f"c{i}" for i in range(10_000)) + "\n" + ";".join("1" * 10_000) + "\n").encode(),
         "large.csv",
-        "non reconnu",
+        "trop de colonnes",
     ),
     "empty": (b"", "vide.csv", "vide"),
 }

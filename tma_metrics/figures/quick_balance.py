@@ -16,6 +16,7 @@ from tma_metrics.domain.contracts.model import Carnet, Contract, default_end, no
 from tma_metrics.figures.contract_figures import ContractFigures, compute_figures, moment
 from tma_metrics.figures.periods import default_period
 from tma_metrics.french import formats as fr
+from tma_metrics.sources import limits
 from tma_metrics.store import ImportReport, Store
 
 #: Project label given to rows whose export names no project, so the carnet covers them.
@@ -66,7 +67,9 @@ class QuickBalance:
                 ),
             )
         else:
-            report = self.store.import_file(data, name)
+            # The public page's limits: parsed in a child process with a memory budget.
+            with limits.using(limits.QUICK_PAGE):
+                report = self.store.import_file(data, name)
             # settings are read only from a file the importer accepted (it has already
             # refused zip bombs, encrypted or truncated workbooks)
             found = read_settings(data, name) if report.imported else CarnetSettings()
@@ -144,7 +147,7 @@ def read_settings(data: bytes, name: str) -> CarnetSettings:
         ]
         if not sheet_names:
             return CarnetSettings()
-        rows = book.get_sheet_by_name(sheet_names[0]).to_python()
+        rows = book.get_sheet_by_name(sheet_names[0]).to_python(nrows=200)
     except Exception:
         return CarnetSettings()
     found: dict[str, object] = {}

@@ -11,7 +11,13 @@ import streamlit as st
 from tma_metrics.french import formats as fr
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.reports.import_text import counts_line
-from tma_metrics.sources import SOURCE_CHOICES, MappingProfile, build_template, suggest_mapping
+from tma_metrics.sources import (
+    SOURCE_CHOICES,
+    MappingProfile,
+    build_template,
+    limits,
+    suggest_mapping,
+)
 from tma_metrics.sources.mapping import REQUIRED, mappable_columns
 from tma_metrics.store import ImportReport, Store, UndoError
 
@@ -55,7 +61,7 @@ def upload_and_import(store: Store) -> None:
         with st.status(f"{upload.name} ({fr.number(size_mb)} Mo)", expanded=True) as status:
             started = time.perf_counter()
             st.write("Lecture, reconnaissance et écriture dans une seule transaction…")
-            report = store.import_file(upload.getvalue(), upload.name, source=source)
+            report = import_upload(store, upload.getvalue(), upload.name, source=source)
             elapsed = time.perf_counter() - started
             if report.imported:
                 status.update(
@@ -69,6 +75,19 @@ def upload_and_import(store: Store) -> None:
         if report.unrecognised is not None:
             st.session_state[_PENDING_KEY] = (upload.name, upload.getvalue(), report)
         progress.progress(i / len(files), text=f"{i} fichier(s) sur {len(files)}")
+
+
+def import_upload(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    source: str = "auto",
+    mapping: MappingProfile | None = None,
+) -> ImportReport:
+    """Import one uploaded file under this page's limits (parsed in a child process)."""
+    with limits.using(limits.IMPORT_PAGE):
+        return store.import_file(data, name, source=source, mapping=mapping)
 
 
 def show_report(report: ImportReport) -> None:
@@ -175,7 +194,7 @@ def mapping_step(store: Store) -> None:
             st.error(str(exc))
             return
         store.save_profile(profile)
-        result = store.import_file(data, name, mapping=profile)
+        result = import_upload(store, data, name, mapping=profile)
         show_report(result)
         if result.imported:
             del st.session_state[_PENDING_KEY]
