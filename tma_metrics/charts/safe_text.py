@@ -48,11 +48,17 @@ def escapes_data(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
 def escaped(value: Any) -> Any:
     """Return a DataFrame or Series with its texts escaped for Plotly; anything else as is."""
     if isinstance(value, pd.DataFrame):
-        if not any(_holds_text(value[name]) for name in value.columns):
+        changed = {}
+        for i in range(value.shape[1]):
+            column = value.iloc[:, i]
+            new = _escaped_series(column)
+            if new is not column:
+                changed[i] = new
+        if not changed:
             return value
         copy = value.copy(deep=False)
-        for name in value.columns:
-            copy[name] = _escaped_series(value[name])
+        for i, new in changed.items():
+            copy.isetitem(i, new)
         return copy
     if isinstance(value, pd.Series):
         return _escaped_series(value)
