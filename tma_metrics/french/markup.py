@@ -7,8 +7,9 @@ escaped where it is handed to something that interprets markup:
 - `escape_markdown` for the texts of Streamlit's Markdown-capable elements (``st.error``,
   ``st.caption``, ``st.markdown``, titles, labels, expanders). Streamlit renders GitHub
   Markdown plus LaTeX (``$…$``), coloured directives (``:red[…]``) and icons
-  (``:material/…:``), and turns bare ``www.`` addresses and e-mail addresses into links
-  even when their dots are backslash-escaped: those get an invisible word joiner.
+  (``:material/…:``), and turns bare addresses (``http://…``, ``www.…``, e-mail) into
+  links even when their punctuation is backslash-escaped: those get an invisible word
+  joiner that cuts them.
 - `escape_plotly` for the texts a chart builder writes into a figure: Plotly renders a
   subset of HTML (``<b>``, ``<i>``, ``<a href>``, ``<span style>``...) and decodes
   entities, so ``&``, ``<`` and ``>`` become entities and display unchanged.
@@ -29,9 +30,10 @@ _MARKDOWN_LINE_START = re.compile(r"(?m)^([ \t]*)(\d*)([#+\-=.)])")
 #: Bare addresses GitHub Markdown links by itself (after escapes are resolved).
 _WWW = re.compile(r"(?i)\b(www)(\\?\.)")
 _EMAIL_AT = "@"
-#: Streamlit swaps ``:material/…:`` and ``:streamlit:`` for icons, in the raw text or
-#: after escapes are resolved: a colon before a letter gets a word joiner.
-_SHORTCODE = re.compile(r"(\\:)(?=[A-Za-z])")
+#: After escapes are resolved, GitHub Markdown still links ``http://host.tld`` and
+#: Streamlit swaps ``:material/…:`` and ``:streamlit:`` for icons: every colon gets a
+#: word joiner after it.
+_COLON = re.compile(r"(\\:)")
 #: Invisible, no line break: cuts an address so no autolink sees it.
 WORD_JOINER = "\u2060"
 
@@ -44,14 +46,14 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31}
 def escape_markdown(text: object) -> str:
     r"""Return ``text`` so that Streamlit's Markdown shows it as it is, markup included.
 
-    >>> escape_markdown("**gras** [lien](http://evil) $x$")
+    >>> escape_markdown("**gras** [lien](http://evil) $x$").replace(WORD_JOINER, "")
     '\\*\\*gras\\*\\* \\[lien\\](http\\://evil) \\$x\\$'
     >>> escape_markdown("Alpha - Mairie de Valbonne-sur-Loire, 22/11/2026")
     'Alpha - Mairie de Valbonne-sur-Loire, 22/11/2026'
     """
     escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", str(text))
     escaped = _MARKDOWN_LINE_START.sub(_line_start, escaped)
-    escaped = _SHORTCODE.sub(rf"\1{WORD_JOINER}", escaped)
+    escaped = _COLON.sub(rf"\1{WORD_JOINER}", escaped)
     escaped = _WWW.sub(rf"\1{WORD_JOINER}\2", escaped)
     return escaped.replace(_EMAIL_AT, _EMAIL_AT + WORD_JOINER)
 
