@@ -11,7 +11,10 @@ import openpyxl
 import pytest
 
 from tests.browser.conftest import AppServer, wait_idle
+from tests.browser.markup_checks import hostile_findings
+from tests.markup_fixtures import HOSTILE, header_csv
 from tma_metrics.auth.passwords import hash_password
+from tma_metrics.french.markup import WORD_JOINER
 
 TICKETS = (
     "clé;projet;titre;type;priorité;statut;créé le;estimation (h)\n"
@@ -256,3 +259,19 @@ def test_no_card_is_cut_at_1280_by_800(page, tmp_path, artifacts) -> None:
     )
     assert cut == []
     whole_page(page, artifacts / "solde-rapide-5-epuisement.png")
+
+
+@pytest.mark.browser
+def test_hostile_names_and_headers_stay_text(page, tmp_path, artifacts) -> None:
+    upload(page, tmp_path, "[lien](http:evil.example) <b>gras **gras** $x$.csv", header_csv())
+    error = page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    error = error.replace(WORD_JOINER, "")
+    assert "Format non reconnu" in error
+    assert HOSTILE["image-md"] in error and HOSTILE["script"] in error, "shown as typed"
+    project = f"{HOSTILE['bold-html']} {HOSTILE['bold-md']} [lien](evil.example)"
+    upload(page, tmp_path, "temps.csv", TWO_PROJECTS.replace("extranet", project))
+    assert hostile_findings(page) == []
+    confirm(carnet(page, project), "10", "01/01/2026", "8")
+    assert metric(carnet(page, project), "Solde") == days_text(10 - 6 / 8)
+    assert hostile_findings(page) == []
+    whole_page(page, artifacts / "solde-rapide-6-textes-hostiles.png")
