@@ -101,18 +101,24 @@ def _escaped_text(value: Any) -> Any:
 
 
 def safe_figure(figure: go.Figure) -> go.Figure:
-    """Return a copy of ``figure`` whose texts hold no tag but the builders' own."""
+    """Return ``figure``, or a copy whose texts hold no tag but the builders' own."""
     spec = figure.to_plotly_json()
-    return go.Figure(_neutralised(spec), skip_invalid=False)
+    changed: list[bool] = []
+    safe = _neutralised(spec, changed)
+    # a figure whose texts were escaped by its builder is the usual case: no copy then
+    return go.Figure(safe, skip_invalid=False) if changed else figure
 
 
-def _neutralised(value: Any) -> Any:
+def _neutralised(value: Any, changed: list[bool]) -> Any:
     if isinstance(value, str):
-        return neutralise_plotly(value)
+        safe = neutralise_plotly(value)
+        if safe != value:
+            changed.append(True)
+        return safe
     if isinstance(value, dict):
-        return {k: v if k in _SKIPPED else _neutralised(v) for k, v in value.items()}
+        return {k: v if k in _SKIPPED else _neutralised(v, changed) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_neutralised(v) for v in value)
+        return type(value)(_neutralised(v, changed) for v in value)
     if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
-        return np.array([_neutralised(v) for v in value.tolist()], dtype=object)
+        return np.array([_neutralised(v, changed) for v in value.tolist()], dtype=object)
     return value
