@@ -275,3 +275,17 @@ def test_hostile_names_and_headers_stay_text(page, tmp_path, artifacts) -> None:
     assert metric(carnet(page, project), "Solde") == days_text(10 - 6 / 8)
     assert hostile_findings(page) == []
     whole_page(page, artifacts / "solde-rapide-6-textes-hostiles.png")
+
+
+@pytest.mark.browser
+def test_clearing_forgets_the_files_and_the_carnet(page, tmp_path) -> None:
+    upload(page, tmp_path, "temps.csv", TIMES)
+    confirm(carnet(page, "site"), "5", "01/01/2026", "8")
+    page.get_by_role("button", name="Effacer mes fichiers").click()
+    wait_idle(page)
+    assert page.locator('[data-testid="stFileChip"]').count() == 0
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    upload(page, tmp_path, "temps.csv", TIMES)
+    block = carnet(page, "site")
+    assert block.get_by_label("Jours achetés").input_value() == "", "the carnet is forgotten"
+    assert page.locator('[data-testid="stMetric"]').count() == 0
