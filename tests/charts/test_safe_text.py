@@ -170,3 +170,12 @@ def test_the_deck_renderer_gets_a_safe_figure(monkeypatch) -> None:
     fig = go.Figure(go.Bar(x=["<a href='http://evil.example'>A</a>"], y=[1]))
     chart_images.figure_png(fig)
     assert foreign_tags(seen[0]) == []
+
+
+def test_safe_figure_takes_plotly_dicts_and_leaves_the_rest_to_the_renderer() -> None:
+    spec = {"data": [{"type": "bar", "x": ["<a href='http://evil.example'>A</a>"], "y": [1]}]}
+    safe = safe_figure(spec)
+    assert safe["data"][0]["x"] == ["&lt;a href='http://evil.example'&gt;A&lt;/a&gt;"]
+    assert safe_figure("pas une figure") == "pas une figure"
+    clean = {"data": [{"type": "bar", "x": ["A"], "y": [1]}]}
+    assert safe_figure(clean) is clean

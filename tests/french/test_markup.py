@@ -54,8 +54,12 @@ def unescaped_specials(text: str) -> list[str]:
         if text[i] == "\\":
             i += 2
             continue
-        if text[i] in "`*_[]<>$~|&:":
+        if text[i] in "`*_[]<>$~|&":
             found.append(text[i])
+        # a colon glued to a word or a slash opens an address or a shortcode
+        glued = i + 1 < len(text) and not text[i + 1].isspace() and text[i + 1] != WORD_JOINER
+        if text[i] == ":" and glued:
+            found.append(":")
         i += 1
     return found
 
@@ -77,8 +81,9 @@ def test_markdown_escape_shows_the_text_unchanged(text: str) -> None:
         ("1. un", "1\\. un"),
         ("www.evil.example", f"www{WORD_JOINER}.evil.example"),
         ("a@evil.example", f"a@{WORD_JOINER}evil.example"),
-        (":material/delete:", f"\\:{WORD_JOINER}material/delete\\:{WORD_JOINER}"),
-        ("http://evil.example", f"http\\:{WORD_JOINER}//evil.example"),
+        (":material/delete:", f":{WORD_JOINER}material/delete:"),
+        ("Solde : 3 j", "Solde : 3 j"),
+        ("http://evil.example", f"http:{WORD_JOINER}//evil.example"),
     ],
     ids=[
         "dash-inside",
@@ -89,6 +94,7 @@ def test_markdown_escape_shows_the_text_unchanged(text: str) -> None:
         "www",
         "email",
         "icon",
+        "french-colon",
         "url",
     ],
 )

@@ -100,13 +100,23 @@ def _escaped_text(value: Any) -> Any:
     return escape_plotly(value) if isinstance(value, str) else value
 
 
-def safe_figure(figure: go.Figure) -> go.Figure:
-    """Return ``figure``, or a copy whose texts hold no tag but the builders' own."""
-    spec = figure.to_plotly_json()
+def safe_figure(figure: go.Figure | dict[str, Any]) -> go.Figure | dict[str, Any]:
+    """Return ``figure``, or a copy whose texts hold no tag but the builders' own.
+
+    A figure may also be given as Plotly's dict; anything else is returned as it is, for
+    the renderer to refuse.
+    """
+    if isinstance(figure, go.Figure):
+        spec = figure.to_plotly_json()
+    elif isinstance(figure, dict):
+        spec = figure
+    else:
+        return figure
     changed: list[bool] = []
     safe = _neutralised(spec, changed)
-    # a figure whose texts were escaped by its builder is the usual case: no copy then
-    return go.Figure(safe, skip_invalid=False) if changed else figure
+    if not changed:
+        return figure  # the usual case: the builder escaped its texts, no copy
+    return go.Figure(safe, skip_invalid=False) if isinstance(figure, go.Figure) else safe
 
 
 def _neutralised(value: Any, changed: list[bool]) -> Any:

@@ -24,16 +24,16 @@ import html
 import re
 
 #: Characters that are Markdown (or Streamlit's extensions) wherever they stand.
-_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>$~|&:])")
+_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>$~|&])")
 #: Characters that open a block (heading, quote, list, rule) at the start of a line.
 _MARKDOWN_LINE_START = re.compile(r"(?m)^([ \t]*)(\d*)([#+\-=.)])")
 #: Bare addresses GitHub Markdown links by itself (after escapes are resolved).
 _WWW = re.compile(r"(?i)\b(www)(\\?\.)")
 _EMAIL_AT = "@"
-#: After escapes are resolved, GitHub Markdown still links ``http://host.tld`` and
-#: Streamlit swaps ``:material/…:`` and ``:streamlit:`` for icons: every colon gets a
-#: word joiner after it.
-_COLON = re.compile(r"(\\:)")
+#: GitHub Markdown links ``http://host.tld`` even with its colon escaped, and Streamlit
+#: swaps ``:material/…:``, ``:streamlit:`` and ``:red[…]`` for icons and colours: a colon
+#: glued to what follows gets a word joiner (« Solde : 3 j » is left as it is).
+_GLUED_COLON = re.compile(r":(?=\S)")
 #: Invisible, no line break: cuts an address so no autolink sees it.
 WORD_JOINER = "\u2060"
 
@@ -47,13 +47,13 @@ def escape_markdown(text: object) -> str:
     r"""Return ``text`` so that Streamlit's Markdown shows it as it is, markup included.
 
     >>> escape_markdown("**gras** [lien](http://evil) $x$").replace(WORD_JOINER, "")
-    '\\*\\*gras\\*\\* \\[lien\\](http\\://evil) \\$x\\$'
+    '\\*\\*gras\\*\\* \\[lien\\](http://evil) \\$x\\$'
     >>> escape_markdown("Alpha - Mairie de Valbonne-sur-Loire, 22/11/2026")
     'Alpha - Mairie de Valbonne-sur-Loire, 22/11/2026'
     """
     escaped = _MARKDOWN_ANYWHERE.sub(r"\\\1", str(text))
     escaped = _MARKDOWN_LINE_START.sub(_line_start, escaped)
-    escaped = _COLON.sub(rf"\1{WORD_JOINER}", escaped)
+    escaped = _GLUED_COLON.sub(f":{WORD_JOINER}", escaped)
     escaped = _WWW.sub(rf"\1{WORD_JOINER}\2", escaped)
     return escaped.replace(_EMAIL_AT, _EMAIL_AT + WORD_JOINER)
 
