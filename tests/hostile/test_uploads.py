@@ -1,4 +1,4 @@
-"""Hostile files through the functions the pages call: Solde rapide (`QuickBalance.add`,
+"""Hostile files through the functions the pages call: Solde rapide (`QuickBalance.sync`,
 anonymous) and Import (`import_upload`). Each is parsed in a child process: French
 message, database unchanged when refused, the child's memory within its page's budget."""
 
@@ -27,7 +27,7 @@ def _check(case: Case, report, bound: limits.Limits) -> None:
 def test_hostile_file_on_the_quick_balance_page(case: Case, case_bytes) -> None:
     quick = QuickBalance()
     before = checksum(quick.store.cursor())
-    report = quick.add(case_bytes(case), case.name)
+    report = quick.sync([(case.name, case_bytes(case))])[0].report
     _check(case, report, limits.QUICK_PAGE)
     if case.refused:
         assert checksum(quick.store.cursor()) == before

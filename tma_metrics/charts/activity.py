@@ -23,6 +23,7 @@ from tma_metrics.charts.categories import (
     severity_label,
     severity_order,
 )
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLUE,
     BLUISH_GREEN,
@@ -102,6 +103,7 @@ def _period_label(value: pd.Timestamp, freq: str, *, short: bool = True) -> str:
 # -- mix per month -------------------------------------------------------------------
 
 
+@escapes_data
 def ticket_mix_chart(
     tickets: pd.DataFrame, *, start: object = None, end: object = None
 ) -> go.Figure:
@@ -158,6 +160,7 @@ def ticket_mix_chart(
 # -- created vs resolved -------------------------------------------------------------
 
 
+@escapes_data
 def created_resolved_chart(
     tickets: pd.DataFrame, *, freq: str = "month", start: object = None, end: object = None
 ) -> go.Figure:
@@ -215,6 +218,7 @@ def created_resolved_chart(
 # -- backlog age ---------------------------------------------------------------------
 
 
+@escapes_data
 def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -> go.Figure:
     """Draw the open tickets by age bucket (0–7 j, 8–30 j, 31–90 j, > 90 j), by kind or severity.
 
@@ -289,6 +293,7 @@ def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -
 # -- costliest tickets ---------------------------------------------------------------
 
 
+@escapes_data
 def costliest_tickets_chart(
     tickets: pd.DataFrame,
     *,

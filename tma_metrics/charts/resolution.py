@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     compact,
@@ -33,6 +34,7 @@ _DONE_FR = {
 }
 
 
+@escapes_data
 def resolution_time_chart(
     outcomes: pd.DataFrame,
     *,

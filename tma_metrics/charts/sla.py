@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     COMPLIANCE_SCALE,
@@ -51,6 +52,7 @@ def _headline(summary_met: int, decided: int, measurable: int, applicable: int) 
 # -- compliance per month and severity -----------------------------------------------
 
 
+@escapes_data
 def sla_compliance_by_month_chart(
     outcomes: pd.DataFrame,
     *,
@@ -184,6 +186,7 @@ def _month_hover(severity_fr: str, month: object, row: object) -> str:
 # -- severity x SLA kind -------------------------------------------------------------
 
 
+@escapes_data
 def sla_compliance_matrix_chart(
     outcomes: pd.DataFrame, *, start: object = None, end: object = None
 ) -> go.Figure:

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tma_metrics.charts import alt_text, chart_config
+from tma_metrics.charts.safe_text import safe_figure
+from tma_metrics.french.markup import escape_markdown, plotly_to_plain
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card
@@ -62,7 +64,8 @@ def alerts(items: Sequence[Alert]) -> None:
         st.success("Aucune alerte.", icon=":material/check_circle:")
     order = {"danger": 0, "warning": 1, "info": 2}
     for alert in sorted(items, key=lambda a: order.get(a.level, 3)):
-        _LEVEL.get(alert.level, st.info)(alert.message)
+        # the messages name tickets by their keys, which come from the files
+        _LEVEL.get(alert.level, st.info)(escape_markdown(alert.message))
 
 
 def table(frame: pd.DataFrame, *, client_view: bool, empty: str, height: int | None = None) -> None:
@@ -89,11 +92,13 @@ def _formatter(fmt: str):
 
 
 def chart(figure: go.Figure, name: str) -> None:
-    """A Plotly chart with the PNG download kept and a text alternative."""
+    """A Plotly chart with the PNG download kept and a text alternative (no markup from data)."""
+    shown = safe_figure(figure)
     st.plotly_chart(
-        figure, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
+        shown, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
     )
-    st.caption(alt_text(figure)[:300], help="Description textuelle du graphique.")
+    description = plotly_to_plain(alt_text(shown))[:300]
+    st.caption(escape_markdown(description), help="Description textuelle du graphique.")
 
 
 def text_block(text: str, *, label: str, file_name: str) -> None:

@@ -14,6 +14,7 @@ from tma_metrics.french.labels import (
     SEVERITY_LABELS_FR,
     SLA_KIND_LABELS_FR,
 )
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts_text
 
 _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
@@ -22,7 +23,7 @@ _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 def contract_summary(contract: Contract) -> None:
     """Show one contract: projects, model, carnets, calendar and SLA matrix."""
     st.markdown(
-        f"**Projets** : {', '.join(contract.projects)} · **Modèle** : "
+        f"**Projets** : {', '.join(md(p) for p in contract.projects)} · **Modèle** : "
         f"{MODEL_LABELS_FR[contract.model]} · **Heures par jour** : "
         f"{fr.number(contract.hours_per_day)} · **Marge de garantie** : "
         f"{fr.percent(contract.margin)} · **Seuil d'alerte** : {fr.days(contract.alert_days)}"
@@ -39,7 +40,7 @@ def contract_summary(contract: Contract) -> None:
     )
     days = " ".join(_WEEKDAYS_FR[d] for d in cal.weekdays)
     st.markdown(
-        f"**Calendrier** : {days}, {windows} · fériés : {cal.holidays or 'aucun'}"
+        f"**Calendrier** : {days}, {windows} · fériés : {md(cal.holidays or 'aucun')}"
         + (f" · fermetures : {', '.join(fr.day(d) for d in cal.closed)}" if cal.closed else "")
     )
     matrix = pd.DataFrame(
@@ -57,7 +58,7 @@ def contract_summary(contract: Contract) -> None:
         "SLA appliqués aux demandes de type : "
         + ", ".join(KIND_LABELS_FR.get(k, k) for k in contract.sla_ticket_kinds)
         + " · statuts d'attente client (pause) : "
-        + ", ".join(contract.waiting_statuses)
+        + ", ".join(md(s) for s in contract.waiting_statuses)
     )
 
 
@@ -76,7 +77,7 @@ def contracts_editor() -> None:
         try:
             save_contracts_text(text, path)
         except ContractError as exc:
-            st.error(f"Fichier non enregistré. {exc}")
+            st.error(f"Fichier non enregistré. {md(exc)}")
         else:
             st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")
             st.rerun()

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from tma_metrics.french import formats as fr
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.reports.import_text import counts_line
 from tma_metrics.sources import (
@@ -53,24 +54,24 @@ def upload_and_import(store: Store) -> None:
         size_mb = upload.size / 1_000_000
         if size_mb > MAX_UPLOAD_MB:
             st.error(
-                f"« {upload.name} » : fichier de {fr.number(size_mb)} Mo, au-delà de la limite "
-                f"de {MAX_UPLOAD_MB} Mo de cette page. Importez-le en ligne de commande : "
-                f"`python -m tma_metrics import {upload.name}`."
+                f"« {md(upload.name)} » : fichier de {fr.number(size_mb)} Mo, au-delà de la "
+                f"limite de {MAX_UPLOAD_MB} Mo de cette page. Importez-le en ligne de commande : "
+                f"« {md(f'python -m tma_metrics import {upload.name}')} »."
             )
             continue
-        with st.status(f"{upload.name} ({fr.number(size_mb)} Mo)", expanded=True) as status:
+        with st.status(f"{md(upload.name)} ({fr.number(size_mb)} Mo)", expanded=True) as status:
             started = time.perf_counter()
             st.write("Lecture, reconnaissance et écriture dans une seule transaction…")
             report = import_upload(store, upload.getvalue(), upload.name, source=source)
             elapsed = time.perf_counter() - started
             if report.imported:
                 status.update(
-                    label=f"{upload.name} : {report.variant} — {fr.number(elapsed)} s",
+                    label=f"{md(upload.name)} : {md(report.variant)} — {fr.number(elapsed)} s",
                     state="complete",
                     expanded=False,
                 )
             else:
-                status.update(label=f"{upload.name} : non importé", state="error")
+                status.update(label=f"{md(upload.name)} : non importé", state="error")
         show_report(report)
         if report.unrecognised is not None:
             st.session_state[_PENDING_KEY] = (upload.name, upload.getvalue(), report)
@@ -92,11 +93,12 @@ def import_upload(
 
 def show_report(report: ImportReport) -> None:
     """Show one file's import report: counts, rejected rows (downloadable), warnings."""
-    st.markdown(f"#### {report.file_name}")
+    # file names, variants, errors and warnings quote the file (names, headers, cells)
+    st.markdown(f"#### {md(report.file_name)}")
     if report.error:
-        st.error(f"Rien n'a été importé. {report.error}")
+        st.error(f"Rien n'a été importé. {md(report.error)}")
         return
-    st.success(f"Reconnu : **{report.variant}** (import n° {report.batch_id})")
+    st.success(f"Reconnu : **{md(report.variant)}** (import n° {report.batch_id})")
     cols = st.columns(5)
     unchanged = (
         report.tickets.unchanged + report.time_entries.unchanged + report.status_history.unchanged
@@ -113,14 +115,14 @@ def show_report(report: ImportReport) -> None:
         strict=True,
     ):
         col.metric(label, fr.number(value, 0))
-    st.caption(counts_line(report))
+    st.caption(md(counts_line(report)))
     if report.previous_batch is not None:
         st.info(
             f"Ce fichier identique avait déjà été importé (import n° {report.previous_batch}) : "
             "rien n'a été dupliqué."
         )
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     if len(report.rejected):
         rejected = report.rejected.rename(
             columns={"line": "Ligne", "column": "Colonne", "raw": "Valeur", "reason": "Motif"}
@@ -142,7 +144,7 @@ def mapping_step(store: Store) -> None:
         return
     name, data, report = pending
     error = report.unrecognised
-    st.subheader(f"Correspondance des colonnes : {name}")
+    st.subheader(f"Correspondance des colonnes : {md(name)}")
     st.write(
         "Ce fichier n'a pas été reconnu. Indiquez quelle colonne du fichier contient chaque "
         "information ; la correspondance sera enregistrée sous un nom et réutilisée "
@@ -191,7 +193,7 @@ def mapping_step(store: Store) -> None:
                 signature=error.signature,
             )
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         store.save_profile(profile)
         result = import_upload(store, data, name, mapping=profile)
@@ -247,7 +249,7 @@ def history_and_undo(store: Store) -> None:
             try:
                 store.undo(int(batch))
             except UndoError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.success(f"Import n° {batch} annulé.")
                 st.rerun()

@@ -27,6 +27,7 @@ from tma_metrics.auth.users import (
     rehash_if_needed,
     resolve_users_path,
 )
+from tma_metrics.french.markup import escape_markdown as md
 
 PRINCIPAL_KEY = "auth_principal"
 HASH_DIGEST_KEY = "auth_hash_digest"  # a password change ends the sessions opened before it
@@ -128,7 +129,7 @@ def account_sidebar(principal: Principal) -> None:
                     icon=":material/warning:",
                 )
             return
-        st.caption(f"Connecté : **{principal.name}** · {ROLE_LABELS_FR[principal.role]}")
+        st.caption(f"Connecté : **{md(principal.name)}** · {ROLE_LABELS_FR[principal.role]}")
         if st.button("Se déconnecter", key="auth_logout", icon=":material/logout:"):
             logout(mode)
 
@@ -269,7 +270,7 @@ def _oidc_principal(users: Users) -> Principal:
     if record is None:
         _LOGGER.warning("OIDC login refused for an address absent from the users file")
         st.error(
-            f"Le compte « {email or 'sans adresse e-mail'} » n'a pas accès à TMA Metrics : "
+            f"Le compte « {md(email or 'sans adresse e-mail')} » n'a pas accès à TMA Metrics : "
             "son adresse e-mail (vérifiée) n'est pas dans le fichier des utilisateurs. "
             "Demandez à un responsable de vous y ajouter."
         )

@@ -8,6 +8,7 @@ import streamlit as st
 
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.reports import view_exports as exports_of
 from tma_metrics.reports.texts import bilan_text, copil_text, point_text
 from tma_metrics.ui import components as ui
@@ -45,7 +46,7 @@ def point_tma(ctx: PageContext) -> None:
     """Balance cards with their change, alerts, ticket lists, compte rendu, exports."""
     _require_contract(ctx)
     contract = ctx.contract
-    st.title(f"Point TMA — {contract.name}")
+    st.title(f"Point TMA — {md(contract.name)}")
     days = (
         st.segmented_control(
             "Dernier point il y a",
@@ -113,7 +114,7 @@ def bilan_mensuel(ctx: PageContext) -> None:
         key="mois",
     )
     view = bilan_view(data.contract_figures(ctx), month, client_view=not ctx.internal)
-    st.title(f"Bilan mensuel — {contract.name}")
+    st.title(f"Bilan mensuel — {md(contract.name)}")
     st.caption(
         f"{fr.month(view.month).capitalize()} (du {fr.day(view.month)} au "
         f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."
@@ -138,7 +139,7 @@ def bilan_mensuel(ctx: PageContext) -> None:
         border=True,
     )
     for note in view.notes:
-        st.info(note)
+        st.info(md(note))
     labels = {
         "by_ticket": ("Par demande", "Aucun temps décompté ce mois-ci."),
         "by_kind": ("Par type", "Aucun temps ce mois-ci."),
@@ -178,7 +179,7 @@ def copil(ctx: PageContext) -> None:
     contract = ctx.contract
     figures = data.contract_figures(ctx)
     view = copil_view(figures, client_view=not ctx.internal)
-    st.title(f"Copil — {contract.name}")
+    st.title(f"Copil — {md(contract.name)}")
     st.caption(
         f"Période du {fr.day(view.start)} au {fr.day(view.end)} (choisie dans la barre "
         f"latérale : trimestre, semestre, année ou dates libres) ; soldes au {fr.day(view.as_of)}."
@@ -226,7 +227,7 @@ def _deck(view, charts, base: str) -> None:
     if built:
         content, missing = built
         for title, reason in missing:
-            st.warning(f"Graphique « {title} » absent de la présentation : {reason}")
+            st.warning(f"Graphique « {md(title)} » absent de la présentation : {md(reason)}")
         st.download_button(
             "Télécharger la présentation (.pptx)",
             content,
