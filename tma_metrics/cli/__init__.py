@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tma_metrics.cli.users import add_user_parser
 
     add_user_parser(sub)
+
+    from tma_metrics.cli.export import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 
@@ -226,6 +230,12 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return cmd_user(args)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tma_metrics.cli.export import run_export
+
+    return run_export(args)
+
+
 _COMMANDS = {
     "user": _cmd_user,
     "import": _cmd_import,
@@ -235,4 +245,5 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "template": _cmd_template,
     "bench": _cmd_bench,
+    "export": _cmd_export,
 }

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from tma_metrics.errors import InputError
+from tma_metrics.errors import TmaError
 from tma_metrics.french import formats as fr
 from tma_metrics.reports import view_exports
 from tma_metrics.reports.copil_deck import copil_deck
@@ -36,6 +36,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 MIME_TYPES = {"xlsx": XLSX_MIME, "pptx": PPTX_MIME, "csv": "text/csv", "email": "text/plain"}
 _SUBJECT = re.compile(r"^Objet : (.*)$")
+
+
+class ReportFileError(TmaError):
+    """A report has no file of that format, or no table of that name (usage error)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +82,7 @@ class ReportFiles:
         names = self.csv_tables()
         chosen = table if table is not None else names[0]
         if chosen not in self.sheets:
-            raise InputError(
+            raise ReportFileError(
                 f"Tableau « {chosen} » inconnu : attendu un de "
                 + ", ".join(f"« {n} »" for n in self.sheets)
                 + "."
@@ -88,7 +92,7 @@ class ReportFiles:
     def presentation(self) -> tuple[bytes, tuple[tuple[str, str], ...]]:
         """Return the ``.pptx`` and the charts missing from it (title, French reason)."""
         if self.deck is None:
-            raise InputError(
+            raise ReportFileError(
                 f"Pas de présentation pour le rapport « {self.kind} » : seul le Copil en a une."
             )
         deck = with_chart_images(self.deck)
@@ -103,7 +107,7 @@ class ReportFiles:
     def content(self, fmt: str, table: str | None = None) -> bytes:
         """Return the bytes of the file of format ``fmt`` (charts rendered for a deck)."""
         if fmt not in self.formats:
-            raise InputError(
+            raise ReportFileError(
                 f"Format « {fmt} » indisponible pour le rapport « {self.kind} » : attendu un de "
                 + ", ".join(self.formats)
                 + "."
@@ -127,25 +131,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower() or "contrat"
 
 
-def point_files(view: PointView) -> ReportFiles:
+def point_files(view: PointView, *, author: str | None = None) -> ReportFiles:
     """Return the Point TMA's files: compte rendu, workbook, CSV tables."""
     return ReportFiles(
         kind="point",
         title=f"Point TMA — {view.contract_name}",
         base_name=f"point-tma-{slug(view.contract_name)}-{view.as_of:%Y-%m-%d}",
-        text=point_text(view),
+        text=point_text(view, author=author),
         sheets=view_exports.point_sheets(view),
         about=view_exports.about(view),
     )
 
 
-def bilan_files(view: BilanView) -> ReportFiles:
+def bilan_files(view: BilanView, *, author: str | None = None) -> ReportFiles:
     """Return the Bilan mensuel's files: e-mail, workbook, CSV tables."""
     return ReportFiles(
         kind="bilan",
         title=f"Bilan mensuel — {view.contract_name}",
         base_name=f"bilan-{slug(view.contract_name)}-{view.month:%Y-%m}",
-        text=bilan_text(view),
+        text=bilan_text(view, author=author),
         sheets=view_exports.bilan_sheets(view),
         about=view_exports.about(view),
     )
@@ -157,13 +161,14 @@ def copil_files(
     *,
     client: str = "",
     logo: bytes | None = None,
+    author: str | None = None,
 ) -> ReportFiles:
     """Return the Copil's files: compte rendu, workbook, CSV tables and the deck."""
     return ReportFiles(
         kind="copil",
         title=f"Copil — {view.contract_name}",
         base_name=f"copil-{slug(view.contract_name)}-{view.start:%Y-%m-%d}-{view.end:%Y-%m-%d}",
-        text=copil_text(view),
+        text=copil_text(view, author=author),
         sheets=view_exports.copil_sheets(view),
         about=view_exports.about(view),
         deck=copil_deck(view, charts, client_view=view.client_view, client=client, logo=logo),
@@ -171,13 +176,15 @@ def copil_files(
     )
 
 
-def portfolio_files(table: pd.DataFrame, as_of: date, *, client_view: bool) -> ReportFiles:
+def portfolio_files(
+    table: pd.DataFrame, as_of: date, *, client_view: bool, author: str | None = None
+) -> ReportFiles:
     """Return the portfolio's files: summary e-mail, workbook, CSV table."""
     return ReportFiles(
         kind="portefeuille",
         title="Portefeuille des contrats",
         base_name=f"portefeuille-{as_of:%Y-%m-%d}",
-        text=portfolio_text(table, as_of),
+        text=portfolio_text(table, as_of, author=author),
         sheets=view_exports.portfolio_sheets(table, client_view=client_view),
         about={"Arrêté au": fr.day(as_of)},
     )
