@@ -128,7 +128,9 @@ def _costliest(view: CopilView) -> tuple[str, str] | None:
     if worked.empty:
         return None
     top = worked.iloc[0]
-    return fr.days(top["deducted_days"]), f"pour {_ticket_name(top)}, la plus consommatrice"
+    return fr.days(
+        top["deducted_days"]
+    ), f"sur la période pour {_ticket_name(top)}, la plus consommatrice"
 
 
 def _ticket_name(row: pd.Series) -> str:

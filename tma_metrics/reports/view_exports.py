@@ -216,19 +216,25 @@ def summary_frame(lines: list[Line], *, client_view: bool = False) -> pd.DataFra
 
 
 def bilan_lines(view: BilanView) -> list[Line]:
-    """Return the Bilan's key figures, labelled from the KPI catalog where possible."""
+    """Return the Bilan's key figures, labelled from the KPI catalog where possible.
+
+    The carnet's lines are left out when there is no balance (régie, forfait...).
+    """
     e, s, b = view.estimation, view.sla_month, view.backlog
-    available = None
-    if view.purchased_days is not None:
-        available = view.purchased_days + (view.carried_over_days or 0.0)
+    carnet: list[Line] = []
+    if view.remaining_days is not None:
+        available = (view.purchased_days or 0.0) + (view.carried_over_days or 0.0)
+        carnet = [
+            ("Disponible sur le carnet (achat + report)", available, "j", False),
+            (f"{kpi('consumed_days').label} sur le carnet", view.consumed_total_days, "j", False),
+            (kpi("remaining_days").label, view.remaining_days, "j", False),
+        ]
     return [
         (f"Consommé en {fr.month(view.month)}", view.consumed_month_days, "j", False),
         (f"{kpi('deducted_hours').label} du mois", view.deducted_month_hours, "h", False),
         (f"{kpi('spent_hours').label} du mois", view.spent_month_hours, "h", True),
         (f"{kpi('absorbed_hours').label} du mois", view.absorbed_month_hours, "h", True),
-        ("Disponible sur le carnet (achat + report)", available, "j", False),
-        (f"{kpi('consumed_days').label} sur le carnet", view.consumed_total_days, "j", False),
-        (kpi("remaining_days").label, view.remaining_days, "j", False),
+        *carnet,
         (kpi("management_share").label, view.management_share, "%", False),
         (kpi("sla_compliance").label, s.compliance, "%", False),
         (kpi("sla_coverage").label, s.coverage, "%", False),
