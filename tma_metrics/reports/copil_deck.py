@@ -248,6 +248,9 @@ def _chart_slide(view: CopilView, name: str, figure: go.Figure) -> ChartSlide | 
     if found is None:
         return None
     value, label = found
+    head, _, rest = message.partition(" : ")
+    if rest and head.casefold() == title.casefold():  # the slide's title already says it
+        message = rest[:1].upper() + rest[1:]
     return ChartSlide(
         title=title, figure=figure, key_figure=value, key_label=label, message=message
     )

@@ -186,6 +186,7 @@ def slide_figure(fig: go.Figure) -> go.Figure:
     out = go.Figure(spec)
     out.update_layout(
         font_family=IMAGE_FONT_FAMILY,
+        paper_bgcolor="white",  # the slide's own background: no grey box around the chart
         title_text="",
         title_subtitle_text="",
         margin_t=_UNTITLED_TOP_MARGIN,
