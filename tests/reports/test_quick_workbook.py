@@ -6,8 +6,8 @@ import contextlib
 import io
 import os
 import sys
-from pathlib import Path
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest

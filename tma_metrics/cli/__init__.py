@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_user_parser(sub)
     add_sync_parser(sub)
+
+    from tma_metrics.cli.export import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 
@@ -234,6 +238,12 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     return cmd_sync(args)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tma_metrics.cli.export import run_export
+
+    return run_export(args)
+
+
 _COMMANDS = {
     "user": _cmd_user,
     "sync": _cmd_sync,
@@ -244,4 +254,5 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "template": _cmd_template,
     "bench": _cmd_bench,
+    "export": _cmd_export,
 }

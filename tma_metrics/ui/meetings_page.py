@@ -10,7 +10,9 @@ from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
 from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.reports import view_exports as exports_of
-from tma_metrics.reports.texts import bilan_text, copil_text, point_text
+from tma_metrics.reports.logo import contract_logo
+from tma_metrics.reports.meeting_files import bilan_files, copil_files, point_files
+from tma_metrics.store.contracts_file import resolve_contracts_path
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
@@ -75,21 +77,11 @@ def point_tma(ctx: PageContext) -> None:
     for tab, (name, _label, empty) in zip(tabs, _POINT_TABS, strict=True):
         with tab:
             ui.table(getattr(view, name), client_view=view.client_view, empty=empty)
+    files = point_files(view)
     st.subheader("Compte rendu à envoyer")
-    ui.text_block(
-        point_text(view),
-        label="le compte rendu",
-        file_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}.txt",
-    )
+    ui.text_block(files.text, label="le compte rendu", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.point_sheets(view)
-    ui.exports(
-        sheets,
-        exports_of.workbook(
-            sheets, title=f"Point TMA — {contract.name}", about=exports_of.about(view)
-        ),
-        base_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}",
-    )
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
 def _months(as_of: date, count: int = 12) -> list[date]:
@@ -156,21 +148,11 @@ def bilan_mensuel(ctx: PageContext) -> None:
     for tab, (name, frame) in zip(tabs, view.tables.items(), strict=True):
         with tab:
             ui.table(frame, client_view=view.client_view, empty=labels[name][1])
+    files = bilan_files(view)
     st.subheader("Courriel du bilan")
-    ui.text_block(
-        bilan_text(view),
-        label="le bilan",
-        file_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}.txt",
-    )
+    ui.text_block(files.text, label="le bilan", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.bilan_sheets(view)
-    ui.exports(
-        sheets,
-        exports_of.workbook(
-            sheets, title=f"Bilan mensuel — {contract.name}", about=exports_of.about(view)
-        ),
-        base_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}",
-    )
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
 def copil(ctx: PageContext) -> None:
@@ -195,34 +177,23 @@ def copil(ctx: PageContext) -> None:
     for tab, frame in zip(tabs, exports_of.copil_sheets(view).values(), strict=True):
         with tab:
             st.dataframe(frame, hide_index=True, width="stretch")
+    logo = contract_logo(contract, resolve_contracts_path())
+    files = copil_files(view, charts, client=contract.client or "", logo=logo.data)
     st.subheader("Compte rendu")
-    ui.text_block(
-        copil_text(view),
-        label="le compte rendu",
-        file_name=f"copil-{ui.slug(contract.name)}-{view.end:%Y-%m-%d}.txt",
-    )
+    ui.text_block(files.text, label="le compte rendu", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.copil_sheets(view)
-    base = f"copil-{ui.slug(contract.name)}-{view.start:%Y-%m-%d}-{view.end:%Y-%m-%d}"
-    ui.exports(
-        sheets,
-        exports_of.workbook(sheets, title=f"Copil — {contract.name}", about=exports_of.about(view)),
-        base_name=base,
-    )
-    _deck(view, charts, base)
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
+    if logo.problem:
+        st.caption(logo.problem)
+    _deck(files, view.client_view)
 
 
-def _deck(view, charts, base: str) -> None:
+def _deck(files, client_view: bool) -> None:
     """Build the PowerPoint on demand (rendering charts takes a few seconds)."""
-    from tma_metrics.reports.copil_deck import copil_deck
-    from tma_metrics.reports.deck import with_chart_images
-    from tma_metrics.reports.slides import deck_bytes
-
-    key = f"deck-{base}-{view.client_view}"
+    key = f"deck-{files.base_name}-{client_view}"
     if st.button("Préparer la présentation PowerPoint", key=f"build-{key}"):
         with st.spinner("Rendu des graphiques et des diapositives…"):
-            deck = with_chart_images(copil_deck(view, charts, client_view=view.client_view))
-            st.session_state[key] = (deck_bytes(deck, render_charts=False), deck.missing_charts)
+            st.session_state[key] = files.presentation()
     built = st.session_state.get(key)
     if built:
         content, missing = built
@@ -231,7 +202,7 @@ def _deck(view, charts, base: str) -> None:
         st.download_button(
             "Télécharger la présentation (.pptx)",
             content,
-            file_name=f"{base}.pptx",
+            file_name=files.file_name("pptx"),
             mime=ui.PPTX_MIME,
             key=f"pptx-{key}",
         )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from tma_metrics.charts import portfolio_chart
 from tma_metrics.french import formats as fr
-from tma_metrics.reports import view_exports as exports_of
+from tma_metrics.reports.meeting_files import portfolio_files
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
@@ -116,9 +116,5 @@ def portfolio(ctx: PageContext) -> None:
         }
     )
     ui.chart(portfolio_chart(chart_input), "portefeuille")
-    sheets = exports_of.portfolio_sheets(table, client_view=not ctx.internal)
-    ui.exports(
-        sheets,
-        exports_of.workbook(sheets, title="Portefeuille des contrats"),
-        base_name=f"portefeuille-{ctx.filters.as_of:%Y-%m-%d}",
-    )
+    files = portfolio_files(table, ctx.filters.as_of, client_view=not ctx.internal)
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)

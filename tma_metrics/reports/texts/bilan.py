@@ -83,25 +83,22 @@ def _consumption(view: BilanView, month: str) -> list[str]:
 def _split(view: BilanView) -> list[str]:
     if view.deducted_month_hours <= 0:
         return []
+    # Project management is said once, from the month's one figure (`management_share`):
+    # not again among the kinds, nor among the activities (a « Gestion de projet »
+    # activity is logged on any ticket: another figure). Activities are in the workbook.
     kinds = [
         f"{label(KIND_LABELS_FR, r.kind).lower()} {fr.days(r.deducted_days)} "
         f"({fr.percent(r.deducted_share)})"
         for r in view.by_kind.itertuples(index=False)
-        if r.deducted_hours > 0
+        if r.deducted_hours > 0 and r.kind != Kind.MANAGEMENT
     ]
-    activities = [
-        f"{r.activity} {fr.days(r.deducted_days)} ({fr.percent(r.deducted_share)})"
-        for r in view.by_activity.itertuples(index=False)
-        if r.deducted_hours > 0
-    ]
-    lines = [f"Par type de demande : {', '.join(kinds)}."]
-    if activities:
-        lines.append(f"Par activité : {', '.join(activities)}.")
+    lines = [f"Par type de demande : {', '.join(kinds)}."] if kinds else []
     if view.management_share is not None:
-        target = fr.percent(view.management_target)
+        days = view.management_share * view.consumed_month_days
         text = (
-            f"Gestion de projet (points, bilans, suivi) : {fr.percent(view.management_share)} "
-            f"du temps décompté du mois, pour une cible de {target}"
+            f"Gestion de projet (points, bilans, suivi) : {fr.days(days)}, soit "
+            f"{fr.percent(view.management_share)} du temps décompté du mois, pour une cible "
+            f"de {fr.percent(view.management_target)}"
         )
         lines.append(
             text + (" ; nous en reparlerons au prochain point." if view.management_flag else ".")
