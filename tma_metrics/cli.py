@@ -92,9 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from tma_metrics.auth.write_scope import local_scope
     from tma_metrics.reports.import_text import import_report_text
     from tma_metrics.store import Store
 
+    scope = local_scope()  # whoever runs the command line holds the database file
     store = Store(args.db, wait_seconds=args.wait)
     reports = []
     for file in args.files:
@@ -112,7 +114,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 )
             )
             continue
-        reports.append(store.import_file(file, file.name, source=args.source))
+        reports.append(store.import_file(file, file.name, source=args.source, scope=scope))
     store.close()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
@@ -122,10 +124,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from tma_metrics.auth.write_scope import local_scope
     from tma_metrics.store import Store
 
     store = Store(args.db)
-    history = store.history()
+    history = store.history(local_scope())
     store.close()
     if args.json:
         print(history.to_json(orient="records", date_format="iso", force_ascii=False))
@@ -135,11 +138,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
+    from tma_metrics.auth.write_scope import local_scope
     from tma_metrics.store import Store, UndoError
 
     store = Store(args.db)
     try:
-        store.undo(args.batch)
+        store.undo(args.batch, local_scope())
     except UndoError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

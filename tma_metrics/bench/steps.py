@@ -76,6 +76,8 @@ def step_csv_pandas(args: dict[str, Any]) -> dict[str, Any]:
 @step
 def step_import(args: dict[str, Any]) -> dict[str, Any]:
     """Store.import_file of one file into ``db`` (a copy of ``template`` when given)."""
+    from tma_metrics.auth.write_scope import local_scope
+    from tma_metrics.contract_file import load_contracts
     from tma_metrics.store import Store
 
     db = Path(args["db"])
@@ -83,7 +85,8 @@ def step_import(args: dict[str, Any]) -> dict[str, Any]:
         shutil.copyfile(args["template"], db)
     store = Store(db)
     path = Path(args["path"])
-    seconds, report = _timed(lambda: store.import_file(path, path.name))
+    scope = local_scope(load_contracts(args["contracts"]) if args.get("contracts") else ())
+    seconds, report = _timed(lambda: store.import_file(path, path.name, scope=scope))
     store.close()
     return {
         "seconds": seconds,

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS, ParsedFile, rejects
+from tma_metrics.store import row_scope
 from tma_metrics.store.sqlfiles import run
 
-#: canonical table -> (store table, staging script)
+#: canonical table -> (store table, staging script, scope check)
 _TABLES = {
-    "tickets": ("ticket", "imports/stage_tickets.sql"),
-    "time_entries": ("time_entry", "imports/stage_time_entries.sql"),
+    "tickets": ("ticket", "imports/stage_tickets.sql", row_scope.check_tickets),
+    "time_entries": ("time_entry", "imports/stage_time_entries.sql", row_scope.check_entries),
 }
 _COLUMNS = {
     "ticket": ["uid", *TICKET_COLUMNS],
@@ -55,6 +59,7 @@ class ImportReport:
     rejected: pd.DataFrame = field(default_factory=rejects, compare=False)
     warnings: tuple[str, ...] = ()
     previous_batch: int | None = None  # an earlier import of the very same bytes
+    out_of_scope: int = 0  # rows refused: outside the importing user's contracts
     error: str | None = None  # French message when nothing could be imported
     unrecognised: Any = field(default=None, compare=False)  # sources.UnrecognisedFormat
 
@@ -84,6 +89,7 @@ class ImportReport:
             "time_entries": self.time_entries.__dict__,
             "status_history": self.status_history.__dict__,
             "rejected": len(self.rejected),
+            "out_of_scope": self.out_of_scope,
             "rejected_rows": json.loads(self.rejected.to_json(orient="records")),
             "warnings": list(self.warnings),
             "previous_batch": self.previous_batch,
@@ -103,67 +109,66 @@ def write_parsed(
     file_name: str,
     digest: str,
     size: int,
+    scope: WriteScope,
 ) -> ImportReport:
     """Write a parsed file in ONE transaction and return what changed.
 
-    Any failure rolls the whole file back: the database is never left half-written.
+    Rows outside ``scope`` are refused (rejected rows with a French reason, counted in
+    ``out_of_scope``); a role that may not import raises `AccessDenied` before anything
+    is read. Any failure rolls the whole file back: the database is never left
+    half-written.
     """
+    scope.require("import")
     previous = cur.execute(
         "SELECT max(batch_id) FROM import_batch WHERE file_hash = $h AND undone_at IS NULL",
         {"h": digest},
     ).fetchall()[0][0]
+    row_scope.open_scope(cur, scope)
+    tally = row_scope.ScopeTally()
     cur.execute("BEGIN TRANSACTION")
     try:
         batch = cur.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]
         counts: dict[str, TableCounts] = {}
-        for name, (table, stage_sql) in _TABLES.items():
+        for name, (table, stage_sql, check) in _TABLES.items():
             relation = getattr(parsed, name)
             counts[name] = (
-                _merge(cur, relation, table, stage_sql, batch)
+                _merge(cur, relation, table, stage_sql, batch, partial(check, cur, scope, tally))
                 if relation is not None
                 else TableCounts()
             )
         counts["status_history"] = (
-            _merge_status(cur, parsed.status_history, batch)
+            _merge_status(cur, parsed.status_history, batch, scope, tally)
             if parsed.status_history is not None
             else TableCounts()
         )
-        warnings = list(parsed.warnings)
-        for label, c in (("demandes", counts["tickets"]), ("saisies", counts["time_entries"])):
-            if c.repeated:
-                warnings.append(
-                    f"{c.repeated} {label} apparaissaient plusieurs fois dans le fichier : "
-                    "la dernière occurrence a été gardée."
-                )
-        if len(parsed.rejected):
-            cur.register("rejected_rows", parsed.rejected)
+        refused = row_scope.refused_rows(cur)
+        rejected = (
+            pd.concat([parsed.rejected, refused], ignore_index=True)
+            if len(refused)
+            else parsed.rejected
+        )
+        warnings = _warnings(parsed, counts, len(refused))
+        if len(rejected):
+            cur.register("rejected_rows", rejected)
             cur.execute(
                 'INSERT INTO rejected_row SELECT $batch, line, "column", raw, reason '
                 "FROM rejected_rows",
                 {"batch": batch},
             )
             cur.unregister("rejected_rows")
-        added = sum(c.added for c in counts.values())
-        updated = sum(c.updated for c in counts.values())
-        unchanged = sum(c.unchanged for c in counts.values())
-        cur.execute(
-            """INSERT INTO import_batch VALUES ($batch, $file, $hash, $size, $tool, $variant,
-               $at, $read, $added, $updated, $unchanged, $rejected, $warnings, NULL)""",
-            {
-                "batch": batch,
-                "file": file_name,
-                "hash": digest,
-                "size": size,
-                "tool": parsed.tool,
-                "variant": parsed.variant,
-                "at": datetime.now(),
-                "read": parsed.rows_read,
-                "added": added,
-                "updated": updated,
-                "unchanged": unchanged,
-                "rejected": len(parsed.rejected),
-                "warnings": json.dumps(warnings, ensure_ascii=False),
-            },
+        _record_batch(
+            cur,
+            batch,
+            parsed,
+            counts,
+            file_name=file_name,
+            digest=digest,
+            size=size,
+            rejected=len(rejected),
+            warnings=warnings,
+            scope=scope,
+            tally=tally,
+            refused=len(refused),
         )
         cur.execute("COMMIT")
     except Exception:
@@ -171,6 +176,8 @@ def write_parsed(
         raise
     finally:
         cur.execute("DROP TABLE IF EXISTS stage")
+        cur.execute("DROP TABLE IF EXISTS status_stage")
+        row_scope.close_scope(cur)
     return ImportReport(
         file_name=file_name,
         file_hash=digest,
@@ -181,18 +188,85 @@ def write_parsed(
         tickets=counts["tickets"],
         time_entries=counts["time_entries"],
         status_history=counts["status_history"],
-        rejected=parsed.rejected,
+        rejected=rejected,
         warnings=tuple(warnings),
         previous_batch=previous,
+        out_of_scope=len(refused),
+    )
+
+
+def _warnings(parsed: ParsedFile, counts: dict[str, TableCounts], refused: int) -> list[str]:
+    warnings = list(parsed.warnings)
+    for label, c in (("demandes", counts["tickets"]), ("saisies", counts["time_entries"])):
+        if c.repeated:
+            warnings.append(
+                f"{c.repeated} {label} apparaissaient plusieurs fois dans le fichier : "
+                "la dernière occurrence a été gardée."
+            )
+    if refused:
+        warnings.append(
+            f"{refused} ligne(s) hors de vos contrats refusée(s) : voir les lignes rejetées."
+        )
+    return warnings
+
+
+def _record_batch(
+    cur: duckdb.DuckDBPyConnection,
+    batch: int,
+    parsed: ParsedFile,
+    counts: dict[str, TableCounts],
+    *,
+    file_name: str,
+    digest: str,
+    size: int,
+    rejected: int,
+    warnings: list[str],
+    scope: WriteScope,
+    tally: row_scope.ScopeTally,
+    refused: int,
+) -> None:
+    """Add the import to the history, with who made it and the contracts it touched."""
+    cur.execute(
+        """INSERT INTO import_batch (batch_id, file_name, file_hash, file_bytes, tool, variant,
+               imported_at, rows_read, added, updated, unchanged, rejected, warnings,
+               undone_at, imported_by, contracts, outside_rows, out_of_scope)
+           VALUES ($batch, $file, $hash, $size, $tool, $variant, $at, $read, $added,
+               $updated, $unchanged, $rejected, $warnings, NULL, $by, $contracts, $outside,
+               $refused)""",
+        {
+            "batch": batch,
+            "file": file_name,
+            "hash": digest,
+            "size": size,
+            "tool": parsed.tool,
+            "variant": parsed.variant,
+            "at": datetime.now(),
+            "read": parsed.rows_read,
+            "added": sum(c.added for c in counts.values()),
+            "updated": sum(c.updated for c in counts.values()),
+            "unchanged": sum(c.unchanged for c in counts.values()),
+            "rejected": rejected,
+            "warnings": json.dumps(warnings, ensure_ascii=False),
+            "by": scope.login,
+            "contracts": json.dumps(sorted(tally.contracts), ensure_ascii=False),
+            "outside": tally.outside_rows,
+            "refused": refused,
+        },
     )
 
 
 def _merge(
-    cur: duckdb.DuckDBPyConnection, relation: Any, table: str, stage_sql: str, batch: int
+    cur: duckdb.DuckDBPyConnection,
+    relation: Any,
+    table: str,
+    stage_sql: str,
+    batch: int,
+    check: Callable[[], None],
 ) -> TableCounts:
     relation.create_view("incoming", replace=True)
     try:
         run(cur, stage_sql)
+        check()
         added, updated, unchanged, repeated = run(
             cur, "imports/count_stage.sql", table=table
         ).fetchall()[0]
@@ -202,9 +276,18 @@ def _merge(
     return TableCounts(int(added), int(updated), int(unchanged), int(repeated))
 
 
-def _merge_status(cur: duckdb.DuckDBPyConnection, relation: Any, batch: int) -> TableCounts:
+def _merge_status(
+    cur: duckdb.DuckDBPyConnection,
+    relation: Any,
+    batch: int,
+    scope: WriteScope,
+    tally: row_scope.ScopeTally,
+) -> TableCounts:
     relation.create_view("incoming", replace=True)
     try:
+        line = '"_line"' if "_line" in relation.columns else "NULL"
+        run(cur, "imports/stage_status.sql", line=line)
+        row_scope.check_status(cur, scope, tally)
         added, updated, unchanged, repeated = run(cur, "imports/count_status.sql").fetchall()[0]
         run(cur, "imports/merge_status.sql", {"batch": batch})
     finally:
@@ -220,23 +303,32 @@ class UndoError(ValueError):
     """An import cannot be undone (unknown, or already undone); message in French."""
 
 
-def undo_import(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
-    """Undo a whole import in one transaction: its rows go back to what they were before.
+def undo_import(cur: duckdb.DuckDBPyConnection, batch: int, scope: WriteScope) -> None:
+    """Undo a whole import in one transaction, within ``scope``.
 
-    Rows that a later import rewrote keep the later version (the newer export is the
-    truth); undoing that later import afterwards restores what preceded both.
+    The import stops holding its rows: a row no other active import holds is removed; a
+    row others hold gets the version the newest of them brought (so undoing an older
+    import never removes what a later one also brought, and undoing a later one restores
+    what it replaced). A project manager undoes only the imports of their contracts,
+    and only if no row the undo would change is outside them (`AccessDenied`).
     """
+    scope.require("undo")
     rows = cur.execute(
-        "SELECT undone_at FROM import_batch WHERE batch_id = $b", {"b": batch}
+        "SELECT undone_at, contracts, outside_rows, imported_by FROM import_batch "
+        "WHERE batch_id = $b",
+        {"b": batch},
     ).fetchall()
     row = rows[0] if rows else None
-    if row is None:
+    if row is None or not scope.sees_import(row[1], row[2], row[3]):
         raise UndoError(f"Import n° {batch} introuvable dans l'historique.")
     if row[0] is not None:
         raise UndoError(f"L'import n° {batch} a déjà été annulé le {row[0]:%d/%m/%Y à %H:%M}.")
     cur.execute("BEGIN TRANSACTION")
     try:
-        for table in ("ticket", "time_entry"):
+        for table in _HELD_TABLES:
+            run(cur, "imports/undo_plan.sql", {"batch": batch}, table=table)
+        row_scope.check_undo(cur, scope, batch)
+        for table in _HELD_TABLES:
             run(cur, "imports/undo.sql", {"batch": batch}, table=table)
         cur.execute("DELETE FROM status_change WHERE batch_id = $b", {"b": batch})
         cur.execute(
@@ -247,3 +339,9 @@ def undo_import(cur: duckdb.DuckDBPyConnection, batch: int) -> None:
     except Exception:
         cur.execute("ROLLBACK")
         raise
+    finally:
+        for table in _HELD_TABLES:
+            cur.execute(f"DROP TABLE IF EXISTS undo_plan_{table}")  # constant names
+
+
+_HELD_TABLES = ("ticket", "time_entry")

@@ -1,0 +1,68 @@
+-- Contracts of the staged time entries (temp table `stage`), as the readers assign them
+-- (queries/scope_time_entries.sql): by the contract(s) of the ticket the entry names
+-- (the file's tickets are already merged), else by its own project. Entries are
+-- classified by distinct (ticket source, ticket key, project): a few hundred thousand
+-- combinations for two million entries. The version already stored under an entry id
+-- counts too: nobody moves another contract's entry into theirs.
+CREATE OR REPLACE TEMP TABLE entry_combo AS
+SELECT ticket_source, ticket_key, project, sum(incoming)::BIGINT AS incoming
+FROM (
+    SELECT ticket_source, ticket_key, project, count(*) AS incoming
+    FROM stage GROUP BY ALL
+    UNION ALL
+    SELECT DISTINCT e.ticket_source, e.ticket_key, e.project, 0
+    FROM time_entry e
+    WHERE e.entry_id IS NOT NULL AND e.uid IN (SELECT uid FROM stage WHERE entry_id IS NOT NULL)
+)
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE combo_scope AS
+WITH named AS (
+    SELECT t.source, t.key, t.project, t.project_name FROM ticket t
+    WHERE t.key IN (SELECT ticket_key FROM entry_combo)
+),
+spelling AS (
+    SELECT raw, norm_label(raw) AS label
+    FROM (
+        SELECT project AS raw FROM named
+        UNION SELECT project_name FROM named
+        UNION SELECT project FROM entry_combo
+    )
+    WHERE raw IS NOT NULL
+),
+ticket_hit AS (
+    SELECT n.source, n.key, l.contract, l.allowed
+    FROM named n JOIN spelling s ON s.raw = n.project JOIN scope_label l ON l.label = s.label
+    UNION ALL
+    SELECT n.source, n.key, l.contract, l.allowed
+    FROM named n JOIN spelling s ON s.raw = n.project_name JOIN scope_label l ON l.label = s.label
+),
+by_ticket AS (
+    -- an entry that names no tool matches the key in every tool
+    SELECT c.ticket_source, c.ticket_key, c.project, h.contract, h.allowed
+    FROM entry_combo c
+    JOIN ticket_hit h ON h.key = c.ticket_key
+     AND (c.ticket_source IS NULL OR h.source = c.ticket_source)
+),
+by_project AS (
+    SELECT c.ticket_source, c.ticket_key, c.project, l.contract, l.allowed
+    FROM entry_combo c
+    JOIN spelling s ON s.raw = c.project JOIN scope_label l ON l.label = s.label
+    WHERE NOT EXISTS (
+        SELECT 1 FROM by_ticket b
+        WHERE b.ticket_source IS NOT DISTINCT FROM c.ticket_source
+          AND b.ticket_key IS NOT DISTINCT FROM c.ticket_key
+          AND b.project IS NOT DISTINCT FROM c.project
+    )
+),
+hit AS (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project)
+SELECT c.ticket_source, c.ticket_key, c.project, c.incoming,
+       count(h.contract) > 0 AND coalesce(bool_and(h.allowed), false) AS in_scope,
+       count(h.contract) = 0 AS outside,
+       list(DISTINCT h.contract) FILTER (WHERE h.contract IS NOT NULL) AS contracts
+FROM entry_combo c
+LEFT JOIN hit h
+  ON h.ticket_source IS NOT DISTINCT FROM c.ticket_source
+ AND h.ticket_key IS NOT DISTINCT FROM c.ticket_key
+ AND h.project IS NOT DISTINCT FROM c.project
+GROUP BY c.ticket_source, c.ticket_key, c.project, c.incoming;
