@@ -20,16 +20,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from tma_metrics.auth.principal import LOCAL_MANAGER, Principal, Role
+from tma_metrics.auth.principal import LOCAL_MANAGER, ROLE_LABELS_FR, Principal, Role
 from tma_metrics.contracts import Contract, normalise_label
 
 Action = Literal["import", "undo", "history", "edit_contracts"]
 
-_ACTION_FR: dict[str, str] = {
-    "import": "importer des données",
-    "undo": "annuler un import",
-    "history": "consulter l'historique des imports",
-    "edit_contracts": "modifier le fichier des contrats",
+#: action -> (French infinitive, the same after « ne permet pas de »)
+_ACTION_FR: dict[str, tuple[str, str]] = {
+    "import": ("importer des données", "d'importer des données"),
+    "undo": ("annuler un import", "d'annuler un import"),
+    "history": ("consulter l'historique des imports", "de consulter l'historique des imports"),
+    "edit_contracts": ("modifier le fichier des contrats", "de modifier le fichier des contrats"),
 }
 _ROLES_ALLOWED: dict[str, tuple[Role, ...]] = {
     "import": (Role.MANAGER, Role.PM),
@@ -78,11 +79,11 @@ class WriteScope:
         """
         if self.allows(action):
             return
+        verb, after_de = _ACTION_FR[action]
         if self.principal is None:
-            raise AccessDenied(f"Connectez-vous pour {_ACTION_FR[action]}.")
-        raise AccessDenied(
-            f"Votre rôle ({self.principal.role}) ne permet pas de {_ACTION_FR[action]}."
-        )
+            raise AccessDenied(f"Connectez-vous pour {verb}.")
+        role = ROLE_LABELS_FR[self.principal.role].lower()
+        raise AccessDenied(f"Votre rôle ({role}) ne permet pas {after_de}.")
 
     def assigned(self) -> frozenset[str]:
         """Return the names of the contracts the user may write into (all for a manager)."""

@@ -36,19 +36,25 @@ class ScopeTally:
 
 
 def open_scope(cur: duckdb.DuckDBPyConnection, scope: WriteScope) -> None:
-    """Register the writer's labels (``scope_label``) and an empty ``refused`` table."""
+    """Register the writer's labels (``scope_label``); create ``refused`` and ``file_ticket``."""
     labels = pd.DataFrame(scope.labels(), columns=["label", "contract", "allowed"])
     cur.register(_LABELS, labels.astype({"label": "string", "contract": "string"}))
     cur.execute(
         'CREATE OR REPLACE TEMP TABLE refused (line BIGINT, "column" VARCHAR, raw VARCHAR, '
         "reason VARCHAR)"
     )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE file_ticket (source VARCHAR, key VARCHAR, "
+        "project VARCHAR, project_name VARCHAR, refused BOOLEAN)"
+    )
 
 
 def close_scope(cur: duckdb.DuckDBPyConnection) -> None:
     """Drop what `open_scope` and the checks created."""
     cur.unregister(_LABELS)
-    for table in ("refused", "stage_scope", "entry_combo", "combo_scope", "status_scope"):
+    for table in (
+        "refused", "file_ticket", "stage_scope", "entry_combo", "combo_scope", "status_scope"
+    ):  # fmt: skip
         cur.execute(f"DROP TABLE IF EXISTS {table}")  # constant names of ours
 
 
@@ -68,7 +74,7 @@ def refusal_reason(scope: WriteScope) -> str:
 
 def check_tickets(cur: duckdb.DuckDBPyConnection, scope: WriteScope, tally: ScopeTally) -> None:
     """Classify the staged tickets; move those outside the scope to ``refused``."""
-    run(cur, "scope/tickets.sql")
+    run(cur, "scope/tickets.sql", {"everything": scope.everything})
     if not scope.everything:
         run(cur, "scope/refuse_tickets.sql", {"reason": refusal_reason(scope)})
     tally.add(
@@ -133,7 +139,7 @@ def _undo_rows_outside(cur: duckdb.DuckDBPyConnection, scope: WriteScope, batch:
     try:
         outside = 0
         run(cur, "scope/undo_stage_tickets.sql")
-        run(cur, "scope/tickets.sql")
+        run(cur, "scope/tickets.sql", {"everything": False})
         outside += cur.execute("SELECT count(*) FROM stage_scope WHERE NOT in_scope").fetchall()[0][
             0
         ]

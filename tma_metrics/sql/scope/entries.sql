@@ -1,9 +1,10 @@
 -- Contracts of the staged time entries (temp table `stage`), as the readers assign them
 -- (queries/scope_time_entries.sql): by the contract(s) of the ticket the entry names
--- (the file's tickets are already merged), else by its own project. Entries are
--- classified by distinct (ticket source, ticket key, project): a few hundred thousand
--- combinations for two million entries. The version already stored under an entry id
--- counts too: nobody moves another contract's entry into theirs.
+-- (stored, or in the file: table `file_ticket`), else by its own project. An entry on a
+-- ticket refused to the writer is refused too. Entries are classified by distinct
+-- (ticket source, ticket key, project): a few hundred thousand combinations for two
+-- million entries. The version already stored under an entry id counts too: nobody
+-- moves another contract's entry into theirs.
 CREATE OR REPLACE TEMP TABLE entry_combo AS
 SELECT ticket_source, ticket_key, project, sum(incoming)::BIGINT AS incoming
 FROM (
@@ -18,7 +19,12 @@ GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE combo_scope AS
 WITH named AS (
-    SELECT t.source, t.key, t.project, t.project_name FROM ticket t
+    SELECT t.source, t.key, t.project, t.project_name
+    FROM (
+        SELECT source, key, project, project_name FROM ticket
+        UNION ALL
+        SELECT source, key, project, project_name FROM file_ticket WHERE NOT refused
+    ) t
     WHERE t.key IN (SELECT ticket_key FROM entry_combo)
 ),
 spelling AS (
@@ -36,6 +42,9 @@ ticket_hit AS (
     UNION ALL
     SELECT n.source, n.key, l.contract, l.allowed
     FROM named n JOIN spelling s ON s.raw = n.project_name JOIN scope_label l ON l.label = s.label
+    UNION ALL
+    -- a ticket of the file refused to the writer: nothing may be written on it
+    SELECT source, key, NULL, false FROM file_ticket WHERE refused
 ),
 by_ticket AS (
     -- an entry that names no tool matches the key in every tool
@@ -57,8 +66,8 @@ by_project AS (
 ),
 hit AS (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project)
 SELECT c.ticket_source, c.ticket_key, c.project, c.incoming,
-       count(h.contract) > 0 AND coalesce(bool_and(h.allowed), false) AS in_scope,
-       count(h.contract) = 0 AS outside,
+       count(h.allowed) > 0 AND coalesce(bool_and(h.allowed), false) AS in_scope,
+       count(h.allowed) = 0 AS outside,
        list(DISTINCT h.contract) FILTER (WHERE h.contract IS NOT NULL) AS contracts
 FROM entry_combo c
 LEFT JOIN hit h

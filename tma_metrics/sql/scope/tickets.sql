@@ -2,7 +2,9 @@
 -- (table `scope_label(label, contract, allowed)`). A ticket is in scope when its
 -- version in the file AND the version already stored under its uid each belong to at
 -- least one contract and only to contracts the writer has. `contracts` and `outside`
--- describe the file's version (what the import brings).
+-- describe the file's version (what the import brings). The file's tickets are then
+-- kept in `file_ticket` (with whether they are refused): the file's time entries and
+-- status changes belong to their contracts, and nothing is written on a refused one.
 CREATE OR REPLACE TEMP TABLE stage_scope AS
 WITH version AS (
     SELECT uid, false AS stored, project, project_name FROM stage
@@ -36,3 +38,7 @@ SELECT uid,
        any_value(contracts) FILTER (WHERE NOT stored) AS contracts
 FROM per_version
 GROUP BY uid;
+
+INSERT INTO file_ticket
+SELECT s.source, s.key, s.project, s.project_name, NOT (c.in_scope OR $everything)
+FROM stage s JOIN stage_scope c USING (uid);
