@@ -104,11 +104,22 @@ def test_local_mode_warns_when_the_server_is_reachable_from_elsewhere(
     )
 
 
-def test_a_comments_only_users_file_is_local_mode(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["# personne encore\n", "", "\n\n   \n"],
+    ids=["comments-only", "empty", "blank-lines"],
+)
+def test_a_users_file_without_users_keeps_the_app_closed(
+    tmp_path: Path, monkeypatch, text: str
+) -> None:
     path = tmp_path / "users.toml"
-    path.write_text("# personne encore\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     monkeypatch.setenv(USERS_ENV, str(path))
-    assert "mode=local" in shown(start())
+    at = start()
+    assert [e.value for e in at.error] == [auth.NO_USERS]
+    assert "Aucun utilisateur n'est défini" in auth.NO_USERS
+    assert "Tableau de bord" not in shown(at) and "mode=local" not in shown(at)
+    assert not at.text_input  # no login form either: nobody could log in
 
 
 def test_password_mode_shows_the_login_form_and_nothing_else(with_users) -> None:
@@ -215,6 +226,7 @@ def test_a_broken_users_file_keeps_the_app_closed_without_details(with_users: Pa
         "Le fichier des utilisateurs est invalide : connexion impossible. L'administrateur "
         "voit le détail avec « python -m tma_metrics user list »."
     ]
+    assert at.error[0].value == auth.BROKEN_USERS
     assert "paul" not in shown(at) and not at.text_input
 
 

@@ -34,19 +34,32 @@ FAILURES_KEY = "auth_failures"
 LAST_FAILURE_KEY = "auth_last_failure"
 
 WRONG_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+#: The users file exists but defines nobody: the app stays closed (never local mode).
+NO_USERS = (
+    "Aucun utilisateur n'est défini dans le fichier des utilisateurs : l'application reste "
+    "fermée. Un administrateur ajoute un utilisateur avec « python -m tma_metrics user add », "
+    "ou supprime le fichier pour revenir au mode local (sans connexion, sur cette machine)."
+)
+BROKEN_USERS = (
+    "Le fichier des utilisateurs est invalide : connexion impossible. "
+    "L'administrateur voit le détail avec « python -m tma_metrics user list »."
+)
 POLICY = BackoffPolicy()
 
 _LOGGER = logging.getLogger(__name__)
 
 
 def users_state() -> tuple[Users, str | None]:
-    """Return the users of the file and, when the file is wrong, its French error."""
+    """Return the users of the file and, when the file is wrong or empty, its French error."""
     try:
-        return load_users(), None
+        users = load_users()
     except UsersFileError as exc:
         return Users(), str(exc)
     except OSError as exc:
         return Users(), f"Fichier des utilisateurs illisible : {resolve_users_path()} ({exc})."
+    if not len(users) and resolve_users_path().exists():
+        return users, NO_USERS
+    return users, None
 
 
 def oidc_configured() -> bool:
@@ -62,7 +75,12 @@ def auth_mode() -> AuthMode:
     if oidc_configured():
         return "oidc"
     users, error = users_state()
-    return decide_mode(oidc_configured=False, user_count=len(users), users_file_broken=bool(error))
+    return decide_mode(
+        oidc_configured=False,
+        user_count=len(users),
+        users_file_broken=bool(error),
+        users_file_exists=resolve_users_path().exists(),
+    )
 
 
 def current_principal() -> Principal:
@@ -79,10 +97,7 @@ def current_principal() -> Principal:
     if error:
         # The detail names users and keys: it goes to the server log, not to a visitor.
         _LOGGER.error("Users file rejected: %s", error)
-        st.error(
-            "Le fichier des utilisateurs est invalide : connexion impossible. "
-            "L'administrateur voit le détail avec « python -m tma_metrics user list »."
-        )
+        st.error(NO_USERS if error == NO_USERS else BROKEN_USERS, icon=":material/lock:")
         st.stop()
     principal = _oidc_principal(users) if mode == "oidc" else _password_principal(users)
     st.session_state[PRINCIPAL_KEY] = principal
