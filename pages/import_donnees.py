@@ -3,6 +3,7 @@
 import streamlit as st
 
 from tma_metrics.auth.principal import can_import
+from tma_metrics.ui.auth import write_scope
 from tma_metrics.ui.context import page_context
 from tma_metrics.ui.import_view import (
     history_and_undo,
@@ -21,9 +22,10 @@ st.caption(
     "tableurs Excel : le format est reconnu à l'en-tête. Chaque fichier est importé en une seule "
     "transaction ; réimporter un export met à jour sans dupliquer."
 )
-upload_and_import(ctx.store)
-mapping_step(ctx.store)
+scope = write_scope(ctx.principal)  # the store checks every write against it
+upload_and_import(ctx.store, scope)
+mapping_step(ctx.store, scope)
 st.subheader("Historique des imports")
-history_and_undo(ctx.store)
+history_and_undo(ctx.store, scope)
 st.subheader("Pas d'outil ?")
 template_download()

@@ -198,8 +198,9 @@ class Store:
             return WriteScope(LOCAL_MANAGER)
         raise AccessDenied("Écriture refusée : aucun utilisateur n'est désigné pour l'écrire.")
 
-    def save_profile(self, profile: object) -> None:
-        """Save (or replace) a named column-mapping profile."""
+    def save_profile(self, profile: object, scope: WriteScope | None = None) -> None:
+        """Save (or replace) a named column-mapping profile (whoever may import may)."""
+        self._writer(scope).require("import")
         with self._write_lock:
             self.cursor().execute(
                 """INSERT OR REPLACE INTO mapping_profile
