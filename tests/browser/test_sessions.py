@@ -205,7 +205,8 @@ def test_a_client_opening_an_internal_address_gets_a_french_refusal(server, brow
     log_in(page, "claire")
     page.goto(f"{server.url}/{path}")
     wait_idle(page)
-    assert page.get_by_text("Cette page est réservée à l'équipe de l'agence.").is_visible()
+    assert heading(page) == "Accès réservé"
+    assert page.get_by_text("est réservée à l'équipe de l'agence.").is_visible()
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     context.close()

@@ -108,7 +108,7 @@ def pages(principal: Principal) -> dict[str, list[st.Page]]:
 
 
 #: What a page reserved to the agency's team says to a client who opens its address.
-RESERVED = "Cette page est réservée à l'équipe de l'agence."
+RESERVED = "La page « {title} » est réservée à l'équipe de l'agence."
 
 
 def _stand_in(title: str, url_path: str, draw: Callable[[], None]) -> st.Page:
@@ -128,8 +128,8 @@ def _login_required(title: str) -> Callable[[], None]:
 
 def _reserved(title: str) -> Callable[[], None]:
     def draw() -> None:
-        st.title(title)
-        st.error(RESERVED, icon=":material/lock:")
+        st.title("Accès réservé")
+        st.error(RESERVED.format(title=title), icon=":material/lock:")
 
     return draw
 
