@@ -32,6 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tma_metrics",
         description="TMA Metrics : import des exports, rapport des contrats, données de démo.",
+        epilog=(
+            "Codes de sortie : 0 terminé ; 1 refusé (arguments, import inconnu ou déjà "
+            "annulé, fichier des utilisateurs) ; 2 rien n'a pu être importé ; 3 base "
+            "occupée par un autre processus (tableau de bord ou autre commande)."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     db_help = f"base DuckDB (défaut : ${DB_ENV} ou data/tma_metrics.duckdb)"

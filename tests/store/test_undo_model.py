@@ -169,7 +169,8 @@ def archive_is_clean(store: Store) -> None:
     for table in ("ticket", "time_entry"):
         assert cur.execute(
             f"SELECT count(*) FROM {table}_version v WHERE NOT EXISTS (SELECT 1 FROM "
-            f"{table}_held h WHERE h.uid = v.uid AND h.row_hash = v.row_hash) OR EXISTS "
+            f"{table}_held h WHERE h.row_key = md5_number(v.uid) "
+            "AND h.version = md5_number(v.row_hash)) OR EXISTS "
             f"(SELECT 1 FROM {table} t WHERE t.uid = v.uid AND t.row_hash = v.row_hash)"
         ).fetchall() == [(0,)]
         assert cur.execute(

@@ -58,8 +58,8 @@ __all__ = [
 
 #: Time entries the store keeps in its cache of scopes (about 250 bytes each).
 SCOPE_CACHE_ROWS = 3_000_000
-#: DuckDB's memory while a file is imported: beyond it, DuckDB spills to disk (a 2 M-row
-#: time log then peaks under 1 GB instead of 1.5 GB, for about 10 % more time).
+#: DuckDB's memory while a file is imported or undone: beyond it, DuckDB spills to disk
+#: (a 2 M-row time log then peaks under 1 GB instead of 1.5 GB, for about 10 % more time).
 IMPORT_MEMORY_LIMIT = "1GB"
 
 
@@ -188,7 +188,15 @@ class Store:
         """Undo a whole import within ``scope`` (see `writer.undo_import`)."""
         scope = self._writer(scope)
         with self._write_lock:
-            undo_import(self.cursor(), batch, scope)
+            cur = self._con.cursor()
+            # Undoing a two-million-row import joins its rows with every import's: the
+            # same memory bound as an import (DuckDB spills beyond it).
+            previous = _set_memory_limit(cur, IMPORT_MEMORY_LIMIT)
+            try:
+                undo_import(cur, batch, scope)
+            finally:
+                _set_memory_limit(cur, previous)
+                cur.close()
 
     def _writer(self, scope: WriteScope | None) -> WriteScope:
         """Return the scope a write runs in; only a private store goes without one."""

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from tma_metrics.auth.write_scope import AccessDenied, WriteScope
-from tma_metrics.model import rejects
+from tma_metrics.model import REJECT_COLUMNS, rejects
 from tma_metrics.store.sqlfiles import run
 
 _LABELS = "scope_label"
@@ -113,7 +113,7 @@ def check_status(cur: duckdb.DuckDBPyConnection, scope: WriteScope, tally: Scope
 def refused_rows(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Return the rows refused so far, as a rejected-rows table."""
     found = cur.execute('SELECT line, "column", raw, reason FROM refused ORDER BY line').df()
-    return rejects(found.to_dict("records")) if len(found) else rejects()
+    return found.astype(REJECT_COLUMNS) if len(found) else rejects()
 
 
 def check_undo(cur: duckdb.DuckDBPyConnection, scope: WriteScope, batch: int) -> None:

@@ -128,34 +128,10 @@ def write_parsed(
     cur.execute("BEGIN TRANSACTION")
     try:
         batch = cur.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]
-        counts: dict[str, TableCounts] = {}
-        for name, (table, stage_sql, check) in _TABLES.items():
-            relation = getattr(parsed, name)
-            counts[name] = (
-                _merge(cur, relation, table, stage_sql, batch, partial(check, cur, scope, tally))
-                if relation is not None
-                else TableCounts()
-            )
-        counts["status_history"] = (
-            _merge_status(cur, parsed.status_history, batch, scope, tally)
-            if parsed.status_history is not None
-            else TableCounts()
-        )
+        counts = _write_tables(cur, parsed, batch, scope, tally)
         refused = row_scope.refused_rows(cur)
-        rejected = (
-            pd.concat([parsed.rejected, refused], ignore_index=True)
-            if len(refused)
-            else parsed.rejected
-        )
+        rejected = _keep_rejected(cur, batch, parsed.rejected, refused)
         warnings = _warnings(parsed, counts, len(refused))
-        if len(rejected):
-            cur.register("rejected_rows", rejected)
-            cur.execute(
-                'INSERT INTO rejected_row SELECT $batch, line, "column", raw, reason '
-                "FROM rejected_rows",
-                {"batch": batch},
-            )
-            cur.unregister("rejected_rows")
         _record_batch(
             cur,
             batch,
@@ -193,6 +169,52 @@ def write_parsed(
         previous_batch=previous,
         out_of_scope=len(refused),
     )
+
+
+def _write_tables(
+    cur: duckdb.DuckDBPyConnection,
+    parsed: ParsedFile,
+    batch: int,
+    scope: WriteScope,
+    tally: row_scope.ScopeTally,
+) -> dict[str, TableCounts]:
+    """Merge the file's tickets, then time entries, then status changes (in that order:
+    the entries and changes are checked against the file's tickets)."""
+    counts: dict[str, TableCounts] = {}
+    for name, (table, stage_sql, check) in _TABLES.items():
+        relation = getattr(parsed, name)
+        counts[name] = (
+            _merge(cur, relation, table, stage_sql, batch, partial(check, cur, scope, tally))
+            if relation is not None
+            else TableCounts()
+        )
+    counts["status_history"] = (
+        _merge_status(cur, parsed.status_history, batch, scope, tally)
+        if parsed.status_history is not None
+        else TableCounts()
+    )
+    return counts
+
+
+def _keep_rejected(
+    cur: duckdb.DuckDBPyConnection, batch: int, parsed: pd.DataFrame, refused: pd.DataFrame
+) -> pd.DataFrame:
+    """Store the rows rejected by the reader and those refused by the scope; return both."""
+    if len(parsed):
+        cur.register("rejected_rows", parsed)
+        cur.execute(
+            'INSERT INTO rejected_row SELECT $batch, line, "column", raw, reason '
+            "FROM rejected_rows",
+            {"batch": batch},
+        )
+        cur.unregister("rejected_rows")
+    if not len(refused):
+        return parsed
+    cur.execute(
+        'INSERT INTO rejected_row SELECT $batch, line, "column", raw, reason FROM refused',
+        {"batch": batch},
+    )
+    return pd.concat([parsed, refused], ignore_index=True) if len(parsed) else refused
 
 
 def _warnings(parsed: ParsedFile, counts: dict[str, TableCounts], refused: int) -> list[str]:

@@ -6,7 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from tma_metrics import frenchfmt as fr
-from tma_metrics.contract_file import resolve_contracts_path, save_contracts_text
+from tma_metrics.auth.contracts_edit import save_contracts
+from tma_metrics.auth.principal import Principal
+from tma_metrics.auth.write_scope import AccessDenied, WriteScope
+from tma_metrics.contract_file import resolve_contracts_path
 from tma_metrics.contracts import (
     MODEL_LABELS_FR,
     SLA_KIND_LABELS_FR,
@@ -66,8 +69,8 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def contracts_editor() -> None:
-    """Edit the contracts file; a text that does not validate is never written."""
+def contracts_editor(principal: Principal) -> None:
+    """Edit the contracts file as ``principal``; a refused or invalid text is never written."""
     path = resolve_contracts_path()
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     with st.form("contracts_editor"):
@@ -75,8 +78,8 @@ def contracts_editor() -> None:
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
     if submitted:
         try:
-            save_contracts_text(text, path)
-        except ContractError as exc:
+            save_contracts(WriteScope(principal), text, path)
+        except (ContractError, AccessDenied) as exc:
             st.error(f"Fichier non enregistré. {exc}")
         else:
             st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")

@@ -15,4 +15,4 @@ INSERT INTO {table} ({columns}, row_hash, batch_id)
 SELECT {columns}, row_hash, $batch FROM stage s
 WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.uid = s.uid);
 
-INSERT INTO {table}_held SELECT $batch, uid, row_hash FROM stage;
+INSERT INTO {table}_held SELECT $batch, md5_number(uid), md5_number(row_hash) FROM stage;

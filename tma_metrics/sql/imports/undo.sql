@@ -6,18 +6,24 @@ DELETE FROM {table}_held WHERE batch_id = $batch;
 INSERT INTO {table}_version
 SELECT t.* FROM {table} t JOIN undo_plan_{table} p USING (uid)
 WHERE NOT p.kept
-  AND EXISTS (SELECT 1 FROM {table}_held h WHERE h.uid = t.uid AND h.row_hash = t.row_hash);
+  AND EXISTS (
+      SELECT 1 FROM {table}_held h
+      WHERE h.row_key = md5_number(t.uid) AND h.version = md5_number(t.row_hash)
+  );
 
 DELETE FROM {table} WHERE uid IN (SELECT uid FROM undo_plan_{table} WHERE NOT kept);
 
 INSERT INTO {table}
 SELECT DISTINCT ON (v.uid) v.*
-FROM {table}_version v JOIN undo_plan_{table} p ON p.uid = v.uid AND p.target_hash = v.row_hash
+FROM {table}_version v
+JOIN undo_plan_{table} p ON p.uid = v.uid AND p.target = md5_number(v.row_hash)
 WHERE NOT p.kept;
 
 DELETE FROM {table}_version v
 WHERE v.uid IN (SELECT uid FROM undo_plan_{table})
-  AND (NOT EXISTS (SELECT 1 FROM {table}_held h WHERE h.uid = v.uid AND h.row_hash = v.row_hash)
+  AND (NOT EXISTS (
+           SELECT 1 FROM {table}_held h
+           WHERE h.row_key = md5_number(v.uid) AND h.version = md5_number(v.row_hash))
        OR EXISTS (SELECT 1 FROM {table} t WHERE t.uid = v.uid AND t.row_hash = v.row_hash));
 
 DROP TABLE undo_plan_{table};

@@ -6,7 +6,8 @@
 -- million entries. The version already stored under an entry id counts too: nobody
 -- moves another contract's entry into theirs.
 CREATE OR REPLACE TEMP TABLE entry_combo AS
-SELECT ticket_source, ticket_key, project, sum(incoming)::BIGINT AS incoming
+SELECT row_number() OVER () AS combo, ticket_source, ticket_key, project,
+       sum(incoming)::BIGINT AS incoming
 FROM (
     SELECT ticket_source, ticket_key, project, count(*) AS incoming
     FROM stage GROUP BY ALL
@@ -15,7 +16,7 @@ FROM (
     FROM time_entry e
     WHERE e.entry_id IS NOT NULL AND e.uid IN (SELECT uid FROM stage WHERE entry_id IS NOT NULL)
 )
-GROUP BY ALL;
+GROUP BY ticket_source, ticket_key, project;
 
 CREATE OR REPLACE TEMP TABLE combo_scope AS
 WITH named AS (
@@ -46,32 +47,28 @@ ticket_hit AS (
     -- a ticket of the file refused to the writer: nothing may be written on it
     SELECT source, key, NULL, false FROM file_ticket WHERE refused
 ),
-by_ticket AS (
+by_ticket AS MATERIALIZED (
     -- an entry that names no tool matches the key in every tool
-    SELECT c.ticket_source, c.ticket_key, c.project, h.contract, h.allowed
+    SELECT c.combo, h.contract, h.allowed
     FROM entry_combo c
     JOIN ticket_hit h ON h.key = c.ticket_key
      AND (c.ticket_source IS NULL OR h.source = c.ticket_source)
 ),
 by_project AS (
-    SELECT c.ticket_source, c.ticket_key, c.project, l.contract, l.allowed
+    SELECT c.combo, l.contract, l.allowed
     FROM entry_combo c
     JOIN spelling s ON s.raw = c.project JOIN scope_label l ON l.label = s.label
-    WHERE NOT EXISTS (
-        SELECT 1 FROM by_ticket b
-        WHERE b.ticket_source IS NOT DISTINCT FROM c.ticket_source
-          AND b.ticket_key IS NOT DISTINCT FROM c.ticket_key
-          AND b.project IS NOT DISTINCT FROM c.project
-    )
+    WHERE c.combo NOT IN (SELECT combo FROM by_ticket)
 ),
-hit AS (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project)
+hit AS (SELECT * FROM by_ticket UNION ALL SELECT * FROM by_project),
+per_combo AS (
+    SELECT combo,
+           bool_and(allowed) AS allowed,
+           list(DISTINCT contract) FILTER (WHERE contract IS NOT NULL) AS contracts
+    FROM hit GROUP BY combo
+)
 SELECT c.ticket_source, c.ticket_key, c.project, c.incoming,
-       count(h.allowed) > 0 AND coalesce(bool_and(h.allowed), false) AS in_scope,
-       count(h.allowed) = 0 AS outside,
-       list(DISTINCT h.contract) FILTER (WHERE h.contract IS NOT NULL) AS contracts
-FROM entry_combo c
-LEFT JOIN hit h
-  ON h.ticket_source IS NOT DISTINCT FROM c.ticket_source
- AND h.ticket_key IS NOT DISTINCT FROM c.ticket_key
- AND h.project IS NOT DISTINCT FROM c.project
-GROUP BY c.ticket_source, c.ticket_key, c.project, c.incoming;
+       coalesce(p.allowed, false) AS in_scope,
+       p.combo IS NULL AS outside,
+       p.contracts
+FROM entry_combo c LEFT JOIN per_combo p USING (combo);
