@@ -38,7 +38,7 @@ class ScopeTally:
 def open_scope(cur: duckdb.DuckDBPyConnection, scope: WriteScope) -> None:
     """Register the writer's labels (``scope_label``); create ``refused`` and ``file_ticket``."""
     labels = pd.DataFrame(scope.labels(), columns=["label", "contract", "allowed"])
-    cur.register(_LABELS, labels.astype({"label": "string", "contract": "string"}))
+    cur.register(_LABELS, labels.astype({"label": "string", "contract": "string", "allowed": bool}))
     cur.execute(
         'CREATE OR REPLACE TEMP TABLE refused (line BIGINT, "column" VARCHAR, raw VARCHAR, '
         "reason VARCHAR)"
