@@ -77,13 +77,15 @@ def step_csv_pandas(args: dict[str, Any]) -> dict[str, Any]:
 def step_import(args: dict[str, Any]) -> dict[str, Any]:
     """Store.import_file of one file into ``db`` (a copy of ``template`` when given)."""
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import load_contracts, local_scope
 
     db = Path(args["db"])
     if args.get("template"):
         shutil.copyfile(args["template"], db)
     store = Store(db)
     path = Path(args["path"])
-    seconds, report = _timed(lambda: store.import_file(path, path.name))
+    scope = local_scope(load_contracts(args["contracts"]) if args.get("contracts") else ())
+    seconds, report = _timed(lambda: store.import_file(path, path.name, scope=scope))
     store.close()
     return {
         "seconds": seconds,
@@ -229,11 +231,14 @@ def step_sync(args: dict[str, Any]) -> dict[str, Any]:
     """One Redmine sync (full or incremental) of the synthetic server into ``db``."""
     from tma_metrics.sources.live import SourceConfig, run_sync
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
     store = Store(Path(args["db"]))
     config = SourceConfig("redmine", args["url"], ("bench",))
     env = {"REDMINE_API_KEY": args["key"]}
-    seconds, report = _timed(lambda: run_sync(store, config, full=args["full"], env=env))
+    seconds, report = _timed(
+        lambda: run_sync(store, config, full=args["full"], env=env, scope=local_scope(()))
+    )
     store.close()
     if not report.ok:
         raise RuntimeError(report.run.message)

@@ -18,4 +18,4 @@ for contract in ctx.contracts:
         contract_summary(contract)
 if can_edit_contracts(ctx.principal):
     st.subheader("Modifier le fichier")
-    contracts_editor()
+    contracts_editor(ctx.principal)

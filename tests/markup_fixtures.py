@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
 
 EVIL = "evil.example"
 #: Each hostile construct, as it sits in the data.
@@ -75,7 +76,7 @@ def hostile_database(folder: Path) -> tuple[Path, Path]:
     db = folder / "hostile.duckdb"
     store = Store(db)
     for name, text in (("demandes.csv", tickets_csv()), ("temps.csv", times_csv())):
-        report = store.import_file(text.encode(), name)
+        report = store.import_file(text.encode(), name, scope=local_scope(()))
         assert report.imported and len(report.rejected) == 0, (report.error, report.rejected)
     store.close()
     contracts = folder / "contracts.toml"

@@ -12,6 +12,7 @@ import pytest
 
 from tests.hostile import files
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "samples"
@@ -90,7 +91,7 @@ def seeded_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("seed") / "seed.duckdb"
     store = Store(db)
     for sample in ("canonical-time-en.csv", "canonical-tickets-fr.csv"):
-        assert store.import_file(SAMPLES / sample, sample).imported
+        assert store.import_file(SAMPLES / sample, sample, scope=local_scope(())).imported
     store.close()
     return db
 

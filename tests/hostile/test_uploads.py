@@ -10,6 +10,7 @@ from tests.hostile.conftest import CASES, Case, assert_french, checksum, report_
 from tma_metrics.figures.quick_balance import QuickBalance
 from tma_metrics.sources import limits, sandbox
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
 from tma_metrics.ui.import_page import import_upload
 
 
@@ -39,7 +40,7 @@ def test_hostile_file_on_the_quick_balance_page(case: Case, case_bytes) -> None:
 def test_hostile_file_on_the_import_page(case: Case, case_bytes, db_copy) -> None:
     store = Store(db_copy)
     before = checksum(store.cursor())
-    report = import_upload(store, case_bytes(case), case.name)
+    report = import_upload(store, case_bytes(case), case.name, scope=local_scope(()))
     _check(case, report, limits.IMPORT_PAGE)
     after = checksum(store.cursor())
     store.close()
@@ -53,8 +54,8 @@ def test_a_refused_file_keeps_its_rejected_rows_out_of_the_history(db_copy) -> N
     from tests.hostile import files
 
     store = Store(db_copy)
-    report = import_upload(store, files.all_rejected_csv(), "rejets.csv")
-    history = store.history()
+    report = import_upload(store, files.all_rejected_csv(), "rejets.csv", scope=local_scope(()))
+    history = store.history(local_scope(()))
     store.close()
     assert not report.imported
     assert "rejets.csv" not in set(history["file_name"])

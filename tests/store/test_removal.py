@@ -7,6 +7,7 @@ import pytest
 
 from tests.store.test_writer import entries, parsed, snapshot
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
 from tma_metrics.store.writer import write_parsed
 
 E = entries(
@@ -27,7 +28,7 @@ def write(store: Store, name: str, removed: list[str], e=None) -> object:
     cur = store.cursor()
     found = parsed(cur, e=e)
     found.removed = {"time_entries": pd.DataFrame({"uid": removed}, dtype="string")}
-    return write_parsed(cur, found, file_name=name, digest=name, size=0)
+    return write_parsed(cur, found, file_name=name, digest=name, size=0, scope=local_scope(()))
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tma_metrics",
         description="TMA Metrics : import des exports, rapport des contrats, données de démo.",
+        epilog=(
+            "Codes de sortie : 0 terminé ; 1 refusé (arguments, import inconnu ou déjà "
+            "annulé, fichier des utilisateurs) ; 2 rien n'a pu être importé ; 3 base "
+            "occupée par un autre processus (tableau de bord ou autre commande)."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     db_help = f"base DuckDB (défaut : ${DB_ENV} ou data/tma_metrics.duckdb)"
@@ -122,7 +127,9 @@ def crash_log(exc: BaseException) -> Path:
 def _cmd_import(args: argparse.Namespace) -> int:
     from tma_metrics.reports.import_text import import_report_text
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
+    scope = local_scope()  # whoever runs the command line holds the database file
     store = Store(args.db, wait_seconds=args.wait)
     reports = []
     for file in args.files:
@@ -140,7 +147,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 )
             )
             continue
-        reports.append(store.import_file(file, file.name, source=args.source))
+        reports.append(store.import_file(file, file.name, source=args.source, scope=scope))
     store.close()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
@@ -151,9 +158,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
     store = Store(args.db)
-    history = store.history()
+    history = store.history(local_scope())
     store.close()
     if args.json:
         print(history.to_json(orient="records", date_format="iso", force_ascii=False))
@@ -164,10 +172,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_undo(args: argparse.Namespace) -> int:
     from tma_metrics.store import Store, UndoError
+    from tma_metrics.store.contracts_file import local_scope
 
     store = Store(args.db)
     try:
-        store.undo(args.batch)
+        store.undo(args.batch, local_scope())
     except UndoError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE

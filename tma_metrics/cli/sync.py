@@ -59,6 +59,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from tma_metrics.reports.sync_text import sync_report_text
     from tma_metrics.sources.live import HttpSettings, SourceConfig, SyncError, run_sync
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
     try:
         config = SourceConfig(
@@ -78,7 +79,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = Store(args.db, wait_seconds=args.wait)
     try:
         progress = TerminalProgress(sys.stderr)
-        report = run_sync(store, config, full=args.full, progress=progress, settings=settings)
+        report = run_sync(
+            store,
+            config,
+            full=args.full,
+            progress=progress,
+            settings=settings,
+            scope=local_scope(),
+        )
         progress.finish()
     finally:
         store.close()

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from tma_metrics.auth.principal import Principal
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.contracts.model import SLA_KINDS, Contract, ContractError, carnet_label
 from tma_metrics.domain.model import Severity
+from tma_metrics.errors import AccessDenied
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import (
     KIND_LABELS_FR,
@@ -15,7 +18,7 @@ from tma_metrics.french.labels import (
     SLA_KIND_LABELS_FR,
 )
 from tma_metrics.french.markup import escape_markdown as md
-from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts_text
+from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts
 
 _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
@@ -66,8 +69,8 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def contracts_editor() -> None:
-    """Edit the contracts file; a text that does not validate is never written."""
+def contracts_editor(principal: Principal) -> None:
+    """Edit the contracts file as ``principal``; a refused or invalid text is never written."""
     path = resolve_contracts_path()
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     with st.form("contracts_editor"):
@@ -75,8 +78,8 @@ def contracts_editor() -> None:
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
     if submitted:
         try:
-            save_contracts_text(text, path)
-        except ContractError as exc:
+            save_contracts(WriteScope(principal), text, path)
+        except (ContractError, AccessDenied) as exc:
             st.error(f"Fichier non enregistré. {md(exc)}")
         else:
             st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")

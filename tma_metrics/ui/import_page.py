@@ -20,7 +20,7 @@ from tma_metrics.sources import (
     suggest_mapping,
 )
 from tma_metrics.sources.mapping import REQUIRED, mappable_columns
-from tma_metrics.store import ImportReport, Store, UndoError
+from tma_metrics.store import AccessDenied, ImportReport, Store, UndoError, WriteScope
 
 #: Uploads above this size are refused here (the CLI reads big files straight from disk).
 MAX_UPLOAD_MB = 50
@@ -33,8 +33,8 @@ _NONE = "(aucune)"
 _PENDING_KEY = "import_pending_mapping"
 
 
-def upload_and_import(store: Store) -> None:
-    """File uploader, source choice and one report per imported file."""
+def upload_and_import(store: Store, scope: WriteScope) -> None:
+    """File uploader, source choice and one report per imported file (within ``scope``)."""
     with st.form("import_form", clear_on_submit=True):
         files = st.file_uploader(
             "Exports à importer (CSV, Excel) — plusieurs fichiers à la fois",
@@ -62,7 +62,9 @@ def upload_and_import(store: Store) -> None:
         with st.status(f"{md(upload.name)} ({fr.number(size_mb)} Mo)", expanded=True) as status:
             started = time.perf_counter()
             st.write("Lecture, reconnaissance et écriture dans une seule transaction…")
-            report = import_upload(store, upload.getvalue(), upload.name, source=source)
+            report = import_upload(
+                store, upload.getvalue(), upload.name, source=source, scope=scope
+            )
             elapsed = time.perf_counter() - started
             if report.imported:
                 status.update(
@@ -85,10 +87,11 @@ def import_upload(
     *,
     source: str = "auto",
     mapping: MappingProfile | None = None,
+    scope: WriteScope | None = None,
 ) -> ImportReport:
     """Import one uploaded file under this page's limits (parsed in a child process)."""
     with limits.using(limits.IMPORT_PAGE):
-        return store.import_file(data, name, source=source, mapping=mapping)
+        return store.import_file(data, name, source=source, mapping=mapping, scope=scope)
 
 
 def show_report(report: ImportReport) -> None:
@@ -137,7 +140,7 @@ def show_report(report: ImportReport) -> None:
         )
 
 
-def mapping_step(store: Store) -> None:
+def mapping_step(store: Store, scope: WriteScope) -> None:
     """For a file no adapter recognised: suggest a mapping, let the user fix and save it."""
     pending = st.session_state.get(_PENDING_KEY)
     if not pending:
@@ -195,16 +198,20 @@ def mapping_step(store: Store) -> None:
         except ValueError as exc:
             st.error(md(exc))
             return
-        store.save_profile(profile)
-        result = import_upload(store, data, name, mapping=profile)
+        store.save_profile(profile, scope)
+        result = import_upload(store, data, name, mapping=profile, scope=scope)
         show_report(result)
         if result.imported:
             del st.session_state[_PENDING_KEY]
 
 
-def history_and_undo(store: Store) -> None:
-    """The import history, newest first, with undo of a whole import."""
-    history = store.history()
+def history_and_undo(store: Store, scope: WriteScope) -> None:
+    """The imports ``scope`` may see, newest first, with undo of a whole import.
+
+    The store lists and undoes only what the user may (a project manager: the imports
+    of their contracts); this page only passes the scope along.
+    """
+    history = store.history(scope)
     if history.empty:
         st.caption("Aucun import pour l'instant.")
         return
@@ -214,10 +221,12 @@ def history_and_undo(store: Store) -> None:
             "Fichier": history["file_name"],
             "Outil": history["variant"],
             "Importé le": history["imported_at"],
+            "Par": history["imported_by"],
             "Lignes lues": history["rows_read"],
             "Ajoutées": history["added"],
             "Mises à jour": history["updated"],
             "Rejetées": history["rejected"],
+            "Hors de vos contrats": history["out_of_scope"],
             "Avertissements": history["warnings"].map(lambda w: len(json.loads(w or "[]"))),
             "Annulé le": history["undone_at"],
         }
@@ -243,12 +252,14 @@ def history_and_undo(store: Store) -> None:
             ),
         )
         confirm = st.checkbox(
-            "Je confirme : les lignes de cet import reviennent à leur état d'avant."
+            "Je confirme : cet import ne compte plus ; ses lignes qu'aucun autre import actif "
+            "n'a apportées disparaissent, les autres reviennent à la version du dernier import "
+            "actif qui les contient."
         )
         if st.form_submit_button("Annuler cet import") and confirm:
             try:
-                store.undo(int(batch))
-            except UndoError as exc:
+                store.undo(int(batch), scope)
+            except (UndoError, AccessDenied) as exc:
                 st.error(md(exc))
             else:
                 st.success(f"Import n° {batch} annulé.")

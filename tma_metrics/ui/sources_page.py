@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from tma_metrics.auth.principal import Principal, Role
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.config import credentials_environment
 from tma_metrics.french import formats as fr
 from tma_metrics.reports.csv_fr import csv_bytes
@@ -33,6 +34,7 @@ from tma_metrics.sources.live.redmine import PHASES as REDMINE_PHASES
 from tma_metrics.sources.live.secrets import FIELDS, JIRA_EMAIL_ENV, JIRA_TOKEN_ENV, REDMINE_KEY_ENV
 from tma_metrics.sources.live.state import TOOLS, update_book
 from tma_metrics.store import Store
+from tma_metrics.ui.login_page import write_scope
 
 _PHASES = {"redmine": REDMINE_PHASES, "jira": JIRA_PHASES}
 _ENV = {"redmine": (REDMINE_KEY_ENV,), "jira": (JIRA_EMAIL_ENV, JIRA_TOKEN_ENV)}
@@ -80,7 +82,7 @@ def sources_page(store: Store, principal: Principal) -> None:
     if not book.sources:
         st.info("Aucune source configurée : ajoutez-en une ci-dessous.")
     for config in book.sources:
-        _source_block(store, book, box, config)
+        _source_block(store, book, box, config, write_scope(principal))
     st.subheader("Ajouter ou modifier une source")
     _source_form(store, box)
 
@@ -94,7 +96,9 @@ def _key_state(box: SecretBox, config: SourceConfig) -> str:
         return "fichier des clés illisible"
 
 
-def _source_block(store: Store, book: SourceBook, box: SecretBox, config: SourceConfig) -> None:
+def _source_block(
+    store: Store, book: SourceBook, box: SecretBox, config: SourceConfig, scope: WriteScope
+) -> None:
     last = book.last_run(config.id)
     state = "jamais synchronisée"
     if last is not None:
@@ -111,7 +115,7 @@ def _source_block(store: Store, book: SourceBook, box: SecretBox, config: Source
         left, middle, right = st.columns([2, 2, 1])
         full = middle.checkbox("Tout relire (synchronisation complète)", key=f"full-{config.id}")
         if left.button("Synchroniser maintenant", type="primary", key=f"sync-{config.id}"):
-            report = _sync_with_progress(store, config, full)
+            report = _sync_with_progress(store, config, full, scope)
             st.session_state[_REPORT_KEY] = (config.id, report)
         if right.button("Supprimer", key=f"delete-{config.id}"):
             update_book(book_path(store.path), lambda b: b.remove(config.id))
@@ -145,7 +149,9 @@ def _runs_frame(runs: list) -> pd.DataFrame:
     )
 
 
-def _sync_with_progress(store: Store, config: SourceConfig, full: bool) -> SyncReport:
+def _sync_with_progress(
+    store: Store, config: SourceConfig, full: bool, scope: WriteScope
+) -> SyncReport:
     phases = _PHASES[config.tool]
     bar = st.progress(0.0, text="Connexion…")
 
@@ -154,7 +160,7 @@ def _sync_with_progress(store: Store, config: SourceConfig, full: bool) -> SyncR
         share = (index + (done / total if total else 1.0)) / len(phases)
         bar.progress(min(1.0, share), text=f"{phase} : {done}/{total}")
 
-    report = run_sync(store, config, full=full, progress=progress)
+    report = run_sync(store, config, full=full, progress=progress, scope=scope)
     bar.progress(1.0, text="Terminé" if report.ok else "Échec")
     return report
 

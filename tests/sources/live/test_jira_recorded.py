@@ -14,8 +14,16 @@ import pytest
 
 from tests.sources.live.jira_recorded import API, EMAIL, TOKEN, RecordedJira
 from tests.sources.live.recorded import Answer, RecordedServer
-from tma_metrics.sources.live import SourceConfig, run_sync
+from tma_metrics.sources.live import SourceConfig
+from tma_metrics.sources.live import run_sync as run_sync_as
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
+
+
+def run_sync(*args, **kwargs):
+    """Sync as whoever runs the command line (the local manager)."""
+    return run_sync_as(*args, scope=local_scope(()), **kwargs)
+
 
 ENV = {"JIRA_EMAIL": EMAIL, "JIRA_API_TOKEN": TOKEN}
 

@@ -29,9 +29,16 @@ from tests.sources.live.redmine_seed import (
     paris,
 )
 from tma_metrics.figures.loading import figures_for
-from tma_metrics.sources.live import SourceConfig, run_sync
+from tma_metrics.sources.live import SourceConfig
+from tma_metrics.sources.live import run_sync as run_sync_as
 from tma_metrics.store import Store
-from tma_metrics.store.contracts_file import load_contracts
+from tma_metrics.store.contracts_file import load_contracts, local_scope
+
+
+def run_sync(*args, **kwargs):
+    """Sync as whoever runs the command line (the local manager)."""
+    return run_sync_as(*args, scope=local_scope(()), **kwargs)
+
 
 ROOT = Path(__file__).resolve().parents[3]
 AS_OF = date(2026, 11, 30)
@@ -259,8 +266,13 @@ def test_edited_and_deleted_time_entries_and_a_reopening_are_seen(redmine, tmp_p
         assert hours == [(str(made[0]), 2.5)]
         third = run_sync(store, config, env=env)
         assert (third.imported.added, third.imported.updated, third.imported.removed) == (0, 0, 0)
-        # A sync is an import: undoing the second brings the deleted entry back.
-        store.undo(second.imported.batch_id)
+        # A sync is an import: undoing the second brings the deleted entry back; the
+        # edit stays, since the third sync (still active) read it too.
+        store.undo(second.imported.batch_id, local_scope(()))
+        restored = store.cursor().execute("SELECT hours FROM time_entry ORDER BY hours")
+        assert [h for (h,) in restored.fetchall()] == [2.0, 2.5]
+        # Undoing the third as well leaves only the first sync: the versions it read.
+        store.undo(third.imported.batch_id, local_scope(()))
         restored = store.cursor().execute("SELECT hours FROM time_entry ORDER BY hours")
         assert [h for (h,) in restored.fetchall()] == [1.0, 2.0]
     finally:

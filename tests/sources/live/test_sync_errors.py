@@ -20,8 +20,16 @@ import pytest
 
 from tests.sources.live.fake_redmine import KEY, FakeRedmine
 from tests.sources.live.recorded import RecordedServer
-from tma_metrics.sources.live import HttpSettings, SourceBook, SourceConfig, book_path, run_sync
+from tma_metrics.sources.live import HttpSettings, SourceBook, SourceConfig, book_path
+from tma_metrics.sources.live import run_sync as run_sync_as
 from tma_metrics.store import Store
+from tma_metrics.store.contracts_file import local_scope
+
+
+def run_sync(*args, **kwargs):
+    """Sync as whoever runs the command line (the local manager)."""
+    return run_sync_as(*args, scope=local_scope(()), **kwargs)
+
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {"REDMINE_API_KEY": KEY}

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.model import ImportFormatError, ParsedFile
 from tma_metrics.sources.live import jira, redmine
 from tma_metrics.sources.live.errors import SyncError
@@ -95,6 +96,7 @@ def run_sync(
     progress: Progress = no_progress,
     settings: HttpSettings | None = None,
     env: Mapping[str, str] | None = None,
+    scope: WriteScope | None = None,
 ) -> SyncReport:
     """Sync ``config`` into ``store`` (incremental unless ``full``); record the run."""
     book_path, box_path = paths_of(store)
@@ -104,12 +106,12 @@ def run_sync(
     client = None
     since = None
     try:
-        since = None if full else SourceBook.load(book_path).cursor(config, store.history())
+        since = None if full else SourceBook.load(book_path).cursor(config, store.history(scope))
         secrets = credentials(config, SecretBox(box_path), env)
         client = adapter.make_client(config, secrets, settings)
         fetched = adapter.fetch(client, config, since, progress)
         progress("Écriture dans la base", 0, 1)
-        report = _write(store, config, fetched)
+        report = _write(store, config, fetched, scope)
         progress("Écriture dans la base", 1, 1)
     except SyncError as exc:
         return _failed(book_path, config, since, started, began, str(exc), exc.kind, client)
@@ -148,7 +150,9 @@ def run_sync(
     )
 
 
-def _write(store: Store, config: SourceConfig, fetched: Fetched) -> ImportReport:
+def _write(
+    store: Store, config: SourceConfig, fetched: Fetched, scope: WriteScope | None
+) -> ImportReport:
     def read(cur: duckdb.DuckDBPyConnection) -> ParsedFile:
         parsed = parse_tables(
             cur,
@@ -164,7 +168,7 @@ def _write(store: Store, config: SourceConfig, fetched: Fetched) -> ImportReport
         parsed.removed = {t: uid_frame(sorted(set(u))) for t, u in removed.items() if u}
         return parsed
 
-    return store.import_parsed(read, name=config.label, digest=digest(fetched.tables))
+    return store.import_parsed(read, name=config.label, digest=digest(fetched.tables), scope=scope)
 
 
 def stale_uids(cur: duckdb.DuckDBPyConnection, stale: Stale, config: SourceConfig) -> list[str]:

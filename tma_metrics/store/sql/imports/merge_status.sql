@@ -2,4 +2,4 @@
 -- stored twice (one copy per batch) so undoing either import leaves the other's copy;
 -- readers take DISTINCT.
 INSERT INTO status_change
-SELECT DISTINCT source, ticket_key, "at", status, $batch FROM incoming;
+SELECT source, ticket_key, "at", status, $batch FROM status_stage;

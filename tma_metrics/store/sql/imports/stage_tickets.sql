@@ -3,7 +3,7 @@
 CREATE OR REPLACE TEMP TABLE stage AS
 SELECT
     source || ':' || key AS uid,
-    * EXCLUDE (_line),
+    *,
     md5(concat_ws('|',
         coalesce(project, '∅'), coalesce(project_name, '∅'), coalesce(title, '∅'),
         coalesce(tracker, '∅'), coalesce(kind, '∅'), coalesce(priority, '∅'),
