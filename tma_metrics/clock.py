@@ -5,6 +5,14 @@ unknown but known not to have happened yet (``pending``), it runs until ``as_of`
 Pauses are intervals (waiting on the client) removed from the elapsed business time and
 pushing the deadline back. The SLA engines (`sla`, `delivery`) build their rows, call
 `run_clocks`, then word the notes.
+
+Bounds are not events (DOMAIN.md §4). A clock whose event is unknown may have a
+``bound``: a date the event happened at the latest (a closing date, a last update). The
+elapsed time to the bound is an upper bound of the true one: within the allowance it
+proves the clock met; past it, the clock is not measurable, never breached. Likewise a
+running clock is breached only when the time it surely ran unpaused, from
+``proof_at`` to ``as_of``, exceeds the allowance; past its deadline otherwise, it is not
+measurable (a pause the data does not show may explain it).
 """
 
 from __future__ import annotations
@@ -33,8 +41,11 @@ AT_RISK_SHARE = 0.25
 #: Business minutes below which two durations are equal (float noise, well under a second).
 EPSILON_MINUTES = 1e-6
 
-#: Why a clock could not be measured (column ``problem``); "" when it was.
+#: Why a clock could not be measured (column ``problem``); "" when it was. ``bound_late``:
+#: only a bound dates the event and it falls past the deadline; ``pause_unknown``: a
+#: running clock past its deadline whose unpaused time does not prove the breach.
 NO_START, BEFORE_START, UNKNOWN = "no_start", "before_start", "unknown"
+BOUND_LATE, PAUSE_UNKNOWN = "bound_late", "pause_unknown"
 
 CLOCK_COLUMNS: dict[str, str] = {
     "stop_at": "datetime64[us]",
@@ -108,7 +119,7 @@ def run_clocks(
 
 
 #: Problem codes of `Measured.problem` (index into this tuple).
-PROBLEMS = ("", NO_START, BEFORE_START, UNKNOWN)
+PROBLEMS = ("", NO_START, BEFORE_START, UNKNOWN, BOUND_LATE, PAUSE_UNKNOWN)
 #: Outcome codes of `Measured.outcome` (index into `OUTCOMES`).
 MET, BREACHED, OPEN, AT_RISK, NOT_MEASURABLE, NOT_APPLICABLE = range(len(OUTCOMES))
 
@@ -117,7 +128,7 @@ MET, BREACHED, OPEN, AT_RISK, NOT_MEASURABLE, NOT_APPLICABLE = range(len(OUTCOME
 class Measured:
     """Clocks measured, as arrays (codes into `OUTCOMES` and `PROBLEMS`)."""
 
-    stop_at: np.ndarray
+    stop_at: np.ndarray  # the event, else the bound that stopped the clock
     elapsed: np.ndarray
     paused: np.ndarray
     deadline: np.ndarray
@@ -125,6 +136,7 @@ class Measured:
     outcome: np.ndarray
     measurable: np.ndarray
     problem: np.ndarray
+    bounded: np.ndarray  # stopped at a bound (``stop_at`` is the bound), met or not
 
 
 def measure(
@@ -142,27 +154,37 @@ def measure(
     pause_start: np.ndarray | None = None,
     pause_end: np.ndarray | None = None,
     timezone: str | None = None,
+    bound: np.ndarray | None = None,
+    proof: np.ndarray | None = None,
 ) -> Measured:
     """Measure clocks given as arrays (`run_clocks`' rules); ``calendar`` indexes ``specs``.
 
     ``ticket`` numbers each clock's ticket and ``pause_ticket`` each pause's (the same
     numbering, -1 for a ticket without clock); without them no pause applies.
-    ``timezone`` is passed to the business calendars (`run_clocks`).
+    ``timezone`` is passed to the business calendars (`run_clocks`). ``bound`` (NaT:
+    none) dates an unknown event at the latest; ``proof`` is the instant from which a
+    running clock surely runs unpaused (NaT: never; None: from its start).
     """
     n = len(start)
     as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
+    nat = np.datetime64("NaT")
     has_start = ~np.isnat(start)
     has_event = ~np.isnat(event)
+    if bound is None:
+        bound = np.full(n, nat, dtype="datetime64[us]")
+    has_bound = ~np.isnat(bound)
     measured = applicable & has_start & has_event & (event >= start)
-    running = applicable & has_start & ~has_event & pending & (as_of64 >= start)
-    stop = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    bounded = applicable & has_start & ~has_event & has_bound & (bound >= start)
+    running = applicable & has_start & ~has_event & ~has_bound & pending & (as_of64 >= start)
+    stop = np.full(n, nat, dtype="datetime64[us]")
     stop[running] = as_of64
     np.copyto(stop, event, where=measured)
+    np.copyto(stop, bound, where=bounded)
 
     elapsed = np.full(n, np.nan)
     paused = np.full(n, np.nan)
-    deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
-    clocked = measured | running
+    deadline = np.full(n, nat, dtype="datetime64[us]")
+    clocked = measured | bounded | running
     overlaps = None
     if ticket is not None and pause_ticket is not None and len(pause_ticket):
         overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
@@ -175,27 +197,75 @@ def measure(
     remaining = np.where(running, allowance - elapsed, np.nan)
     over = elapsed > allowance + EPSILON_MINUTES
     outcome = np.select(
-        [~applicable, measured & over, measured], [NOT_APPLICABLE, BREACHED, MET], NOT_MEASURABLE
+        [~applicable, measured & over, measured | (bounded & ~over)],
+        [NOT_APPLICABLE, BREACHED, MET],
+        NOT_MEASURABLE,
     )
     # Running clocks are few: their outcome is worked out on them alone.
     live = np.flatnonzero(running)
     left, allowed = remaining[live], allowance[live]
+    late = left < -EPSILON_MINUTES
+    proven = _breach_proven(
+        live, late, start, proof, elapsed, allowance, (calendar, specs, timezone)
+    )
     outcome[live] = np.select(
-        [left < -EPSILON_MINUTES, left < AT_RISK_SHARE * allowed - EPSILON_MINUTES],
-        [BREACHED, AT_RISK],
+        [proven, late, left < AT_RISK_SHARE * allowed - EPSILON_MINUTES],
+        [BREACHED, NOT_MEASURABLE, AT_RISK],
         OPEN,
     )
-    problem = np.select([~applicable | clocked, ~has_start, has_event], [0, 1, 2], 3)
+    unproven = np.zeros(n, dtype=bool)
+    unproven[live[late & ~proven]] = True
+    measurable = measured | (bounded & ~over) | (running & ~unproven)
+    problem = np.select(
+        [~applicable | measurable, bounded, unproven, ~has_start, has_event],
+        [0, 4, 5, 1, 2],
+        3,
+    )
     return Measured(
-        stop_at=event.astype("datetime64[us]"),  # a copy: NaT where there is no event
+        # The event, or the bound that stopped the clock; NaT for the others.
+        stop_at=np.where(measured | bounded, stop, event).astype("datetime64[us]"),
         elapsed=elapsed,
         paused=paused,
         deadline=deadline,
         remaining=remaining,
         outcome=outcome,
-        measurable=clocked,
+        measurable=measurable,
         problem=problem,
+        bounded=bounded,
     )
+
+
+def _breach_proven(
+    live: np.ndarray,
+    late: np.ndarray,
+    start: np.ndarray,
+    proof: np.ndarray | None,
+    elapsed: np.ndarray,
+    allowance: np.ndarray,
+    calendars: tuple[np.ndarray, list[CalendarSpec], str | None],
+) -> np.ndarray:
+    """Say which late running clocks ``live[late]`` surely ran past their allowance.
+
+    The time surely run is the elapsed time less the business time between the start
+    and ``proof`` (pauses may hide there); a clock without ``proof`` is never proven.
+    """
+    proven = late.copy()
+    if proof is None:
+        return proven
+    calendar, specs, timezone = calendars
+    rows = live[late]
+    from_proof = proof[rows]
+    known = ~np.isnat(from_proof)
+    lower = np.full(len(rows), -np.inf)
+    later = known & (from_proof > start[rows])
+    lower[known & ~later] = elapsed[rows][known & ~later]
+    for code in _distinct(calendar[rows][later]):
+        pick = np.flatnonzero(later & (calendar[rows] == code))
+        cal = calendar_for(specs[code], timezone)
+        hidden = cal.minutes_between(start[rows][pick], from_proof[pick])
+        lower[pick] = elapsed[rows][pick] - hidden
+    proven[late] = lower > allowance[rows] + EPSILON_MINUTES
+    return proven
 
 
 def pause_codes(

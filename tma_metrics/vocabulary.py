@@ -142,3 +142,30 @@ DEFAULT_REJECTED_LABELS = (
     "Invalid",
     "Invalide",
 )
+
+#: Per SLA event, the column of each tool's export that dates it (French header as the
+#: user sees it): what to add to the export when the event is unknown. A tool absent
+#: here exports no such date (Redmine: only a status history dates its resolution).
+EVENT_COLUMNS_FR: dict[str, dict[str, str]] = {
+    "resolution": {
+        "jira": "Résolu (Resolved)",
+        "glpi": "Date de résolution",
+        "zendesk": "Solved at",
+        "gitlab": "Closed At (UTC)",
+        "canonical": "Résolu le",
+    },
+    "response": {
+        "glpi": "Temps de prise en compte",
+        "zendesk": "First reply time in minutes",
+        "canonical": "Pris en charge le",
+    },
+    "created": {
+        "redmine": "Créé",
+        "jira": "Créé (Created)",
+        "glpi": "Date d'ouverture",
+        "zendesk": "Created at",
+        "gitlab": "Created At (UTC)",
+        "mantis": "Date de soumission",
+        "canonical": "Créé le",
+    },
+}

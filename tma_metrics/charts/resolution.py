@@ -43,7 +43,8 @@ def resolution_time_chart(
     """Draw the business hours each ticket took, per severity, against the allowance.
 
     Reads `sla.sla_outcomes` rows of ``sla_kind`` whose clock has stopped (outcome
-    ``met`` or ``breached`` and a known ``stop_source``; running clocks are left out),
+    ``met`` or ``breached`` and a known ``stop_source``; running clocks and clocks
+    stopped by a bound, whose time is only capped, are left out),
     with ``period_at`` in [start, end]: ``elapsed_minutes`` (business time, client pauses
     removed) as a box with every ticket drawn, ``allowance_minutes`` as a black tick.
     """
@@ -51,7 +52,9 @@ def resolution_time_chart(
     done_one, done_many = _DONE_FR.get(sla_kind, ("close", "closes"))
     rows = in_period(outcomes[outcomes["sla_kind"] == sla_kind], start, end)
     stopped = rows["outcome"].isin(["met", "breached"]) & rows["stop_source"].notna()
-    rows = rows[stopped.to_numpy(bool) & rows["measurable"].to_numpy(bool)]
+    if "stop_kind" in rows:  # a bound only caps the time: it is not the time taken
+        stopped &= rows["stop_kind"] == "event"
+    rows = rows[stopped.fillna(False).to_numpy(bool) & rows["measurable"].to_numpy(bool)]
     if rows.empty:
         return empty_figure(time_fr, f"Aucune demande {done_one} sur la période.")
     fig = go.Figure()

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from tma_metrics.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS, ParsedFile, rejects
+from tma_metrics.store.history_links import history_link_warnings
 from tma_metrics.store.sqlfiles import run
 
 #: canonical table -> (store table, staging script)
@@ -129,6 +130,8 @@ def write_parsed(
             else TableCounts()
         )
         warnings = list(parsed.warnings)
+        if counts["status_history"].total:
+            warnings += history_link_warnings(cur, batch)
         for label, c in (("demandes", counts["tickets"]), ("saisies", counts["time_entries"])):
             if c.repeated:
                 warnings.append(
@@ -203,6 +206,8 @@ def _merge(
 
 
 def _merge_status(cur: duckdb.DuckDBPyConnection, relation: Any, batch: int) -> TableCounts:
+    if "project" not in relation.columns:  # a writer that predates the project column
+        relation = relation.select("*, NULL::VARCHAR AS project")
     relation.create_view("incoming", replace=True)
     try:
         added, updated, unchanged, repeated = run(cur, "imports/count_status.sql").fetchall()[0]

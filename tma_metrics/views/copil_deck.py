@@ -16,6 +16,7 @@ from tma_metrics import frenchfmt as fr
 from tma_metrics.reports.deck import ChartSlide, Deck, Slide, TableSlide, TextSlide
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
+from tma_metrics.views.sla_range import ComplianceRange
 from tma_metrics.views.tables import display_table
 
 _KeyFigure = Callable[[CopilView], tuple[str, str]]
@@ -33,8 +34,10 @@ def _consumed(view: CopilView) -> tuple[str, str]:
 
 
 def _sla(view: CopilView) -> tuple[str, str]:
-    s = view.sla_summary
-    return fr.percent(s.compliance), f"des délais respectés (couverture {fr.percent(s.coverage)})"
+    found = ComplianceRange.of(view.sla_summary)
+    if not found.measured:
+        return found.text(), found.detail()
+    return found.text(), f"des délais respectés ({found.detail()})"
 
 
 def _estimation(view: CopilView) -> tuple[str, str]:
@@ -69,8 +72,12 @@ def _ratio(view: CopilView) -> tuple[str, str]:
 
 
 def _flow(view: CopilView) -> tuple[str, str]:
-    figures = {c.key: c for c in view.key_figures}
-    return figures["tickets_created"].text, f"reçues, {figures['tickets_resolved'].text} résolues"
+    f = view.flow
+    again = f", {f['reopened']} réouvertes" if f["reopened"] else ""
+    return (
+        fr.number(f["received"], 0),
+        f"reçues, {f['resolved']} résolues{again} ; ouvertes : {f['open_start']} → {f['open_end']}",
+    )
 
 
 def _costliest(view: CopilView) -> tuple[str, str]:
