@@ -106,10 +106,19 @@ def test_sla_compliance_of_the_month_per_severity_matches_loop(
         measurable,
         applicable,
     )
-    if met + breached:
-        assert row["compliance"] == pytest.approx(met / (met + breached))
+    unknown = applicable - measurable
+    span = met + breached + unknown
+    if span:
+        assert row["compliance_low"] == pytest.approx(met / span)
+        assert row["compliance_high"] == pytest.approx((met + unknown) / span)
     else:
-        assert pd.isna(row["compliance"])
+        assert pd.isna(row["compliance_low"]) and pd.isna(row["compliance_high"])
+    if not met + breached:
+        assert row["compliance_text"] == "non mesurable"
+    elif not unknown:
+        assert row["compliance_text"] == f"{round(100 * met / (met + breached))}\u00a0%"
+    else:
+        assert row["compliance_text"].startswith("entre ")
     if applicable:
         assert row["coverage"] == pytest.approx(measurable / applicable)
 

@@ -11,7 +11,8 @@ Thresholds (for the README; a bound belongs to the better status):
 - **sla**: rouge under `SLA_RED_BELOW` compliance, orange under `SLA_AMBER_BELOW`, or
   when the coverage is under `SLA_MIN_COVERAGE` (a partial measure is never green).
   When some clocks are not measurable the compliance is a range and the status reads
-  its low end (every unknown breached), as its reason says;
+  its low end (every unknown breached), as its reason says (a coverage under half then
+  always gives a low end under half: the coverage rule is kept for other callers);
 - **estimation**: within-guarantee rate, rouge under `ESTIMATION_RED_BELOW`, orange
   under `ESTIMATION_AMBER_BELOW`.
 
@@ -154,9 +155,9 @@ def sla_rag(summary: ComplianceSummary) -> Rag:
     if found.is_range:
         head += f", jugé sur le bas de la fourchette ({percent_down(found.low)})"
     if rate < SLA_RED_BELOW:
-        return Rag(RED, f"{head} : sous {_pct(SLA_RED_BELOW)}")
+        return Rag(RED, f"{head} sous {_pct(SLA_RED_BELOW)}")
     if rate < SLA_AMBER_BELOW:
-        return Rag(AMBER, f"{head} : sous {_pct(SLA_AMBER_BELOW)}")
+        return Rag(AMBER, f"{head} sous {_pct(SLA_AMBER_BELOW)}")
     if summary.coverage < SLA_MIN_COVERAGE:
         return Rag(AMBER, f"{head} : couverture sous {_pct(SLA_MIN_COVERAGE)}, mesure partielle")
     return Rag(GREEN, head)
