@@ -84,15 +84,13 @@ def changes_of(
             resolution = export if export is not None else (created if status_resolved else None)
             if export is not None or status_resolved:
                 mine.append((resolution, "resolved"))
-                if t.get("status") is not None and not pd.isna(t.get("status")):
-                    if not status_resolved:
-                        updated = stamp(t.get("updated_at"))
-                        later = (
-                            updated
-                            if updated is not None and (resolution is None or updated > resolution)
-                            else resolution
-                        )
-                        mine.append((later, "reopened"))
+                status_known = t.get("status") is not None and not pd.isna(t.get("status"))
+                if status_known and not status_resolved:
+                    updated = stamp(t.get("updated_at"))
+                    reopen = resolution
+                    if updated is not None and (resolution is None or updated > resolution):
+                        reopen = updated
+                    mine.append((reopen, "reopened"))
         for when, change in mine:
             if change != "received" and created is not None and (when is None or when < created):
                 when = created
