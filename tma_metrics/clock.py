@@ -216,6 +216,10 @@ def measure(
     unproven = np.zeros(n, dtype=bool)
     unproven[live[late & ~proven]] = True
     measurable = measured | (bounded & ~over) | (running & ~unproven)
+    # A bound past the deadline or an unproven breach: the elapsed time is only an upper
+    # bound; it is not shown as the clock's (the deadline is kept).
+    vague = clocked & ~measurable
+    elapsed[vague] = paused[vague] = remaining[vague] = np.nan
     problem = np.select(
         [~applicable | measurable, bounded, unproven, ~has_start, has_event],
         [0, 4, 5, 1, 2],

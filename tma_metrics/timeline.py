@@ -160,8 +160,9 @@ def _resolution(t: pd.DataFrame, as_of: pd.Timestamp) -> None:
     # Upper bounds: the closing; the last update of a ticket now in a resolved status.
     update = t["updated_at"].where(t["status_resolved"])
     closing = t["closed_at"]
-    bound = closing.where(~(update < closing), update)
-    bound_source = np.where(closing.notna() & ~(update < closing), "closing", "update")
+    by_closing = (closing.notna() & ~(update < closing)).to_numpy(bool)
+    bound = closing.where(by_closing, update)
+    bound_source = np.where(by_closing, "closing", "update")
     no_event = event.isna().to_numpy(bool)
     bound = bound.where(no_event)
     happened = (event <= as_of).to_numpy(bool)
