@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -344,13 +345,17 @@ def naive_outcomes(
                     out["outcome"] = "met" if within else "breached"
                 elif stop_bound is not None:
                     out["outcome"] = "met" if within else "not_measurable"
-                elif left < -1e-6:
-                    hidden = naive_minutes(spec, created, proof) if proof else None
-                    surely = None if hidden is None else elapsed - hidden
-                    proven = surely is not None and surely > allowance + 1e-6
-                    out["outcome"] = "breached" if proven else "not_measurable"
                 else:
-                    out["outcome"] = "at_risk" if left < 0.25 * allowance - 1e-6 else "open"
+                    # only the time surely run unpaused (from ``proof``) proves anything
+                    hidden = naive_minutes(spec, created, proof) if proof else None
+                    surely = -math.inf if hidden is None else elapsed - hidden
+                    if left < -1e-6:
+                        proven = surely > allowance + 1e-6
+                        out["outcome"] = "breached" if proven else "not_measurable"
+                    elif allowance - surely < 0.25 * allowance - 1e-6:
+                        out["outcome"] = "at_risk"
+                    else:
+                        out["outcome"] = "open"
                 if out["outcome"] != "not_measurable":
                     out.update(elapsed=elapsed, waits=clipped, spec=spec, allowance=allowance)
             out.update(severity=severity, created=created)

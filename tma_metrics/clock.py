@@ -12,7 +12,8 @@ elapsed time to the bound is an upper bound of the true one: within the allowanc
 proves the clock met; past it, the clock is not measurable, never breached. Likewise a
 running clock is breached only when the time it surely ran unpaused, from
 ``proof_at`` to ``as_of``, exceeds the allowance; past its deadline otherwise, it is not
-measurable (a pause the data does not show may explain it).
+measurable (a pause the data does not show may explain it). It is at risk only when that
+sure time leaves less than 25 % of the allowance.
 """
 
 from __future__ import annotations
@@ -201,18 +202,16 @@ def measure(
         [NOT_APPLICABLE, BREACHED, MET],
         NOT_MEASURABLE,
     )
-    # Running clocks are few: their outcome is worked out on them alone.
+    # Running clocks are few: their outcome is worked out on them alone. Only the time
+    # they surely ran (`_surely_elapsed`) proves a breach or a risk.
     live = np.flatnonzero(running)
     left, allowed = remaining[live], allowance[live]
     late = left < -EPSILON_MINUTES
-    proven = _breach_proven(
-        live, late, start, proof, elapsed, allowance, (calendar, specs, timezone)
-    )
-    outcome[live] = np.select(
-        [proven, late, left < AT_RISK_SHARE * allowed - EPSILON_MINUTES],
-        [BREACHED, NOT_MEASURABLE, AT_RISK],
-        OPEN,
-    )
+    calendars = (calendar, specs, timezone)
+    surely = _surely_elapsed(live, start, proof, elapsed, calendars)
+    proven = late & (surely > allowed + EPSILON_MINUTES)
+    risky = allowed - surely < AT_RISK_SHARE * allowed - EPSILON_MINUTES
+    outcome[live] = np.select([proven, late, risky], [BREACHED, NOT_MEASURABLE, AT_RISK], OPEN)
     unproven = np.zeros(n, dtype=bool)
     unproven[live[late & ~proven]] = True
     measurable = measured | (bounded & ~over) | (running & ~unproven)
@@ -239,37 +238,31 @@ def measure(
     )
 
 
-def _breach_proven(
+def _surely_elapsed(
     live: np.ndarray,
-    late: np.ndarray,
     start: np.ndarray,
     proof: np.ndarray | None,
     elapsed: np.ndarray,
-    allowance: np.ndarray,
     calendars: tuple[np.ndarray, list[CalendarSpec], str | None],
 ) -> np.ndarray:
-    """Say which late running clocks ``live[late]`` surely ran past their allowance.
+    """Return the business minutes the running clocks ``live`` surely ran.
 
-    The time surely run is the elapsed time less the business time between the start
-    and ``proof`` (pauses may hide there); a clock without ``proof`` is never proven.
+    Their elapsed time less the business time between the start and ``proof`` (a pause
+    may hide there); -inf for a clock without ``proof`` (nothing is sure).
     """
-    proven = late.copy()
+    surely = elapsed[live].copy()
     if proof is None:
-        return proven
+        return surely
     calendar, specs, timezone = calendars
-    rows = live[late]
-    from_proof = proof[rows]
-    known = ~np.isnat(from_proof)
-    lower = np.full(len(rows), -np.inf)
-    later = known & (from_proof > start[rows])
-    lower[known & ~later] = elapsed[rows][known & ~later]
-    for code in _distinct(calendar[rows][later]):
-        pick = np.flatnonzero(later & (calendar[rows] == code))
+    from_proof = proof[live]
+    surely[np.isnat(from_proof)] = -np.inf
+    later = ~np.isnat(from_proof) & (from_proof > start[live])
+    for code in _distinct(calendar[live][later]):
+        pick = np.flatnonzero(later & (calendar[live] == code))
         cal = calendar_for(specs[code], timezone)
-        hidden = cal.minutes_between(start[rows][pick], from_proof[pick])
-        lower[pick] = elapsed[rows][pick] - hidden
-    proven[late] = lower > allowance[rows] + EPSILON_MINUTES
-    return proven
+        hidden = cal.minutes_between(start[live][pick], from_proof[pick])
+        surely[pick] -= hidden
+    return surely
 
 
 def pause_codes(
