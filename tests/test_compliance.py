@@ -286,9 +286,7 @@ def naive_outcomes(
         )
         known_not_yet = bool(seen) or status == "Nouveau" or later
         response_bound = resolution or bound
-        response_pending = (
-            response is None and is_open and response_bound is None and known_not_yet
-        )
+        response_pending = response is None and is_open and response_bound is None and known_not_yet
         workaround = row.get("workaround_at")
         workaround = workaround if workaround and workaround <= as_of else None
         workaround_bound = None
@@ -317,7 +315,7 @@ def naive_outcomes(
             "workaround": (
                 workaround,
                 workaround_bound,
-                resolution_pending and row.get("workaround_at") is None
+                (resolution_pending and row.get("workaround_at") is None)
                 or (resolution_pending and row["workaround_at"] > as_of),
             ),
             "resolution": (resolution, bound, resolution_pending),
