@@ -70,7 +70,8 @@ def run_clocks(
     """Measure each clock; return `CLOCK_COLUMNS` aligned on ``clocks``' index.
 
     ``clocks`` holds ``source``, ``key``, ``start_at``, ``event_at``, ``pending`` (bool),
-    ``allowance_minutes``, ``applicable`` (bool) and ``calendar`` (a `CalendarSpec`);
+    ``allowance_minutes``, ``applicable`` (bool) and ``calendar`` (a `CalendarSpec`),
+    and optionally ``bound_at`` (the event happened by then, `measure`);
     ``pauses`` holds ``source``, ``ticket_key``, ``start``, ``end``.
 
     A known event gives ``met`` when the elapsed time is at most the allowance, else
@@ -102,6 +103,7 @@ def run_clocks(
         pause_start=pause_start,
         pause_end=pause_end,
         timezone=timezone,
+        bound=clocks["bound_at"].to_numpy("datetime64[us]") if "bound_at" in clocks else None,
     )
     out = pd.DataFrame(
         {
