@@ -217,3 +217,44 @@ def test_glpi_without_its_resolution_column_asks_for_it(tmp_path) -> None:
     assert "ajoutez la colonne « Date de résolution » à l'export" in found.detail()
     notes = figures.outcomes.set_index(["key", "sla_kind"])["note"]
     assert "Date de résolution" in notes[("602", "resolution")]
+
+
+def test_report_json_gives_the_unknowns_and_the_range(redmine_alone) -> None:
+    """`report --json`'s sla → severity → kind, recomputed with a loop over the outcomes."""
+    from tma_metrics.analysis.report_json import contract_json
+
+    _, figures = redmine_alone
+    got = contract_json(figures)["sla"]
+    for severity, kinds in got.items():
+        for kind, cell in kinds.items():
+            met = breached = unknown = 0
+            for row in figures.sla_period.to_dict("records"):
+                if row["severity"] != severity or row["sla_kind"] != kind:
+                    continue
+                if not row["applicable"]:
+                    continue
+                met += row["outcome"] == M
+                breached += row["outcome"] == B
+                unknown += not row["measurable"]
+            span = met + breached + unknown
+            assert (cell["met"], cell["breached"], cell["unknown"]) == (met, breached, unknown)
+            # six decimals in the JSON
+            low = None if not span else pytest.approx(met / span, abs=1e-6)
+            high = None if not span else pytest.approx((met + unknown) / span, abs=1e-6)
+            assert (cell["compliance_low"], cell["compliance_high"]) == (low, high)
+    # by hand: Urgent 101 (closed past every deadline) and 108 (open, breached surely)
+    assert got["bloquante"]["resolution"] == {
+        "applicable": 2,
+        "measurable": 1,
+        "met": 0,
+        "breached": 1,
+        "open": 0,
+        "at_risk": 0,
+        "unknown": 1,
+        "compliance": 0.0,
+        "coverage": 0.5,
+        "compliance_low": 0.0,
+        "compliance_high": 0.5,
+    }
+    overall = contract_json(figures)["sla_overall"]
+    assert (overall["unknown"], overall["compliance_low"]) == (14, pytest.approx(7 / 23, abs=1e-6))
