@@ -23,6 +23,8 @@ PURE_CORE = (
     "clock",
     "compliance",
     "delivery",
+    "ticket_states",
+    "sla_notes",
     "metrics",
     "auth/principal",
     "auth/mode",
