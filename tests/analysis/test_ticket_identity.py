@@ -83,9 +83,11 @@ def check_every_page(figures: ContractFigures) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_figures_all(demo) -> list[ContractFigures]:
+def demo_figures_all(demo, tmp_path_factory) -> list[ContractFigures]:
     db, _ = demo
-    store = Store(db, read_only=True)
+    copy = tmp_path_factory.mktemp("identity") / "demo.duckdb"
+    copy.write_bytes(db.read_bytes())
+    store = Store(copy)
     contracts = load_contracts(DEFAULT_CONTRACTS)
     periods = {c.name: Period(DEMO_AS_OF, date(2026, 1, 1), DEMO_AS_OF) for c in contracts}
     found = [

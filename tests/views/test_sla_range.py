@@ -15,7 +15,7 @@ NBSP = "\u00a0"
 
 # (id, met, breached, unknown, running, gap, text, low, high)
 CASES = [
-    ("nothing-applicable", 0, 0, 0, 0, None, "non mesurable", math.nan, math.nan),
+    ("nothing-applicable", 0, 0, 0, 0, None, "—", math.nan, math.nan),
     ("only-running", 0, 0, 0, 3, None, "non mesurable", math.nan, math.nan),
     ("only-unknown", 0, 0, 5, 0, "history", "non mesurable", 0.0, 1.0),
     ("every-clock-measured", 8, 2, 0, 1, None, f"80{NBSP}%", 0.8, 0.8),

@@ -2,7 +2,7 @@
 
 A compliance is written (`ComplianceRange.text`):
 
-- « non mesurable » when no clock is met or breached;
+- « non mesurable » when no clock is met or breached (« — » when none applies);
 - « 87 % » when every clock whose deadline has come is measured;
 - « entre 45 % et 100 % » when ``u`` of them are not measurable: from every unknown
   breached to every unknown met (`compliance.compliance`'s ``compliance_low`` and
@@ -100,7 +100,12 @@ class ComplianceRange:
         return self.measurable / self.applicable if self.applicable else math.nan
 
     def text(self) -> str:
-        """« non mesurable », « 87 % » or « entre 45 % et 100 % » (module rules)."""
+        """« non mesurable », « 87 % » or « entre 45 % et 100 % » (module rules).
+
+        « — » when no clock applies at all (nothing to measure).
+        """
+        if not self.applicable:
+            return fr.MISSING
         if not self.measured:
             return NOT_MEASURABLE_FR
         if not self.unknown:
