@@ -312,3 +312,36 @@ def test_running_clocks_are_not_resolution_times() -> None:
 def test_no_resolved_ticket_is_explained() -> None:
     rows = outcome_rows(("B", "majeure", "resolution", "open", "2026-01-12", 60.0, 2400.0))
     check_empty(resolution_time_chart(rows), "Aucune demande résolue sur la période")
+
+
+def test_a_range_is_drawn_solid_to_its_low_end_then_hatched() -> None:
+    # 1 met on its bound, 3 closed past the deadline on a bound only: never a bare 100 %
+    rows = outcome_rows(
+        ("A", "majeure", "resolution", "met", "2026-03-10", 600.0, 2400.0),
+        ("B", "majeure", "resolution", "not_measurable", "2026-03-11", np.nan, 2400.0),
+        ("C", "majeure", "resolution", "not_measurable", "2026-03-12", np.nan, 2400.0),
+        ("D", "majeure", "resolution", "not_measurable", "2026-03-13", np.nan, 2400.0),
+    )
+    rows.loc[0, "stop_kind"] = "bound"
+    fig = sla_compliance_by_month_chart(rows)
+    check_common(fig)
+    title = plain(title_of(fig))
+    assert "entre 25 % et 100 %, couverture 25 % (1/4)" in title
+    assert "100 %" not in title.replace("et 100 %", "")
+    subtitle = plain(fig.layout.title.subtitle.text)
+    assert "3 délais non mesurables : synchronisez l'historique des statuts" in subtitle
+    solid, band = [t for t in fig.data if t.type == "bar"]
+    assert values(solid.y).tolist() == [25.0]
+    assert (values(band.base).tolist(), values(band.y).tolist()) == ([25.0], [75.0])
+    assert band.marker.pattern.shape == "/"
+    assert list(band.text) == ["25–100\u00a0%"]
+    matrix = sla_compliance_matrix_chart(rows)
+    cells = " ".join(a.text for a in matrix.layout.annotations)
+    assert "25–100\u00a0%" in cells and "+3 non mesurés" in cells
+
+
+def test_times_only_bounded_are_not_resolution_times() -> None:
+    rows = outcome_rows(("A", "majeure", "resolution", "met", "2026-01-10", 120.0, 2400.0))
+    rows["stop_kind"] = "bound"
+    fig = resolution_time_chart(rows)
+    check_empty(fig, "Aucune durée connue : 1 demande(s) résolues à une date seulement bornée")

@@ -41,10 +41,11 @@ _OF_KIND_FR = {
 _DEFINITION_FR = (
     "Respect = respectés / (respectés + dépassés) · couverture = mesurables / soumises au délai"
 )
-_RANGE_FR = (
-    "Fourchette : du pire (non mesurables dépassés, plein) au meilleur (non mesurables "
-    "respectés, hachuré)"
-)
+#: How a range is drawn: bars (solid, then hatched) and the heatmap's colour.
+_RANGE_FR = {
+    "bars": "Plein : au pire · hachuré : au mieux",
+    "heatmap": "Couleur : au pire",
+}
 
 
 def _headline(total: ComplianceRange) -> str:
@@ -55,10 +56,10 @@ def _headline(total: ComplianceRange) -> str:
     return f"{rate}, {total.coverage_text()}"
 
 
-def _subtitle(total: ComplianceRange) -> str:
-    """The definition, and what would measure the unknowns when there are some."""
+def _subtitle(total: ComplianceRange, drawn: str) -> str:
+    """The definition, or how the range is ``drawn`` and what would measure the unknowns."""
     if total.unknown and total.measured:
-        return f"{_RANGE_FR} · {total.action()}"
+        return f"{_RANGE_FR[drawn]} · {total.action()}"
     if total.unknown:
         return f"{_DEFINITION_FR} · {total.action()}"
     return _DEFINITION_FR
@@ -175,7 +176,9 @@ def sla_compliance_by_month_chart(
             row=2,
             col=1,
         )
-    style_figure(fig, f"{title} : {_headline(total)}", subtitle=_subtitle(total), height=460)
+    style_figure(
+        fig, f"{title} : {_headline(total)}", subtitle=_subtitle(total, "bars"), height=460
+    )
     # Labels too small to read on narrow bars are hidden (the hover keeps them).
     fig.update_layout(
         barmode="group",
@@ -293,7 +296,7 @@ def sla_compliance_matrix_chart(
     style_figure(
         fig,
         f"{title} : {_headline(total)}",
-        subtitle=_subtitle(total),
+        subtitle=_subtitle(total, "heatmap"),
         x_title="Type de délai",
         y_title="Sévérité",
         show_legend=False,

@@ -46,14 +46,16 @@ def cards(items: Sequence[Card]) -> None:
             for column, card in zip(st.columns(per_row), row, strict=False):
                 column.metric(
                     card.label,
-                    card.text,
+                    card.short_text or card.text,
                     delta=card.change_text if card.change else None,
                     delta_color=_DELTA_COLOR.get(card.key, "normal"),
                     help=card.help or None,
                     border=True,
                 )
-                if card.detail:
-                    column.caption(card.detail)
+                # A card too narrow for its text (an SLA range) says it in full below.
+                detail = f"{card.text} ; {card.detail}" if card.short_text else card.detail
+                if detail:
+                    column.caption(detail)
 
 
 def alerts(items: Sequence[Alert]) -> None:

@@ -15,7 +15,7 @@ from tma_metrics.compliance import ComplianceSummary
 from tma_metrics.consumption import BALANCE_MODELS, Balance
 from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import forecast_range
-from tma_metrics.views.sla_range import ComplianceRange
+from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 
 #: Day figures of the carnet shown as cards, in order.
 DAY_CARDS = ("remaining_days", "consumed_days", "committed_days", "projected_days")
@@ -35,6 +35,9 @@ class Card:
     change_text: str = ""
     help: str = ""
     internal: bool = False
+    #: A shorter text for a narrow card (« 25 à 97 % »); the page then writes ``text``
+    #: in the caption. Empty: ``text`` fits.
+    short_text: str = ""
 
 
 def balance_cards(
@@ -135,6 +138,9 @@ def sla_card(summary: ComplianceSummary) -> Card:
         detail = "aucune demande soumise aux SLA"
     else:
         detail = f"{found.detail()} ; {summary.breached} hors délai"
+    short = ""
+    if found.is_range:
+        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
     return Card(
         key="sla_compliance",
         label=entry.label,
@@ -143,6 +149,7 @@ def sla_card(summary: ComplianceSummary) -> Card:
         unit=entry.unit,
         detail=detail,
         help=entry.definition,
+        short_text=short,
     )
 
 
