@@ -108,10 +108,10 @@ def test_sla_compliance_of_the_month_per_severity_matches_loop(
     )
     unknown = applicable - measurable
     span = met + breached + unknown
-    if span:
+    if met + breached:
         assert row["compliance_low"] == pytest.approx(met / span)
         assert row["compliance_high"] == pytest.approx((met + unknown) / span)
-    else:
+    else:  # « non mesurable »: no « 0 % to 100 % » beside it
         assert pd.isna(row["compliance_low"]) and pd.isna(row["compliance_high"])
     if not met + breached:
         assert row["compliance_text"] == "non mesurable"

@@ -62,8 +62,8 @@ def resolution_time_chart(
             return empty_figure(
                 time_fr,
                 f"Aucune durée connue : {int(bounded.sum())} demande(s) {done_many} à une date "
-                "seulement bornée (fermeture ou dernière mise à jour) ; synchronisez "
-                "l'historique des statuts pour mesurer ces durées.",
+                "seulement bornée<br>(fermeture ou dernière mise à jour) : synchronisez "
+                "l'historique des statuts pour les mesurer.",
             )
         return empty_figure(time_fr, f"Aucune demande {done_one} sur la période.")
     fig = go.Figure()

@@ -43,7 +43,10 @@ def cards(items: Sequence[Card]) -> None:
     for group, per_row in ((items[:4], 4), (items[4:], 3)):
         for start in range(0, len(group), per_row):
             row = group[start : start + per_row]
-            for column, card in zip(st.columns(per_row), row, strict=False):
+            # A range (« 25 à 97 % ») needs about twice the width of a figure.
+            widths = [1.8 if card.short_text else 1.0 for card in row]
+            widths += [1.0] * (per_row - len(row))
+            for column, card in zip(st.columns(widths), row, strict=False):
                 column.metric(
                     card.label,
                     card.short_text or card.text,

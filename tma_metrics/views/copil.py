@@ -293,7 +293,7 @@ def _key_figures(
         card(
             "backlog_open",
             backlog.open,
-            f"{flow['open_start']} au {fr.day(figures.period.start)}"
+            f"{flow['open_start']} ouverte(s) au {fr.day(figures.period.start)}"
             + (
                 f" ; âge médian {fr.number(backlog.median_age_days, 0)} jours"
                 if backlog.median_age_days is not None

@@ -16,7 +16,7 @@ from tma_metrics import frenchfmt as fr
 from tma_metrics.reports.deck import ChartSlide, Deck, Slide, TableSlide, TextSlide
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
-from tma_metrics.views.sla_range import ComplianceRange
+from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 from tma_metrics.views.tables import display_table
 
 _KeyFigure = Callable[[CopilView], tuple[str, str]]
@@ -35,9 +35,13 @@ def _consumed(view: CopilView) -> tuple[str, str]:
 
 def _sla(view: CopilView) -> tuple[str, str]:
     found = ComplianceRange.of(view.sla_summary)
+    coverage = f"couverture {fr.percent(found.coverage)}"
     if not found.measured:
-        return found.text(), found.detail()
-    return found.text(), f"des délais respectés ({found.detail()})"
+        return found.text(), coverage
+    if found.is_range:  # short enough for the slide's big figure; the chart says the rest
+        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
+        return short, f"des délais respectés selon les {found.unknown} non mesurés ; {coverage}"
+    return found.text(), f"des délais respectés ({coverage})"
 
 
 def _estimation(view: CopilView) -> tuple[str, str]:

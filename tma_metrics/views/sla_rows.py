@@ -113,14 +113,18 @@ def compliance_by_severity(outcomes: pd.DataFrame, start: date, end: date) -> pd
 
 
 def with_text(table: pd.DataFrame) -> pd.DataFrame:
-    """Add ``compliance_text`` (`sla_range` wording) to a compliance table."""
-    texts = [
-        row_text(row)
-        for row in table[
-            ["met", "breached", "not_measurable", "measurable", "applicable"]
-        ].itertuples()
-    ]
-    return table.assign(compliance_text=pd.array(texts, dtype="string"))
+    """Add ``compliance_text`` (`sla_range` wording) to a compliance table.
+
+    Where nothing is met or breached the text says « non mesurable » and the range's
+    ends are left empty: a bare « 0 % » to « 100 % » would say nothing more.
+    """
+    counts = table[["met", "breached", "not_measurable", "measurable", "applicable"]]
+    texts = [row_text(row) for row in counts.itertuples()]
+    undecided = ((table["met"] + table["breached"]) == 0).to_numpy(bool)
+    out = table.assign(compliance_text=pd.array(texts, dtype="string"))
+    for name in ("compliance_low", "compliance_high"):
+        out[name] = out[name].mask(undecided)
+    return out
 
 
 def by_ticket(outcomes: pd.DataFrame, rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
