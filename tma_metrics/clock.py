@@ -184,18 +184,12 @@ def measure(
     np.copyto(stop, event, where=measured)
     np.copyto(stop, bound, where=bounded)
 
-    elapsed = np.full(n, np.nan)
-    paused = np.full(n, np.nan)
-    deadline = np.full(n, nat, dtype="datetime64[us]")
     clocked = measured | bounded | running
     overlaps = None
     if ticket is not None and pause_ticket is not None and len(pause_ticket):
         overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
-    for code in _distinct(calendar[clocked]):
-        rows = np.flatnonzero(clocked & (calendar == code))
-        cal = calendar_for(specs[code], timezone)
-        e, p, d = _measure(cal, rows, start, stop, allowance, overlaps)
-        elapsed[rows], paused[rows], deadline[rows] = e, p, d
+    calendars = (calendar, specs, timezone)
+    elapsed, paused, deadline = _clock_times(clocked, start, stop, allowance, overlaps, calendars)
 
     remaining = np.where(running, allowance - elapsed, np.nan)
     over = elapsed > allowance + EPSILON_MINUTES
@@ -204,18 +198,12 @@ def measure(
         [NOT_APPLICABLE, BREACHED, MET],
         NOT_MEASURABLE,
     )
-    # Running clocks are few: their outcome is worked out on them alone. Only the time
-    # they surely ran (`_surely_elapsed`) proves a breach or a risk.
+    # Running clocks are few: their outcome is worked out on them alone.
     live = np.flatnonzero(running)
-    left, allowed = remaining[live], allowance[live]
-    late = left < -EPSILON_MINUTES
-    calendars = (calendar, specs, timezone)
     surely = _surely_elapsed(live, start, proof, elapsed, calendars)
-    proven = late & (surely > allowed + EPSILON_MINUTES)
-    risky = allowed - surely < AT_RISK_SHARE * allowed - EPSILON_MINUTES
-    outcome[live] = np.select([proven, late, risky], [BREACHED, NOT_MEASURABLE, AT_RISK], OPEN)
+    outcome[live], unproven_live = _running_outcomes(remaining[live], allowance[live], surely)
     unproven = np.zeros(n, dtype=bool)
-    unproven[live[late & ~proven]] = True
+    unproven[live[unproven_live]] = True
     measurable = measured | (bounded & ~over) | (running & ~unproven)
     # A bound past the deadline or an unproven breach: the elapsed time is only an upper
     # bound; it is not shown as the clock's (the deadline is kept).
@@ -238,6 +226,43 @@ def measure(
         problem=problem,
         bounded=bounded,
     )
+
+
+def _clock_times(
+    clocked: np.ndarray,
+    start: np.ndarray,
+    stop: np.ndarray,
+    allowance: np.ndarray,
+    overlaps: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    calendars: tuple[np.ndarray, list[CalendarSpec], str | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return elapsed and paused minutes and the deadline of the ``clocked`` clocks."""
+    calendar, specs, timezone = calendars
+    n = len(start)
+    elapsed = np.full(n, np.nan)
+    paused = np.full(n, np.nan)
+    deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    for code in _distinct(calendar[clocked]):
+        rows = np.flatnonzero(clocked & (calendar == code))
+        cal = calendar_for(specs[code], timezone)
+        e, p, d = _measure(cal, rows, start, stop, allowance, overlaps)
+        elapsed[rows], paused[rows], deadline[rows] = e, p, d
+    return elapsed, paused, deadline
+
+
+def _running_outcomes(
+    left: np.ndarray, allowed: np.ndarray, surely: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the outcome codes of running clocks, and which are late but unproven.
+
+    Only the time they surely ran (`_surely_elapsed`) proves a breach or a risk: late
+    without that proof is not measurable.
+    """
+    late = left < -EPSILON_MINUTES
+    proven = late & (surely > allowed + EPSILON_MINUTES)
+    risky = allowed - surely < AT_RISK_SHARE * allowed - EPSILON_MINUTES
+    codes = np.select([proven, late, risky], [BREACHED, NOT_MEASURABLE, AT_RISK], OPEN)
+    return codes, late & ~proven
 
 
 def _surely_elapsed(
