@@ -3,6 +3,8 @@
 Honest by construction: an event is dated only from a column or a status change that
 says so; when nothing dates it, it stays null and the ``*_source`` / ``*_pending``
 columns tell the SLA engine whether it is unknown or known not to have happened yet.
+A date that only bounds the resolution (a closing, a last update) is kept apart, as
+``resolution_bound_at``: never the event (DOMAIN.md §4).
 
 The status history lists, per ticket, each status the ticket *entered* and when. Its
 first row is the ticket's initial status when it is dated at the creation (within a
@@ -285,8 +287,8 @@ def _history_facts(
     """Return, per ticket with history, its pickup, first resolution and first workaround.
 
     Dates are taken from the whole history (the caller hides those after ``as_of``, which
-    then are known not to have happened yet); the latest status and ``has_history`` look
-    at the rows up to ``as_of`` only.
+    then are known not to have happened yet); ``has_history`` looks at the rows up to
+    ``as_of`` only (the open / resolved states are `ticket_states`').
     """
     h = _clean_history(history, None)
     created = tickets[["source", "key", "created_at"]].rename(columns={"key": "ticket_key"})
@@ -298,8 +300,6 @@ def _history_facts(
         "pickup_at": "datetime64[us]",
         "first_resolved_at": "datetime64[us]",
         "first_workaround_at": "datetime64[us]",
-        "last_resolved": "bool",
-        "last_at": "datetime64[us]",
         "workaround_seen": "bool",
     }
     if h.empty:
@@ -325,39 +325,22 @@ def _history_facts(
             "pickup_at": h["at"].where(pickup.to_numpy(bool, na_value=False)),
             "first_resolved_at": h["at"].where(resolved.to_numpy(bool, na_value=False)),
             "first_workaround_at": h["at"].where(workaround.to_numpy(bool, na_value=False)),
-            "last_resolved": resolved.astype("boolean").where(seen),
             "has_history": seen,
-            "last_at": h["at"].where(seen),
         }
     )
     facts = flags.groupby(_KEYS, sort=False, dropna=False).agg(
         pickup_at=("pickup_at", "min"),
         first_resolved_at=("first_resolved_at", "min"),
         first_workaround_at=("first_workaround_at", "min"),
-        last_resolved=("last_resolved", "last"),
         has_history=("has_history", "max"),
-        last_at=("last_at", "max"),
     )
     facts = facts.reset_index()
-    facts["last_resolved"] = facts["last_resolved"].astype("boolean").fillna(False)
     facts["workaround_seen"] = facts["first_workaround_at"].notna()
     return facts.astype(facts_columns)
 
 
 def _lookup(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return {normalise_label(label): value for label, value in table}
-
-
-def _coalesce(series: list[pd.Series]) -> pd.Series:
-    out = series[0]
-    for s in series[1:]:
-        out = out.fillna(s)
-    return out
-
-
-def _first_source(candidates: list[tuple[str, pd.Series]]) -> np.ndarray:
-    """Name, per row, the first candidate column that holds a value."""
-    return np.select([c.notna().to_numpy() for _, c in candidates], [n for n, _ in candidates], "")
 
 
 def _text(values: np.ndarray) -> pd.Series:
