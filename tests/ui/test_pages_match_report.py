@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,10 @@ def test_copil_key_figures_equal_the_report(app_env, report, contract) -> None:
     shown = metrics(run_page("copil.py", contract))
     expected = report[contract]
     sla = kpi("sla_compliance")
-    assert shown[sla.label] == range_text(expected["sla_overall"])
+    # the card writes a range compactly (« 25 à 97 % »), in full in its caption
+    full = range_text(expected["sla_overall"])
+    compact = re.sub(r"entre (\d+)\u00a0% et (\d+)\u00a0%", "\\1 à \\2\u00a0%", full)
+    assert shown[sla.label] == compact
     guarantee = kpi("within_guarantee_rate")
     assert shown[guarantee.label] == guarantee.format(
         expected["estimation"]["within_guarantee_rate"]
