@@ -19,9 +19,12 @@ from tma_metrics.french.labels import (
     KIND_LABELS_FR,
     MODEL_LABELS_FR,
     OUTCOME_LABELS_FR,
+    RESOLVED_BY_LABELS_FR,
     RULE_LABELS_FR,
     SEVERITY_LABELS_FR,
     SLA_KIND_LABELS_FR,
+    STOP_KIND_LABELS_FR,
+    STOP_SOURCE_LABELS_FR,
     SUBJECT_LABELS_FR,
 )
 
@@ -233,10 +236,54 @@ CATALOG: tuple[Kpi, ...] = (
         "sla_compliance",
         "Respect des SLA",
         "%",
-        "Demandes dans les délais / (dans les délais + hors délais), sur les demandes "
-        "mesurables, en temps ouvré du calendrier du contrat.",
-        "Met / (met + breached) over measurable tickets, in the contract's business time.",
+        "Délais respectés / (respectés + dépassés), sur les délais mesurables, en temps "
+        "ouvré du calendrier du contrat. Quand des délais échus ne sont pas mesurables, il "
+        "est donné en fourchette (« entre 45 % et 100 % ») ; « non mesurable » quand rien "
+        "ne l'est. Une date de fermeture ou de dernière mise à jour ne fait que borner la "
+        "résolution : dans le délai elle prouve le délai respecté, au-delà elle ne prouve "
+        "rien (jamais « dépassé » sur une borne).",
+        "Met / (met + breached) over measurable clocks, in the contract's business time. "
+        "When some clocks whose deadline has come are not measurable it is given as a range "
+        "(« entre 45 % et 100 % »); « non mesurable » when none is. A closing or last-update "
+        "date only bounds the resolution: within the deadline it proves the clock met, past "
+        "it it proves nothing (never breached on a bound).",
         True,
+        _S,
+    ),
+    Kpi(
+        "sla_compliance_low",
+        "Respect des SLA au pire",
+        "%",
+        "Bas de la fourchette : respectés / (respectés + dépassés + non mesurables), chaque "
+        "délai non mesurable compté dépassé. Le statut rouge / orange / vert du "
+        "portefeuille le lit.",
+        "Low end of the range: met / (met + breached + unknown), every unknown counted "
+        "breached. The portfolio's red / amber / green status reads it.",
+        True,
+        _S,
+    ),
+    Kpi(
+        "sla_compliance_high",
+        "Respect des SLA au mieux",
+        "%",
+        "Haut de la fourchette : (respectés + non mesurables) / (respectés + dépassés + non "
+        "mesurables), chaque délai non mesurable compté respecté.",
+        "High end of the range: (met + unknown) / (met + breached + unknown), every unknown "
+        "counted met.",
+        True,
+        _S,
+    ),
+    Kpi(
+        "sla_unknown",
+        "Délais non mesurables",
+        "nb",
+        "Délais soumis au SLA dont l'événement n'est pas daté (ou seulement borné après "
+        "l'échéance, ou une attente du client peut-être cachée faute d'historique) : ni "
+        "respectés ni dépassés ; l'action qui les mesurerait est indiquée à côté.",
+        "Applicable clocks whose event is not dated (or only bounded past the deadline, or "
+        "a client wait possibly hidden for lack of a history): neither met nor breached; "
+        "the action that would measure them is shown beside.",
+        False,
         _S,
     ),
     Kpi(
@@ -336,8 +383,21 @@ CATALOG: tuple[Kpi, ...] = (
         "tickets_resolved",
         "Demandes résolues",
         "nb",
-        "Demandes résolues (ou closes) dans la période.",
-        "Tickets resolved (or closed) in the period.",
+        "Résolutions dans la période : une demande passe en statut résolu (Résolu, Fermé… "
+        "même sans date : elle compte alors à sa borne, sinon à sa création).",
+        "Resolutions in the period: a ticket entering a resolved status (Résolu, Fermé… even "
+        "undated: it then counts at its bound, else at its creation).",
+        None,
+        _A,
+    ),
+    Kpi(
+        "tickets_reopened",
+        "Demandes réouvertes",
+        "nb",
+        "Réouvertures dans la période : une demande résolue repasse dans un statut ouvert "
+        "(ses SLA gardent sa première résolution).",
+        "Reopenings in the period: a resolved ticket back in an open status (its SLA keep "
+        "its first resolution).",
         None,
         _A,
     ),
@@ -345,8 +405,10 @@ CATALOG: tuple[Kpi, ...] = (
         "backlog_open",
         "Demandes ouvertes",
         "nb",
-        "Demandes non résolues à la date d'arrêté.",
-        "Tickets not resolved at the as-of date.",
+        "Demandes non résolues à la date d'arrêté : ouvertes au début + reçues − résolues "
+        "+ réouvertes. Chaque demande est ouverte ou résolue, jamais les deux ni aucun.",
+        "Tickets not resolved at the as-of date: open at the start + received − resolved + "
+        "reopened. Every ticket is open or resolved, never both nor neither.",
         None,
         _A,
     ),
@@ -431,6 +493,7 @@ _COLUMN_LIST: tuple[Column, ...] = (
     _col("assignee", "Assigné à"),
     _col("created_at", "Créée le", "date"),
     _col("resolved_at", "Résolue le", "date"),
+    _col("resolved_by", "Résolution datée par", codes=RESOLVED_BY_LABELS_FR),
     _col("age_days", "Ancienneté", "jours"),
     _col("reopened", "Réouverte", "bool"),
     # -- time and estimates --------------------------------------------------------
@@ -466,6 +529,9 @@ _COLUMN_LIST: tuple[Column, ...] = (
     _col("p90_minutes", "Durée à 90 % (ouvré)", "duration"),
     _col("deadline", "Échéance", "datetime"),
     _col("stop_at", "Arrêt du délai", "datetime"),
+    _col("stop_source", "Arrêté par", codes=STOP_SOURCE_LABELS_FR),
+    _col("stop_kind", "Nature de la date d'arrêt", codes=STOP_KIND_LABELS_FR),
+    _col("note", "Explication"),
     _col("still_open", "Toujours ouverte", "bool"),
     _col("applicable", "Soumis au SLA", "nb"),
     _col("measurable", "Mesurables", "nb"),
@@ -475,6 +541,9 @@ _COLUMN_LIST: tuple[Column, ...] = (
     _col("open", "En cours", "nb"),
     _of_kpi("at_risk", "sla_at_risk"),
     _of_kpi("compliance", "sla_compliance"),
+    _col("compliance_text", "Respect des SLA (fourchette)"),
+    _col("compliance_low", "Respect au pire (non mesurables dépassés)", "%"),
+    _col("compliance_high", "Respect au mieux (non mesurables respectés)", "%"),
     _of_kpi("coverage", "sla_coverage"),
     _col("resolved", "Résolues (mesurées)", "nb"),
     # -- months, counts, estimation ------------------------------------------------
@@ -521,10 +590,19 @@ _COLUMN_LIST: tuple[Column, ...] = (
     _col("expiry_date", "Échéance du carnet", "date"),
     _col("days_to_expiry", "Avant échéance", "jours"),
     _of_kpi("sla_compliance"),
+    _col("sla_text", "Respect des SLA (fourchette)"),
+    _of_kpi("sla_compliance_low"),
+    _of_kpi("sla_compliance_high"),
+    _of_kpi("sla_unknown"),
     _of_kpi("sla_coverage"),
     _of_kpi("estimated_tickets"),
     _of_kpi("open_tickets", "backlog_open"),
     _of_kpi("breaches", "sla_breached"),
+    _col("received", "Reçues", "nb"),
+    _col("reopened_count", "Réouvertes", "nb"),
+    _col("resolved_count", "Résolues", "nb"),
+    _col("open_start", "Ouvertes au début", "nb"),
+    _col("open_end", "Ouvertes à la fin", "nb"),
     _col("overall_status", "Statut global", codes=RAG_LABELS_FR),
     *(
         column

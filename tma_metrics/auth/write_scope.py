@@ -71,7 +71,7 @@ class WriteScope:
         >>> WriteScope(None).require("import")
         Traceback (most recent call last):
         ...
-        tma_metrics.auth.write_scope.AccessDenied: Connectez-vous pour importer des données.
+        tma_metrics.errors.AccessDenied: Connectez-vous pour importer des données.
         """
         if self.allows(action):
             return

@@ -31,6 +31,7 @@ from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.sla import outcomes as sla
 from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.figures.contract_figures import (
+    BOUND_SOURCES,
     NAMED,
     ContractFigures,
     WarningFacts,
@@ -243,6 +244,7 @@ def _finish(r: Rows, part: dict[str, object], at: pd.Timestamp) -> ContractFigur
         prepared=part["prepared"],  # type: ignore[arg-type]
         per_ticket=part["per_ticket"],  # type: ignore[arg-type]
         warnings=tuple(warning_texts(contract, balance, part["warnings"])),  # type: ignore[arg-type]
+        history=history_frame(r.history),
     )
 
 
@@ -274,10 +276,15 @@ def _sla_summaries(
         count(outcome == "at_risk"),
         count(~applicable),
     )
+    unknown = n_applicable - n_measurable
     with np.errstate(invalid="ignore", divide="ignore"):
         decided = (met + breached).astype(float)
         rate = np.where(decided > 0, met.astype(float) / decided, np.nan)
         cover = np.where(n_applicable > 0, n_measurable.astype(float) / n_applicable, np.nan)
+        span = decided + unknown
+        low = np.where(span > 0, met.astype(float) / span, np.nan)
+        high = np.where(span > 0, (met + unknown).astype(float) / span, np.nan)
+    gaps = _main_gaps(outcomes, kept & applicable & ~measurable, owner)
     return [
         ComplianceSummary(
             applicable=int(n_applicable[i]),
@@ -289,9 +296,26 @@ def _sla_summaries(
             not_applicable=int(not_applicable[i]),
             compliance=float(rate[i]),
             coverage=float(cover[i]),
+            compliance_low=float(low[i]),
+            compliance_high=float(high[i]),
+            gap=gaps.get(i),
         )
         for i in range(n)
     ]
+
+
+def _main_gaps(outcomes: pd.DataFrame, unknown: np.ndarray, owner: np.ndarray) -> dict[int, str]:
+    """`compliance.main_gap` of each contract: its unknowns' most frequent gap."""
+    if "gap" not in outcomes.columns or not unknown.any():
+        return {}
+    found = pd.DataFrame(
+        {"owner": owner[unknown], "gap": outcomes["gap"].to_numpy(object)[unknown]}
+    )
+    found = found.dropna()
+    counts = found.groupby(["owner", "gap"]).size().reset_index(name="n")
+    counts = counts.sort_values(["owner", "n", "gap"], ascending=[True, False, True])
+    first = counts.drop_duplicates("owner")
+    return {int(o): str(g) for o, g in zip(first["owner"], first["gap"], strict=True)}
 
 
 def _accuracy_summaries(
@@ -413,7 +437,7 @@ def _warning_facts(
     unprioritised = np.bincount(
         ticket_owner[no_severity & prepared["priority"].isna().to_numpy()], minlength=n
     )
-    closing = (prepared["resolution_source"] == "closing").to_numpy(bool, na_value=False)
+    closing = prepared["resolution_source"].isin(BOUND_SOURCES).to_numpy(bool, na_value=False)
     unknown = (deducted["rule"] == "unknown_ticket").to_numpy(bool, na_value=False)
     labels: dict[int, set[str]] = {}
     priority = prepared["priority"].to_numpy(object)

@@ -22,7 +22,7 @@ from tma_metrics.domain import estimation
 from tma_metrics.domain.business_time import timeline
 from tma_metrics.domain.carnet import billing, consumption
 from tma_metrics.domain.carnet.consumption import Balance
-from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.domain.contracts.model import SLA_KINDS, Contract
 from tma_metrics.domain.estimation import AccuracySummary
 from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.model import STATUS_HISTORY_COLUMNS, TICKET_COLUMNS, Kind
@@ -100,6 +100,7 @@ class ContractFigures:
     prepared: pd.DataFrame  # timeline.prepare_tickets (every ticket, with ``is_open``)
     per_ticket: pd.DataFrame  # billing.ticket_billing (at least every prepared ticket)
     warnings: tuple[str, ...] = field(default=())
+    history: pd.DataFrame | None = None  # the status history of the tickets (linked)
     # prepared tickets + billing per ticket + SLA summary
     tickets: pd.DataFrame = _Deferred(  # type: ignore[assignment]
         lambda f: _ticket_table(f.prepared, f.per_ticket, f.outcomes)
@@ -118,6 +119,11 @@ class ContractFigures:
             f.prepared, f.contract, f.at, timezone=f.contract.timezone
         )
     )
+    # every open / resolved state change of the tickets (ticket_states): the one source
+    # of every count of tickets received, resolved, reopened and open
+    changes: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: timeline.ticket_changes(f.prepared, f.history, f.contract, f.at)
+    )
 
     @property
     def name(self) -> str:
@@ -131,7 +137,7 @@ class ContractFigures:
 
 
 #: The fields `ContractFigures` computes on first read.
-DEFERRED_FIELDS = ("tickets", "monthly", "burn_up", "delivery")
+DEFERRED_FIELDS = ("tickets", "monthly", "burn_up", "delivery", "changes")
 
 
 def compute_figures(
@@ -199,6 +205,7 @@ def compute_figures(
         prepared=prepared,
         per_ticket=own_billing(per_ticket, tickets["ticket_uid"]),
         warnings=tuple(_warnings(contract, prepared, balance, deducted)),
+        history=history,
     )
 
 
@@ -232,8 +239,8 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     columns = list(STATUS_HISTORY_COLUMNS)
     if history is None or history.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in STATUS_HISTORY_COLUMNS.items()})
-    out = history[columns].copy()
-    for name in ("source", "ticket_key", "status"):
+    out = history.reindex(columns=columns)
+    for name in ("source", "ticket_key", "status", "project"):
         out[name] = out[name].astype("string")
     return out.reset_index(drop=True)
 
@@ -273,7 +280,7 @@ def _quoted_uid(entries: pd.DataFrame) -> pd.Series:
 
 def ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
     by_uid = prepared.set_index("ticket_uid")
-    ended = by_uid["resolution_at"].fillna(by_uid["closed_at"])
+    ended = by_uid["resolved_on"].fillna(by_uid["closed_at"])
     # reindex, not map: pandas cannot map an empty Series through a datetime Series
     return pd.Series(ended.reindex(ticket_uids.to_numpy()).to_numpy(), index=ticket_uids.index)
 
@@ -312,6 +319,7 @@ def _ticket_table(
     table["billed_spent_hours"] = table["billed_spent_hours"].astype("float64").fillna(0.0)
     for name in ("deducted_hours", "absorbed_hours"):
         table[name] = table[name].astype("float64").fillna(0.0)
+    _stop_columns(table, outcomes)
     applicable = outcomes[outcomes["applicable"]].copy()
     if applicable.empty:
         table["sla_state"] = pd.Series(pd.NA, index=table.index, dtype="string")
@@ -329,6 +337,28 @@ def _ticket_table(
     return table
 
 
+#: Per SLA kind, the outcome columns the ticket table repeats (`STOP_COLUMNS` names).
+_STOP_FIELDS = ("outcome", "stop_at", "stop_kind", "stop_source")
+#: Columns `_stop_columns` adds: ``resolution_stop_at``, ``response_stop_kind``...
+STOP_COLUMNS = tuple(f"{kind}_{name}" for kind in SLA_KINDS for name in _STOP_FIELDS)
+
+
+def _stop_columns(table: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+    """Add, per SLA kind, the clock's outcome, what stopped it and whether an event or a bound.
+
+    ``{kind}_stop_kind`` is ``event`` (the response, workaround or resolution itself)
+    or ``bound`` (a date it happened by: the closing, the last update, the resolution
+    for the response); null while the clock runs or when nothing dates it.
+    """
+    index = pd.MultiIndex.from_arrays([table["source"], table["key"]])
+    for kind in SLA_KINDS:
+        rows = outcomes[(outcomes["sla_kind"] == kind).to_numpy(bool)]
+        rows = rows.set_index(["source", "key"])
+        for name in _STOP_FIELDS:
+            values = rows[name].reindex(index)
+            table[f"{kind}_{name}"] = values.to_numpy() if name == "stop_at" else values.array
+
+
 # -- warnings ------------------------------------------------------------------------
 
 
@@ -344,7 +374,7 @@ class WarningFacts:
 
     unmapped: int  # SLA tickets whose priority the contract does not map
     unmapped_labels: tuple[str, ...]  # those priorities, sorted
-    closing: int  # tickets whose resolution is dated by their closing
+    closing: int  # tickets whose resolution only a bound dates (closing, last update)
     unknown_entries: int  # entries naming a ticket missing from the exports
     unknown_keys: tuple[str, ...] = ()  # the first `NAMED` of those tickets, sorted
     unknown_key_count: int = 0  # how many different tickets they name
@@ -353,6 +383,8 @@ class WarningFacts:
 
 #: Tickets named in a warning, at most.
 NAMED = 5
+#: Resolution sources that only bound the resolution (`timeline.prepare_tickets`).
+BOUND_SOURCES = ("closing", "update")
 
 
 def warning_facts(
@@ -367,7 +399,7 @@ def warning_facts(
     return WarningFacts(
         unmapped=len(unmapped),
         unmapped_labels=tuple(sorted(unmapped["priority"].unique())),
-        closing=int((prepared["resolution_source"] == "closing").sum()),
+        closing=int(prepared["resolution_source"].isin(BOUND_SOURCES).sum()),
         unknown_entries=int(unknown.sum()),
         unknown_keys=tuple(keys[:NAMED]),
         unknown_key_count=len(keys),
@@ -401,8 +433,10 @@ def warning_texts(contract: Contract, balance: Balance, facts: WarningFacts) -> 
         )
     if facts.closing:
         found.append(
-            f"Résolution datée par la date de fermeture pour {facts.closing} demande(s) : "
-            "l'export n'a pas de date de résolution (ex. colonne « Fermé » de Redmine)."
+            f"{facts.closing} demande(s) sans date de résolution : la date de fermeture "
+            "(« Fermé ») ou de dernière mise à jour ne fait que borner la résolution ; "
+            "leurs SLA ne sont respectés que si cette borne tombe dans le délai, sinon non "
+            "mesurables. Synchronisez l'historique des statuts pour les mesurer."
         )
     if balance.out_of_carnet is not None and balance.out_of_carnet.entries:
         ooc = balance.out_of_carnet

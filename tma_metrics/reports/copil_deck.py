@@ -35,6 +35,7 @@ from tma_metrics.reports.deck import (
 )
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
+from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 from tma_metrics.views.tables import display_table
 
 DECK_TITLE = "Comité de pilotage"
@@ -68,10 +69,16 @@ def _management(view: CopilView) -> tuple[str, str] | None:
 
 
 def _sla(view: CopilView) -> tuple[str, str] | None:
-    s = view.sla_summary
-    if s.met + s.breached == 0 or _missing(s.compliance):
+    found = ComplianceRange.of(view.sla_summary)
+    if found.applicable == 0:
         return None
-    return fr.percent(s.compliance), f"des délais respectés (couverture {fr.percent(s.coverage)})"
+    coverage = f"couverture {fr.percent(found.coverage)}"
+    if not found.measured:
+        return found.text(), coverage
+    if found.is_range:  # short enough for the slide's big figure; the chart says the rest
+        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
+        return short, f"des délais respectés selon les {found.unknown} non mesurés ; {coverage}"
+    return found.text(), f"des délais respectés ({coverage})"
 
 
 def _resolution(view: CopilView) -> tuple[str, str] | None:
@@ -108,11 +115,14 @@ def _mix(view: CopilView) -> tuple[str, str] | None:
 
 
 def _flow(view: CopilView) -> tuple[str, str] | None:
-    figures = {c.key: c for c in view.key_figures}
-    created, resolved = figures.get("tickets_created"), figures.get("tickets_resolved")
-    if created is None or resolved is None or not (created.value or resolved.value):
+    f = view.flow
+    if not (f["received"] or f["resolved"] or f["open_end"]):
         return None
-    return created.text, f"reçues, {resolved.text} résolues sur la période"
+    again = f", {f['reopened']} réouvertes" if f["reopened"] else ""
+    return (
+        fr.number(f["received"], 0),
+        f"reçues, {f['resolved']} résolues{again} ; ouvertes : {f['open_start']} → {f['open_end']}",
+    )
 
 
 def _backlog(view: CopilView) -> tuple[str, str] | None:

@@ -28,6 +28,7 @@ from tma_metrics.views.bilan import BilanView
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
 from tma_metrics.views.point import PointView
+from tma_metrics.views.sla_range import compliance_text
 from tma_metrics.views.tables import FORMAT_OF_UNIT, excel_formats, french_table
 
 #: A summary line: (label, value, unit, internal).
@@ -44,6 +45,7 @@ def point_sheets(view: PointView, *, client_view: bool = False) -> dict[str, pd.
         "Devis en attente": view.pending_estimates,
         "SLA à surveiller": view.to_watch,
         "SLA dépassés": view.breaches,
+        "SLA par demande": view.sla_by_ticket,
     }
     return {
         "Solde": cards_frame(view.cards, client_view=client),
@@ -236,7 +238,9 @@ def bilan_lines(view: BilanView) -> list[Line]:
         (f"{kpi('absorbed_hours').label} du mois", view.absorbed_month_hours, "h", True),
         *carnet,
         (kpi("management_share").label, view.management_share, "%", False),
-        (kpi("sla_compliance").label, s.compliance, "%", False),
+        (kpi("sla_compliance").label, compliance_text(s), "%", False),
+        (kpi("sla_compliance_low").label, s.compliance_low, "%", False),
+        (kpi("sla_compliance_high").label, s.compliance_high, "%", False),
         (kpi("sla_coverage").label, s.coverage, "%", False),
         (kpi("within_guarantee_rate").label, e.within_guarantee_rate, "%", False),
         (kpi("estimated_tickets").label, e.tickets, "nb", False),
@@ -261,6 +265,8 @@ def _float(value: object) -> float:
 
 
 def _text(value: object, unit: str) -> str:
+    if isinstance(value, str):  # already worded (an SLA range, « non mesurable »)
+        return value
     number = _float(value)
     if unit == "j":
         return fr.days(number)

@@ -17,6 +17,7 @@ from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.model import TICKET_COLUMNS, TIME_ENTRY_COLUMNS, ParsedFile, rejects
 from tma_metrics.errors import StorageError
 from tma_metrics.store import row_scope
+from tma_metrics.store.history_links import history_link_warnings
 from tma_metrics.store.sqlfiles import run
 
 #: canonical table -> (store table, staging script, scope check)
@@ -138,6 +139,8 @@ def write_parsed(
         refused = row_scope.refused_rows(cur)
         rejected = _keep_rejected(cur, batch, parsed.rejected, refused)
         warnings = _warnings(parsed, counts, len(refused))
+        if counts["status_history"].total:
+            warnings += history_link_warnings(cur, batch)
         _record_batch(
             cur,
             batch,
@@ -317,6 +320,8 @@ def _merge_status(
     scope: WriteScope,
     tally: row_scope.ScopeTally,
 ) -> TableCounts:
+    if "project" not in relation.columns:  # a writer that predates the project column
+        relation = relation.select("*, NULL::VARCHAR AS project")
     relation.create_view("incoming", replace=True)
     try:
         line = '"_line"' if "_line" in relation.columns else "NULL"

@@ -45,17 +45,22 @@ def cards(items: Sequence[Card]) -> None:
     for group, per_row in ((items[:4], 4), (items[4:], 3)):
         for start in range(0, len(group), per_row):
             row = group[start : start + per_row]
-            for column, card in zip(st.columns(per_row), row, strict=False):
+            # A range (« 25 à 97 % ») needs about twice the width of a figure.
+            widths = [1.8 if card.short_text else 1.0 for card in row]
+            widths += [1.0] * (per_row - len(row))
+            for column, card in zip(st.columns(widths), row, strict=False):
                 column.metric(
                     card.label,
-                    card.text,
+                    card.short_text or card.text,
                     delta=card.change_text if card.change else None,
                     delta_color=_DELTA_COLOR.get(card.key, "normal"),
                     help=card.help or None,
                     border=True,
                 )
-                if card.detail:
-                    column.caption(card.detail)
+                # A card too narrow for its text (an SLA range) says it in full below.
+                detail = f"{card.text} ; {card.detail}" if card.short_text else card.detail
+                if detail:
+                    column.caption(detail)
 
 
 def alerts(items: Sequence[Alert]) -> None:

@@ -19,6 +19,7 @@ from tma_metrics.ui.context import PageContext
 from tma_metrics.views.bilan import bilan_view
 from tma_metrics.views.copil import copil_view
 from tma_metrics.views.point import point_view
+from tma_metrics.views.sla_range import ComplianceRange
 
 _POINT_TABS = (
     ("incoming", "Entrées", "Aucune demande entrée depuis le dernier point."),
@@ -27,6 +28,7 @@ _POINT_TABS = (
     ("pending_estimates", "Devis en attente", "Aucun devis en attente de validation."),
     ("to_watch", "À surveiller (SLA)", "Aucune demande à risque."),
     ("breaches", "Hors délai", "Aucun dépassement de délai sur la période du point."),
+    ("sla_by_ticket", "SLA par demande", "Aucun délai arrêté sur la période du point."),
 )
 
 
@@ -73,6 +75,13 @@ def point_tma(ctx: PageContext) -> None:
     st.subheader("Points d'attention")
     ui.alerts(view.alerts)
     st.subheader("Demandes")
+    flow = view.flow
+    st.caption(
+        f"{flow['open_start']} ouverte(s) au {fr.day(view.since)}, {flow['received']} "
+        f"reçue(s), {flow['resolved']} résolue(s), {flow['reopened']} réouverte(s) : "
+        f"{flow['open_end']} ouverte(s) au {fr.day(view.as_of)}. Respect des SLA sur la "
+        f"période du point : {ComplianceRange.of(view.sla_window).sentence()}."
+    )
     tabs = st.tabs([f"{label} ({len(getattr(view, name))})" for name, label, _ in _POINT_TABS])
     for tab, (name, _label, empty) in zip(tabs, _POINT_TABS, strict=True):
         with tab:

@@ -24,7 +24,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tma_metrics.french import formats as fr
-from tma_metrics.french.labels import labels
+from tma_metrics.french.labels import (
+    labels,
+)
 from tma_metrics.metrics import COLUMNS as CATALOG_COLUMNS
 from tma_metrics.metrics import calendar_days
 

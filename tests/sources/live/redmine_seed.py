@@ -246,8 +246,8 @@ def naive_outcomes(issue: SeedIssue, at: datetime) -> dict[str, tuple[str, float
     initial, a new or a waiting one; the resolution at the first resolved status;
     waiting statuses pause every clock; a rejected ticket only counts for the response;
     the current priority gives the severity. No history here has a workaround status,
-    so the resolution only bounds the workaround from above: within the allowance it
-    proves the workaround met, past it (or while open) the workaround is not measurable.
+    so the resolution is the workaround (DOMAIN.md §4): it stops that clock too, and
+    while the ticket is open the workaround clock runs like the resolution's.
     """
     created = paris(issue.created)
     statuses = [(created, issue.status)] + [
@@ -273,13 +273,7 @@ def naive_outcomes(issue: SeedIssue, at: datetime) -> dict[str, tuple[str, float
             continue
         if stop is not None and stop <= at:
             elapsed = naive_business_minutes(created, stop, pauses)
-            if kind == "workaround" and elapsed > allowance:
-                out[kind] = ("not_measurable", None)
-            else:
-                out[kind] = ("met" if elapsed <= allowance else "breached", elapsed)
-            continue
-        if kind == "workaround":
-            out[kind] = ("not_measurable", None)
+            out[kind] = ("met" if elapsed <= allowance else "breached", elapsed)
             continue
         elapsed = naive_business_minutes(created, at, pauses)
         if elapsed > allowance:

@@ -27,6 +27,7 @@ from tma_metrics.reports.texts.common import (
     ticket_label,
 )
 from tma_metrics.views.bilan import BilanView
+from tma_metrics.views.sla_range import ComplianceRange
 
 #: Tickets listed in "Principales demandes du mois".
 TOP_TICKETS = 10
@@ -133,24 +134,26 @@ def _improvement(view: BilanView, month: str) -> list[str]:
 
 def _sla_line(view: BilanView, month: str) -> str:
     s = view.sla_month
+    found = ComplianceRange.of(s)
     if s.applicable == 0:
         return f"Respect des SLA en {month} : aucune demande soumise aux SLA."
-    if s.met + s.breached == 0:
+    if not found.measured and not found.unknown:
         return (
             f"Respect des SLA en {month} : aucun délai arrivé à son terme "
             f"(couverture {fr.percent(s.coverage)})."
         )
     parts = []
     for r in view.sla_by_severity.itertuples(index=False):
-        decided = r.met + r.breached
-        if decided == 0 or missing(r.severity):
+        row = ComplianceRange.of_row(r)
+        if not row.measured or missing(r.severity):
             continue
         name = label(SEVERITY_LABELS_FR, r.severity).lower()
-        parts.append(f"{name} {fr.percent(r.compliance)} ({r.met} sur {decided})")
-    return (
-        f"Respect des SLA en {month} : {fr.percent(s.compliance)} des délais respectés "
-        f"(couverture {fr.percent(s.coverage)}) ; " + ", ".join(parts) + "."
-    )
+        detail = f"{r.met} sur {row.decided}"
+        if row.unknown:
+            detail += f", {row.unknown} non mesurable{'s' if row.unknown > 1 else ''}"
+        parts.append(f"{name} {row.text()} ({detail})")
+    tail = (" ; " + ", ".join(parts)) if parts else ""
+    return f"Respect des SLA en {month} : {found.sentence()}{tail}."
 
 
 def _estimation_line(view: BilanView) -> str:
