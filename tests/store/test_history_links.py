@@ -173,7 +173,9 @@ def test_rows_written_under_a_tool_link_to_that_tool_first() -> None:
     # a writer that predates the project column gets it added
     relation = cur.sql('SELECT source, ticket_key, "at", status FROM sync_rows')
     parsed = ParsedFile(tool="redmine", variant="sync", rows_read=1, status_history=relation)
-    report = write_parsed(cur, parsed, file_name="sync", digest="sync", size=1, scope=local_scope(()))
+    report = write_parsed(
+        cur, parsed, file_name="sync", digest="sync", size=1, scope=local_scope(())
+    )
     assert report.warnings == ()
     assert [uid for *_, uid in links(store)] == ["redmine:12"]
     store.close()
