@@ -4,6 +4,8 @@ import streamlit as st
 
 from tma_metrics.auth.principal import can_import
 from tma_metrics.ui.context import page_context
+from tma_metrics.ui.contract_form import unassigned_projects
+from tma_metrics.ui.contracts_write import show_flash
 from tma_metrics.ui.import_page import (
     history_and_undo,
     mapping_step,
@@ -11,8 +13,9 @@ from tma_metrics.ui.import_page import (
     upload_and_import,
 )
 
-ctx = page_context(internal=True)
+ctx = page_context(internal=True, filters=())
 st.title("Import des exports")
+show_flash()
 if not can_import(ctx.principal):
     st.error("Votre rôle ne permet pas d'importer des données.")
     st.stop()
@@ -23,6 +26,7 @@ st.caption(
 )
 upload_and_import(ctx.store)
 mapping_step(ctx.store)
+unassigned_projects(ctx, key="import")
 st.subheader("Historique des imports")
 history_and_undo(ctx.store)
 st.subheader("Pas d'outil ?")

@@ -318,7 +318,7 @@ def test_as_of_before_any_data(use) -> None:
     use()
     at = run_page("portefeuille.py", au="2020-01-01")
     (table,) = [df.value for df in at.dataframe if "Contrat" in df.value.columns]
-    assert table["Solde (j)"].isna().all()
+    assert table["Solde"].isna().all()
     assert "aucun solde de carnet" in captions(at)
     assert "0 j restants" not in captions(at)
     for page in ("point_tma.py", "copil.py"):
@@ -369,7 +369,7 @@ def test_regie_and_forfait_bilan(use, contract, label) -> None:
     assert "Solde du carnet" not in shown
     assert f"Contrat {'en régie' if contract == 'Régie' else 'au forfait'}" in messages(at)
     for page in ("point_tma.py", "copil.py", "portefeuille.py", "contrats.py"):
-        run_page(page, contract if page != "portefeuille.py" else None)
+        run_page(page, contract if page not in ("portefeuille.py", "contrats.py") else None)
 
 
 def test_contracts_page_shows_the_subscription_allowance(use) -> None:

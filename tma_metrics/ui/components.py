@@ -20,6 +20,19 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 _LEVEL = {"danger": st.error, "warning": st.warning, "info": st.info}
 
 
+#: Characters Streamlit's Markdown reads as markup (":" opens ``:red[...]`` directives).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    r"""Escape a text from a file (a contract or project name) for st.markdown.
+
+    >>> md("**Client** :red[x]")
+    '\\*\\*Client\\*\\* \\:red\\[x\\]'
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
+
+
 def slug(text: str) -> str:
     """A file-name-safe version of a contract name."""
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "contrat"
@@ -49,11 +62,22 @@ def cards(items: Sequence[Card]) -> None:
                     card.text,
                     delta=card.change_text if card.change else None,
                     delta_color=_DELTA_COLOR.get(card.key, "normal"),
+                    delta_arrow=_arrow(card),
                     help=card.help or None,
                     border=True,
                 )
                 if card.detail:
                     column.caption(card.detail)
+
+
+def _arrow(card: Card) -> str:
+    """The delta's arrow from the change's sign: a date moved earlier points down.
+
+    Streamlit reads the sign of the delta's text, and « avancé de 3 jours » has none.
+    """
+    if not card.change:
+        return "off"
+    return "up" if card.change > 0 else "down"
 
 
 def alerts(items: Sequence[Alert]) -> None:

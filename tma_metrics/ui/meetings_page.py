@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -12,7 +12,8 @@ from tma_metrics.reports import view_exports as exports_of
 from tma_metrics.reports.texts import bilan_text, copil_text, point_text
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
-from tma_metrics.ui.context import PageContext
+from tma_metrics.ui.context import PageContext, stale_data_notice
+from tma_metrics.views.as_of import last_complete_month, month_as_of, months_until
 from tma_metrics.views.bilan import bilan_view
 from tma_metrics.views.copil import copil_view
 from tma_metrics.views.point import point_view
@@ -46,6 +47,7 @@ def point_tma(ctx: PageContext) -> None:
     _require_contract(ctx)
     contract = ctx.contract
     st.title(f"Point TMA — {contract.name}")
+    stale_data_notice(ctx)
     days = (
         st.segmented_control(
             "Dernier point il y a",
@@ -91,29 +93,28 @@ def point_tma(ctx: PageContext) -> None:
     )
 
 
-def _months(as_of: date, count: int = 12) -> list[date]:
-    first = as_of.replace(day=1)
-    months = [first]
-    for _ in range(count - 1):
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
-    return months
-
-
 def bilan_mensuel(ctx: PageContext) -> None:
-    """Days consumed in the month and in total, remaining, by ticket/kind/activity, e-mail."""
+    """Days consumed in the month and in total, remaining, by ticket/kind/activity, e-mail.
+
+    The bilan of a past month is drawn up at its last day (balance, SLA and estimates of
+    that month); the current month's at the as-of date (then it says it is partial).
+    """
     _require_contract(ctx)
     contract = ctx.contract
-    months = _months(ctx.filters.as_of)
-    default = months[1] if ctx.filters.as_of.day < 5 and len(months) > 1 else months[0]
+    st.title(f"Bilan mensuel — {contract.name}")
+    stale_data_notice(ctx)
+    months = months_until(ctx.filters.as_of)
     month = st.selectbox(
         "Mois du bilan",
         months,
-        index=months.index(default),
+        index=months.index(last_complete_month(ctx.filters.as_of)),
         format_func=lambda m: fr.month(m).capitalize(),
         key="mois",
+        help="Par défaut, le dernier mois complet à la date d'arrêté.",
     )
-    view = bilan_view(data.contract_figures(ctx), month, client_view=not ctx.internal)
-    st.title(f"Bilan mensuel — {contract.name}")
+    day = month_as_of(month, ctx.filters.as_of)
+    figures = data.contract_figures(ctx, as_of=day, window=(month, day))
+    view = bilan_view(figures, month, client_view=not ctx.internal)
     st.caption(
         f"{fr.month(view.month).capitalize()} (du {fr.day(view.month)} au "
         f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."

@@ -34,6 +34,7 @@ from tma_metrics.french.labels import (
     SUBJECT_LABELS_FR,
     labels,
 )
+from tma_metrics.views.rag import TOPIC_LABELS_FR
 
 
 @dataclass(frozen=True)
@@ -158,16 +159,13 @@ COLUMNS: dict[str, ColumnSpec] = {
     "estimated_tickets": _c("Demandes estimées", "integer"),
     "open_tickets": _c("Demandes ouvertes", "integer"),
     "breaches": _c("Hors délai", "integer"),
+    "runway_days": _c("Jours avant fin du carnet", "integer"),
     "overall_status": _c("Statut global"),
+    "overall_topic": _c("Sujet du statut global", labels=TOPIC_LABELS_FR),
+    "overall_reason": _c("Motif du statut global"),
     **{
         f"{topic}_{part}": _c(f"{name} : {word}")
-        for topic, name in (
-            ("balance", "Solde"),
-            ("exhaustion", "Épuisement"),
-            ("expiry", "Échéance"),
-            ("sla", "SLA"),
-            ("estimation", "Estimation"),
-        )
+        for topic, name in TOPIC_LABELS_FR.items()
         for part, word in (("status", "statut"), ("reason", "motif"))
     },
 }
