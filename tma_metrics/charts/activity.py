@@ -377,7 +377,7 @@ def costliest_tickets_chart(
         title,
         x_title="Heures (h)",
         y_title=None,
-        height=max(300, 34 * len(chosen) + 80),
+        height=max(300, 44 * len(chosen) + 80),  # two-line labels
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tma_metrics.charts import alt_text, chart_config
+from tma_metrics.french import formats as fr
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card
@@ -102,10 +103,32 @@ def table(frame: pd.DataFrame, *, client_view: bool, empty: str, height: int | N
         hide_index=True,
         width="stretch",
         height=height or "auto",
+        # Streamlit writes "None" for a missing cell whatever the Styler says.
+        placeholder=fr.MISSING,
+        column_order=screen_order(list(typed.columns)),
+        column_config={
+            "Demande": st.column_config.Column(pinned=True),
+            "Titre": st.column_config.TextColumn(width=230),
+        },
     )
 
 
 _FORMATS = {spec.header: spec.format for spec in COLUMNS.values()}
+#: Columns read first on screen: what a row is, then its figures, then the other texts,
+#: so the numbers of a wide table show without scrolling sideways.
+_LEADING = ("Demande", "Titre", "Mois", "Sévérité", "Indicateur", "Contrat")
+_NUMERIC = {"days", "hours", "number", "integer", "percent", "duration", "minutes"}
+
+
+def screen_order(headers: list[str]) -> list[str]:
+    """Return the headers in screen order: identity, then figures, then other texts.
+
+    >>> screen_order(["Demande", "Type", "Règle de décompte", "Décompté (j)", "Titre"])
+    ['Demande', 'Titre', 'Décompté (j)', 'Type', 'Règle de décompte']
+    """
+    lead = [h for h in _LEADING if h in headers]
+    figures = [h for h in headers if h not in lead and _FORMATS.get(h) in _NUMERIC]
+    return lead + figures + [h for h in headers if h not in lead and h not in figures]
 
 
 def _formatter(fmt: str):
@@ -113,11 +136,16 @@ def _formatter(fmt: str):
 
 
 def chart(figure: go.Figure, name: str) -> None:
-    """A Plotly chart with the PNG download kept and a text alternative."""
+    """A Plotly chart with the PNG download kept and its text alternative for screen
+    readers (the title already says the key figure: no caption repeats it)."""
     st.plotly_chart(
-        figure, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
+        figure,
+        theme=None,
+        config=chart_config(name),
+        width="stretch",
+        key=f"chart-{name}",
+        alt=alt_text(figure)[:300],
     )
-    st.caption(alt_text(figure)[:300], help="Description textuelle du graphique.")
 
 
 def text_block(text: str, *, label: str, file_name: str) -> None:

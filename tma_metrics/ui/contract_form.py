@@ -27,8 +27,10 @@ def unassigned_projects(ctx: PageContext, *, key: str) -> None:
         return
     names = ", ".join(f"« {ui.md(p)} »" for p in frame["project"])
     hours = fr.hours(float(frame["hours"].sum()))
+    n = len(frame)
+    plural, verb = ("s", "appartiennent") if n > 1 else ("", "appartient")
     st.warning(
-        f"{len(frame)} projet(s) importé(s) n'appartiennent à aucun contrat : {names} "
+        f"{n} projet{plural} importé{plural} n'{verb} à aucun contrat : {names} "
         f"({fr.number(int(frame['tickets'].sum()), 0)} demandes, {hours} saisies). Leurs "
         "chiffres n'apparaissent nulle part tant qu'aucun contrat ne les couvre.",
         icon=":material/link_off:",

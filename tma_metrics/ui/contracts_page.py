@@ -59,7 +59,7 @@ def contract_summary(contract: Contract) -> None:
         },
         index=[SEVERITY_LABELS_FR[s] for s in Severity],
     )
-    st.dataframe(matrix, width="content")
+    st.dataframe(matrix, width="content", placeholder="—")
     st.caption(
         "SLA appliqués aux demandes de type : "
         + ", ".join(KIND_LABELS_FR.get(k, k) for k in contract.sla_ticket_kinds)

@@ -134,6 +134,7 @@ def mapping_step(store: Store) -> None:
         if error.preview
         else pd.DataFrame(columns=error.header),
         hide_index=True,
+        placeholder="—",
     )
     tables = list(_TABLE_LABELS)
     table = st.radio(
@@ -205,6 +206,7 @@ def history_and_undo(store: Store) -> None:
         shown,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
             "Importé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
             "Annulé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),

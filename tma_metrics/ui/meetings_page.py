@@ -9,13 +9,13 @@ import streamlit as st
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
 from tma_metrics.reports import view_exports as exports_of
-from tma_metrics.reports.texts import bilan_text, copil_text, point_text
+from tma_metrics.reports.texts import bilan_text, point_text
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext, stale_data_notice
+from tma_metrics.ui.copil_page import copil  # the Copil has its own module
 from tma_metrics.views.as_of import last_complete_month, month_as_of, months_until
 from tma_metrics.views.bilan import bilan_view
-from tma_metrics.views.copil import copil_view
 from tma_metrics.views.point import point_view
 
 _POINT_TABS = (
@@ -171,70 +171,6 @@ def bilan_mensuel(ctx: PageContext) -> None:
         ),
         base_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}",
     )
-
-
-def copil(ctx: PageContext) -> None:
-    """Trends over the period: charts, tables, compte rendu, Excel/CSV and the slide deck."""
-    _require_contract(ctx)
-    contract = ctx.contract
-    figures = data.contract_figures(ctx)
-    view = copil_view(figures, client_view=not ctx.internal)
-    st.title(f"Copil — {contract.name}")
-    st.caption(
-        f"Période du {fr.day(view.start)} au {fr.day(view.end)} (choisie dans la barre "
-        f"latérale : trimestre, semestre, année ou dates libres) ; soldes au {fr.day(view.as_of)}."
-    )
-    _filters_note(ctx)
-    ui.cards(view.key_figures)
-    ui.alerts(view.alerts)
-    charts = data.charts(ctx)
-    for name, figure in charts.items():
-        ui.chart(figure, f"copil-{ui.slug(contract.name)}-{name}")
-    st.subheader("Tableaux")
-    tabs = st.tabs(list(exports_of.copil_sheets(view)))
-    for tab, frame in zip(tabs, exports_of.copil_sheets(view).values(), strict=True):
-        with tab:
-            st.dataframe(frame, hide_index=True, width="stretch")
-    st.subheader("Compte rendu")
-    ui.text_block(
-        copil_text(view),
-        label="le compte rendu",
-        file_name=f"copil-{ui.slug(contract.name)}-{view.end:%Y-%m-%d}.txt",
-    )
-    st.subheader("Exports")
-    sheets = exports_of.copil_sheets(view)
-    base = f"copil-{ui.slug(contract.name)}-{view.start:%Y-%m-%d}-{view.end:%Y-%m-%d}"
-    ui.exports(
-        sheets,
-        exports_of.workbook(sheets, title=f"Copil — {contract.name}", about=exports_of.about(view)),
-        base_name=base,
-    )
-    _deck(view, charts, base)
-
-
-def _deck(view, charts, base: str) -> None:
-    """Build the PowerPoint on demand (rendering charts takes a few seconds)."""
-    from tma_metrics.reports.copil_deck import copil_deck
-    from tma_metrics.reports.deck import with_chart_images
-    from tma_metrics.reports.slides import deck_bytes
-
-    key = f"deck-{base}-{view.client_view}"
-    if st.button("Préparer la présentation PowerPoint", key=f"build-{key}"):
-        with st.spinner("Rendu des graphiques et des diapositives…"):
-            deck = with_chart_images(copil_deck(view, charts, client_view=view.client_view))
-            st.session_state[key] = (deck_bytes(deck, render_charts=False), deck.missing_charts)
-    built = st.session_state.get(key)
-    if built:
-        content, missing = built
-        for title, reason in missing:
-            st.warning(f"Graphique « {title} » absent de la présentation : {reason}")
-        st.download_button(
-            "Télécharger la présentation (.pptx)",
-            content,
-            file_name=f"{base}.pptx",
-            mime=ui.PPTX_MIME,
-            key=f"pptx-{key}",
-        )
 
 
 __all__ = ["bilan_mensuel", "copil", "point_tma"]

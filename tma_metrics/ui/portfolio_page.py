@@ -20,22 +20,23 @@ from tma_metrics.views import rag
 _TINT = {rag.RED: "#F4C7C3", rag.AMBER: "#FCE3C2", rag.GREEN: "#D4EDDA", rag.GREY: "#ECECEC"}
 _CHART_RAG = {rag.RED: "red", rag.AMBER: "amber", rag.GREEN: "green"}
 _STATUS_FR = {rag.RED: "Rouge", rag.AMBER: "Orange", rag.GREEN: "Vert", rag.GREY: "Non évalué"}
-#: On-screen column -> (portfolio column, topic whose status tints it, format).
+#: On-screen column -> (portfolio column, topic whose status tints it, format, width px).
+#: The widths add up to the page's width at 1280 px with the sidebar: no side scroll.
 _SHOWN = {
-    "Contrat": ("name", None, None),
-    "État": ("overall_status", "overall", None),
-    "Solde": ("remaining_days", "balance", fr.days),
-    "Épuisement prévu": ("forecast_exhaustion_date", "forecast", fr.day),
-    "Échéance": ("expiry_date", "forecast", fr.day),
-    "Respect SLA": ("sla_compliance", "sla", fr.percent),
-    "Dans la garantie": ("within_guarantee_rate", "estimation", fr.percent),
-    "Ouvertes": ("open_tickets", None, lambda v: fr.number(v, 0)),
+    "Contrat": ("name", None, None, 240),
+    "État": ("overall_status", "overall", None, 70),
+    "Solde": ("remaining_days", "balance", fr.days, 70),
+    "Épuisement": ("forecast_exhaustion_date", "forecast", fr.day, 92),
+    "Échéance": ("expiry_date", "forecast", fr.day, 92),
+    "SLA": ("sla_compliance", "sla", fr.percent, 58),
+    "Garantie": ("within_guarantee_rate", "estimation", fr.percent, 74),
+    "Ouvertes": ("open_tickets", None, lambda v: fr.number(v, 0), 70),
 }
 
 
 def screen_table(table: pd.DataFrame) -> pd.DataFrame:
     """The on-screen table: typed values (so columns sort), French status words."""
-    shown = pd.DataFrame({label: table[column] for label, (column, _, _) in _SHOWN.items()})
+    shown = pd.DataFrame({label: table[column] for label, (column, *_) in _SHOWN.items()})
     shown["État"] = table["overall_status"].map(_STATUS_FR)
     return shown
 
@@ -43,11 +44,11 @@ def screen_table(table: pd.DataFrame) -> pd.DataFrame:
 def styled(table: pd.DataFrame, shown: pd.DataFrame):
     """Tint each topic's cell with its status; write numbers and dates the French way."""
     colours = pd.DataFrame("", index=shown.index, columns=shown.columns)
-    for label, (_, topic, _) in _SHOWN.items():
+    for label, (_, topic, _, _) in _SHOWN.items():
         if topic is not None:
             status = table[f"{topic}_status"].fillna(rag.GREY)
             colours[label] = status.map(lambda s: f"background-color: {_TINT[s]}").to_numpy()
-    formats = {label: fmt for label, (_, _, fmt) in _SHOWN.items() if fmt is not None}
+    formats = {label: fmt for label, (_, _, fmt, _) in _SHOWN.items() if fmt is not None}
     return shown.style.apply(lambda _: colours, axis=None).format(formats)
 
 
@@ -77,6 +78,7 @@ def portfolio(ctx: PageContext) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key="portfolio_table",
+        placeholder=fr.MISSING,
         column_config=_column_config(),
     )
     rows = event.selection.rows if event is not None else []
@@ -98,18 +100,19 @@ def portfolio(ctx: PageContext) -> None:
 
 def _column_config() -> dict[str, object]:
     helps = {
+        "Contrat": "Cliquez sur la ligne pour ouvrir le point TMA du contrat.",
         "État": "Le pire des quatre sujets ; son motif est dans « À traiter en priorité ».",
         "Solde": "Jours restants sur le carnet en cours (sujet « Solde »).",
-        "Épuisement prévu": "Au rythme des trois derniers mois (sujet « Échéance »).",
+        "Épuisement": "Épuisement prévu au rythme des trois derniers mois (sujet « Échéance »).",
         "Échéance": "Fin du carnet en cours (sujet « Échéance »).",
-        "Respect SLA": "Délais respectés sur la période (sujet « SLA »).",
-        "Dans la garantie": "Demandes closes dans la garantie de leur devis (sujet « Devis »).",
+        "SLA": "Respect des délais sur la période (sujet « SLA »).",
+        "Garantie": "Demandes closes dans la garantie de leur devis (sujet « Devis »).",
         "Ouvertes": "Demandes ouvertes à la date d'arrêté.",
     }
-    config: dict[str, object] = {"Contrat": st.column_config.TextColumn(width="medium")}
-    for label, text in helps.items():
-        config[label] = st.column_config.Column(help=text, width="small")
-    return config
+    return {
+        label: st.column_config.Column(help=helps[label], width=width)
+        for label, (_, _, _, width) in _SHOWN.items()
+    }
 
 
 def priorities(table: pd.DataFrame) -> None:
