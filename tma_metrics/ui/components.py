@@ -150,7 +150,8 @@ def chart(figure: go.Figure, name: str) -> None:
 
 def text_block(text: str, *, label: str, file_name: str) -> None:
     """A ready-to-paste text (copy button) and its .txt download."""
-    st.code(text, language=None, wrap_lines=True)
+    # A fixed height: the text scrolls in its box instead of stretching the page.
+    st.code(text, language=None, wrap_lines=True, height=420)
     st.download_button(
         f"Télécharger {label} (.txt)",
         text.encode("utf-8"),

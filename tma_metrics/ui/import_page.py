@@ -188,11 +188,11 @@ def history_and_undo(store: Store) -> None:
     if history.empty:
         st.caption("Aucun import pour l'instant.")
         return
+    # The counts before the long texts: they show without scrolling sideways.
     shown = pd.DataFrame(
         {
             "N°": history["batch_id"],
             "Fichier": history["file_name"],
-            "Outil": history["variant"],
             "Importé le": history["imported_at"],
             "Lignes lues": history["rows_read"],
             "Ajoutées": history["added"],
@@ -200,6 +200,7 @@ def history_and_undo(store: Store) -> None:
             "Rejetées": history["rejected"],
             "Avertissements": history["warnings"].map(lambda w: len(json.loads(w or "[]"))),
             "Annulé le": history["undone_at"],
+            "Outil": history["variant"],
         }
     )
     st.dataframe(
@@ -208,6 +209,8 @@ def history_and_undo(store: Store) -> None:
         width="stretch",
         placeholder="—",
         column_config={
+            "N°": st.column_config.NumberColumn(width=50),
+            "Fichier": st.column_config.TextColumn(width=200),
             "Importé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
             "Annulé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         },
