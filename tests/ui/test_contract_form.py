@@ -64,7 +64,9 @@ def test_the_form_creates_the_contract_and_says_so_after_the_rerun(app) -> None:
     next(b for b in at.button if b.label == "Créer le contrat").click()
     at.run()
     assert not at.exception, at.exception
-    assert any("Contrat « Delta - Site vitrine » créé" in str(s.value) for s in at.success)
+    (message,) = [str(s.value) for s in at.success if str(s.value).startswith("Contrat")]
+    assert message.startswith(f"Contrat « Delta - Site vitrine » enregistré dans {app} ;")
+    assert "la version précédente est gardée dans" in message
     made = {c.name: c for c in load_contracts(app)}
     assert set(made) == {"Existant", "Delta - Site vitrine"}
     delta = made["Delta - Site vitrine"]

@@ -11,11 +11,11 @@ from tma_metrics.auth.principal import can_edit_contracts
 from tma_metrics.domain.contracts.model import MODELS, ContractError
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
-from tma_metrics.store.contracts_file import ContractDraft, versions_folder
+from tma_metrics.store.contracts_file import ContractDraft
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
-from tma_metrics.ui.contracts_write import create_contract, flash
+from tma_metrics.ui.contracts_write import create_contract, flash, saved_note
 
 _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:j|h|jours?|heures?)?\s*$", re.IGNORECASE)
 
@@ -95,10 +95,7 @@ def _create(ctx, name, projects, model, days, hours, start) -> None:
     except ContractError as exc:
         st.error(str(exc))
         return
-    flash(
-        f"Contrat « {name.strip()} » créé dans {written} ; la version précédente du fichier "
-        f"est gardée dans {versions_folder(written)}."
-    )
+    flash(f"Contrat « {name.strip()} » {saved_note(written)}")
     st.rerun()
 
 

@@ -21,7 +21,7 @@ from tma_metrics.store.contracts_file import (
     user_contracts_path,
     versions_folder,
 )
-from tma_metrics.ui.contracts_write import flash, save_contracts
+from tma_metrics.ui.contracts_write import flash, save_contracts, saved_note
 
 _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
@@ -104,10 +104,7 @@ def contracts_editor(principal: Principal) -> None:
         except ContractError as exc:
             st.error(f"Fichier non enregistré. {exc}")
         else:
-            flash(
-                f"Contrats enregistrés dans {written} : les pages utilisent désormais ce "
-                f"fichier ; la version précédente est gardée dans {versions_folder(written)}."
-            )
+            flash(f"Fichier des contrats {saved_note(written)} Les pages l'utilisent désormais.")
             st.rerun()
 
 

@@ -1,6 +1,6 @@
 """The only way the app changes the contracts file: role checked, then validated and kept.
 
-A message for the next run (`flash`) says what was saved: `st.rerun` would wipe one
+Pages confirm a save with `ui.flash` (re-exported here): `st.rerun` would wipe a message
 written before it.
 """
 
@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 from tma_metrics.auth.principal import Principal, can_edit_contracts
 from tma_metrics.errors import AccessDenied
 from tma_metrics.store.contracts_file import (
     ContractDraft,
     read_contracts_text,
     save_contracts_text,
+    versions_folder,
     with_contract,
 )
+from tma_metrics.ui.flash import flash, show_flash
 
-_FLASH = "contrats-message"
+__all__ = [
+    "ContractsWriteDenied",
+    "create_contract",
+    "flash",
+    "save_contracts",
+    "saved_note",
+    "show_flash",
+]
 
 
 class ContractsWriteDenied(AccessDenied):
@@ -40,19 +47,18 @@ def save_contracts(text: str, principal: Principal) -> Path:
     return save_contracts_text(text)
 
 
+def saved_note(written: Path) -> str:
+    """Say where the contracts went and what was kept of the previous file."""
+    folder = versions_folder(written)
+    if folder.exists() and any(folder.iterdir()):
+        return f"enregistré dans {written} ; la version précédente est gardée dans {folder}."
+    return (
+        f"enregistré dans {written}, votre fichier de contrats ; le fichier de démonstration "
+        "du dépôt reste inchangé."
+    )
+
+
 def create_contract(draft: ContractDraft, principal: Principal) -> Path:
     """Append ``draft`` to the contracts file when ``principal`` may; return the file."""
     _check(principal)
     return save_contracts_text(with_contract(read_contracts_text(), draft))
-
-
-def flash(message: str) -> None:
-    """Keep ``message`` for the next run (shown once by `show_flash`)."""
-    st.session_state[_FLASH] = message
-
-
-def show_flash() -> None:
-    """Show, once, the message a save left before its rerun."""
-    message = st.session_state.pop(_FLASH, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")

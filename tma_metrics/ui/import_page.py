@@ -14,6 +14,7 @@ from tma_metrics.reports.import_text import counts_line
 from tma_metrics.sources import SOURCE_CHOICES, MappingProfile, build_template, suggest_mapping
 from tma_metrics.sources.mapping import REQUIRED, mappable_columns
 from tma_metrics.store import ImportReport, Store, UndoError
+from tma_metrics.ui.flash import flash
 
 #: Uploads above this size are refused here (the CLI reads big files straight from disk).
 MAX_UPLOAD_MB = 50
@@ -203,16 +204,22 @@ def history_and_undo(store: Store) -> None:
             "Outil": history["variant"],
         }
     )
+    counts = ("Lignes lues", "Ajoutées", "Mises à jour", "Rejetées", "Avertissements")
     st.dataframe(
-        shown,
+        # French formats whatever the browser's language: « 1 861 », « 07/12/2026 18:49 ».
+        shown.style.format(
+            {
+                **dict.fromkeys(counts, lambda v: fr.number(v, 0)),
+                "Importé le": fr.timestamp,
+                "Annulé le": fr.timestamp,
+            }
+        ),
         hide_index=True,
         width="stretch",
         placeholder="—",
         column_config={
             "N°": st.column_config.NumberColumn(width=50),
             "Fichier": st.column_config.TextColumn(width=200),
-            "Importé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-            "Annulé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
         },
     )
     active = history[history["undone_at"].isna()]
@@ -235,7 +242,7 @@ def history_and_undo(store: Store) -> None:
             except UndoError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Import n° {batch} annulé.")
+                flash(f"Import n° {batch} annulé : ses lignes sont revenues à leur état d'avant.")
                 st.rerun()
 
 
