@@ -33,17 +33,6 @@ AS_OF = DEMO_AS_OF.isoformat()
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module", autouse=True)
-def warm(app_server, browser) -> None:
-    """Open the root once: the first run of a server that has a ``pages/`` folder runs
-    Streamlit's old multipage mode, which answers a deep link with « Page not found »
-    (a Streamlit behaviour on the very first session, reported to the lead)."""
-    first = browser.new_page()
-    first.goto(app_server.url)
-    wait_idle(first)
-    first.close()
-
-
 @pytest.fixture
 def page(context):
     return context.new_page()

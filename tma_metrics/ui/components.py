@@ -19,6 +19,8 @@ from tma_metrics.views.tables import COLUMNS, cell_text, french_table
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _LEVEL = {"danger": st.error, "warning": st.warning, "info": st.info}
+#: Placeholder of the select boxes (Streamlit's own is « Choose an option »).
+CHOOSE = "Choisir…"
 
 
 #: Characters Streamlit's Markdown reads as markup (":" opens ``:red[...]`` directives).
@@ -181,7 +183,12 @@ def exports(
     if not names:
         return
     with right:
-        chosen = st.selectbox("Tableau à exporter en CSV", names, key=f"csv-choice-{base_name}")
+        chosen = st.selectbox(
+            "Tableau à exporter en CSV",
+            names,
+            key=f"csv-choice-{base_name}",
+            placeholder=CHOOSE,
+        )
         st.download_button(
             "Exporter ce tableau en CSV (Excel français)",
             csv_bytes(sheets[chosen]),

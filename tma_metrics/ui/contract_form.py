@@ -61,7 +61,11 @@ def contract_form(ctx: PageContext, projects: list[str], *, key: str) -> None:
         )
         left, middle, right = st.columns(3)
         model = left.selectbox(
-            "Modèle", MODELS, format_func=lambda m: MODEL_LABELS_FR.get(m, m), key=f"model-{key}"
+            "Modèle",
+            MODELS,
+            format_func=lambda m: MODEL_LABELS_FR.get(m, m),
+            key=f"model-{key}",
+            placeholder=ui.CHOOSE,
         )
         days = middle.text_input(
             "Jours achetés",

@@ -25,6 +25,8 @@ END_KEY = "fin"
 SEVERITY_KEY = "severite"
 KIND_KEY = "type"
 CUSTOM = "custom"
+#: Placeholder of the select boxes (Streamlit's own is « Choose an option »).
+CHOOSE = "Choisir…"
 
 #: The sidebar's selectors, by name; a page passes those that act on it.
 CONTRACT, AS_OF, PERIOD, SEVERITY, KIND = "contract", "as_of", "period", "severity", "kind"
@@ -122,6 +124,7 @@ def _contract(names: list[str]) -> str | None:
         index=names.index(last) if last in names else 0,
         key=CONTRACT_KEY,
         bind="query-params",
+        placeholder=CHOOSE,
     )
     return _remember(CONTRACT_KEY, chosen)
 
@@ -138,6 +141,7 @@ def _period(as_of: date) -> tuple[str, date | None, date | None]:
             format_func=lambda p: PRESETS_FR.get(p, "Personnalisée"),
             key=PERIOD_KEY,
             bind="query-params",
+            placeholder=CHOOSE,
         ),
     )
     if preset != CUSTOM:

@@ -157,6 +157,7 @@ def mapping_step(store: Store) -> None:
             options,
             index=options.index(guess) if guess in options else 0,
             key=f"map-{table}-{column}",
+            placeholder="Choisir…",
         )
         if value != _NONE:
             chosen[column] = value
@@ -229,6 +230,7 @@ def history_and_undo(store: Store) -> None:
         batch = st.selectbox(
             "Import à annuler",
             active["batch_id"].tolist(),
+            placeholder="Choisir…",
             format_func=lambda b: (
                 f"n° {b} — " + str(active.loc[active["batch_id"] == b, "file_name"].iloc[0])
             ),

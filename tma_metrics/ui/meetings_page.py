@@ -110,6 +110,7 @@ def bilan_mensuel(ctx: PageContext) -> None:
         index=months.index(last_complete_month(ctx.filters.as_of)),
         format_func=lambda m: fr.month(m).capitalize(),
         key="mois",
+        placeholder=ui.CHOOSE,
         help="Par défaut, le dernier mois complet à la date d'arrêté.",
     )
     day = month_as_of(month, ctx.filters.as_of)
