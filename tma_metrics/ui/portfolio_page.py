@@ -16,6 +16,7 @@ from tma_metrics.ui.contract_form import unassigned_projects
 from tma_metrics.ui.contracts_write import show_flash
 from tma_metrics.ui.filters import CONTRACT_KEY
 from tma_metrics.views import rag
+from tma_metrics.views.sla_range import percent_down, percent_up
 
 #: Cell tints of the statuses (light, readable under dark text).
 _TINT = {rag.RED: "#F4C7C3", rag.AMBER: "#FCE3C2", rag.GREEN: "#D4EDDA", rag.GREY: "#ECECEC"}
@@ -29,7 +30,7 @@ _SHOWN = {
     "Solde": ("remaining_days", "balance", fr.days, 70),
     "Épuisement": ("forecast_exhaustion_date", "forecast", fr.day, 92),
     "Échéance": ("expiry_date", "forecast", fr.day, 92),
-    "SLA": ("sla_text", "sla", None, 130),
+    "SLA": ("sla_text", "sla", None, 92),
     "Garantie": ("within_guarantee_rate", "estimation", fr.percent, 74),
     "Ouvertes": ("open_tickets", None, lambda v: fr.number(v, 0), 70),
 }
@@ -39,6 +40,12 @@ def screen_table(table: pd.DataFrame) -> pd.DataFrame:
     """The on-screen table: typed values (so columns sort), French status words."""
     shown = pd.DataFrame({label: table[column] for label, (column, *_) in _SHOWN.items()})
     shown["État"] = table["overall_status"].map(_STATUS_FR)
+    # a range written compactly (« 31 à 98 % »): the full wording is in the reason below
+    ranged = table["sla_text"].astype("string").str.startswith("entre").fillna(False)
+    if ranged.any():
+        low = table.loc[ranged, "sla_compliance_low"].map(percent_down).str[:-2]
+        high = table.loc[ranged, "sla_compliance_high"].map(percent_up)
+        shown.loc[ranged.to_numpy(), "SLA"] = (low + " à " + high).to_numpy()
     return shown
 
 
