@@ -88,12 +88,19 @@ def _periods(contract: Contract) -> pd.DataFrame:
     )
 
 
-def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Return the deducted entries dated on or before ``as_of``, on a positional index.
+#: The columns of `days_until`: what the balances read of the entries, per day.
+DAY_COLUMNS = ("date", "hours", "deducted_hours", "management_hours", "entries")
 
-    Columns: ``date`` (midnight), ``hours``, ``deducted_hours``, ``management`` (the
-    entry is project management: ``ticket_kind`` management, or no ticket, which
-    DOMAIN.md §2.5 calls transverse management).
+
+def days_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return the deducted entries dated on or before ``as_of``, summed per day.
+
+    One row per day with entries, by date: ``date`` (midnight), ``hours``,
+    ``deducted_hours``, ``management_hours`` (deducted hours of project management:
+    ``ticket_kind`` management, or no ticket, which DOMAIN.md §2.5 calls transverse
+    management) and ``entries`` (how many). Balances, burn and monthly figures only
+    read these sums, so they are the same whether computed from a contract's entries
+    or from the per-day totals kept in the store.
     """
     require(deducted, ("date", "hours", "deducted_hours"), "saisies déduites")
     dates = _days(deducted["date"])
@@ -103,13 +110,31 @@ def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if "ticket_uid" in deducted.columns:
         management |= deducted["ticket_uid"].isna().to_numpy()
     keep = dates <= midnight(as_of).to_datetime64().astype(dates.dtype)  # NaT: dropped
-    # Columns cut with numpy, then one frame (a contract's summary computes it once).
+    deducted_hours = floats(deducted["deducted_hours"])[keep]
+    return day_totals(
+        dates[keep],
+        floats(deducted["hours"])[keep],
+        deducted_hours,
+        np.where(management[keep], deducted_hours, 0.0),
+    )
+
+
+def day_totals(
+    dates: np.ndarray, hours: np.ndarray, deducted: np.ndarray, management: np.ndarray
+) -> pd.DataFrame:
+    """Return `days_until`'s frame from per-entry arrays (dates at midnight, none NaT)."""
+    days, inverse = np.unique(dates.astype("datetime64[us]"), return_inverse=True)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(inverse, weights=weights, minlength=len(days))
+
     return pd.DataFrame(
         {
-            "date": dates[keep],
-            "hours": floats(deducted["hours"])[keep],
-            "deducted_hours": floats(deducted["deducted_hours"])[keep],
-            "management": management[keep],
+            "date": days,
+            "hours": total(hours),
+            "deducted_hours": total(deducted),
+            "management_hours": total(management),
+            "entries": np.bincount(inverse, minlength=len(days)).astype("int64"),
         }
     )
 
@@ -137,21 +162,21 @@ def carnet_of(dates: pd.Series, periods: pd.DataFrame) -> np.ndarray:
 
 def carnet_history(contract: Contract, deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Return one row per carnet: purchased, carried over, consumed and remaining days."""
-    return history_from(contract, entries_until(deducted, as_of), as_of)
+    return history_from(contract, days_until(deducted, as_of), as_of)
 
 
-def history_from(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Return `carnet_history` from entries already cut by `entries_until`."""
+def history_from(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return `carnet_history` from the per-day totals of `days_until`."""
     periods = carnet_periods(contract)
-    index = carnet_of(entries["date"], periods)
+    index = carnet_of(days["date"], periods)
     inside = index >= 0
     n = len(periods)
 
     def total(values: pd.Series) -> np.ndarray:
         return np.bincount(index[inside], weights=values.to_numpy()[inside], minlength=n)
 
-    spent = total(entries["hours"])
-    deducted_hours = total(entries["deducted_hours"])
+    spent = total(days["hours"])
+    deducted_hours = total(days["deducted_hours"])
     consumed = deducted_hours / contract.hours_per_day
     purchased = periods["purchased_days"].to_numpy()
     remaining = np.cumsum(purchased - consumed)  # all of the balance carries forward
@@ -170,7 +195,7 @@ def history_from(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.D
             "spent_hours": spent,
             "deducted_hours": deducted_hours,
             "absorbed_hours": spent - deducted_hours,
-            "entry_count": np.bincount(index[inside], minlength=n).astype("int64"),
+            "entry_count": total(days["entries"]).astype("int64"),
             "status": pd.array(status, dtype="str"),
         }
     )
@@ -182,17 +207,17 @@ _PERIOD_COLUMNS = ("carnet_index", "start", "end", "declared_end", "purchased_da
 
 def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> OutOfCarnet:
     """Count the entries (up to as_of) that fall outside every carnet."""
-    return outside_from(contract, entries_until(deducted, as_of))
+    return outside_from(contract, days_until(deducted, as_of))
 
 
-def outside_from(contract: Contract, entries: pd.DataFrame) -> OutOfCarnet:
-    """Return `out_of_carnet` from entries already cut by `entries_until`."""
-    outside = carnet_of(entries["date"], carnet_periods(contract)) < 0
-    dates = entries["date"].to_numpy()[outside]
+def outside_from(contract: Contract, days: pd.DataFrame) -> OutOfCarnet:
+    """Return `out_of_carnet` from the per-day totals of `days_until`."""
+    outside = carnet_of(days["date"], carnet_periods(contract)) < 0
+    dates = days["date"].to_numpy()[outside]
     return OutOfCarnet(
-        entries=int(outside.sum()),
-        spent_hours=float(np.nansum(entries["hours"].to_numpy()[outside])),
-        deducted_hours=float(np.nansum(entries["deducted_hours"].to_numpy()[outside])),
+        entries=int(days["entries"].to_numpy()[outside].sum()),
+        spent_hours=float(np.nansum(days["hours"].to_numpy()[outside])),
+        deducted_hours=float(np.nansum(days["deducted_hours"].to_numpy()[outside])),
         first_date=pd.Timestamp(dates.min()).date() if len(dates) else None,
         last_date=pd.Timestamp(dates.max()).date() if len(dates) else None,
     )
