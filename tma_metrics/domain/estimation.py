@@ -130,19 +130,35 @@ def summary(table: pd.DataFrame, by: Sequence[str] | None = None) -> pd.DataFram
     if by is not None:
         groups = table.groupby(list(by), dropna=False, observed=True, sort=True)
         return aggregate_groups(groups).reset_index()[[*by, *SUMMARY_COLUMNS]]
+    return summaries(table, np.zeros(len(table), dtype=np.int64), 1)[0]
+
+
+#: The summary of no ticket.
+NO_TICKETS = AccuracySummary(0, None, None, None, None, 0.0, None, 0)
+
+
+def summaries(table: pd.DataFrame, owner: np.ndarray, n: int) -> list[AccuracySummary]:
+    """Return `summary` of each of ``n`` sets of rows of an `accuracy` table at once.
+
+    Row ``i`` belongs to set ``owner[i]`` (0 to n − 1): the contracts of a portfolio are
+    summarised in one group-by instead of one per contract.
+    """
+    out = [NO_TICKETS] * n
     if table.empty:
-        return AccuracySummary(0, None, None, None, None, 0.0, None, 0)
-    row = aggregate_groups(table.groupby(np.zeros(len(table), dtype="int64"))).iloc[0]
-    return AccuracySummary(
-        tickets=int(row["tickets"]),
-        within_guarantee_rate=float(row["within_guarantee_rate"]),
-        within_25_rate=float(row["within_25_rate"]),
-        median_ratio=float(row["median_ratio"]),
-        bias=float(row["bias"]),
-        absorbed_hours=float(row["absorbed_hours"]),
-        reestimation_rate=float(row["reestimation_rate"]),
-        late_reestimations=int(row["late_reestimations"]),
-    )
+        return out
+    grouped = aggregate_groups(table.groupby(np.asarray(owner, dtype=np.int64)))
+    for i, row in zip(grouped.index, grouped.itertuples(index=False), strict=True):
+        out[int(i)] = AccuracySummary(
+            tickets=int(row.tickets),
+            within_guarantee_rate=float(row.within_guarantee_rate),
+            within_25_rate=float(row.within_25_rate),
+            median_ratio=float(row.median_ratio),
+            bias=float(row.bias),
+            absorbed_hours=float(row.absorbed_hours),
+            reestimation_rate=float(row.reestimation_rate),
+            late_reestimations=int(row.late_reestimations),
+        )
+    return out
 
 
 def closed_mask(

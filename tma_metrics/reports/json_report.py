@@ -12,6 +12,7 @@ from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import SLA_KINDS
 from tma_metrics.domain.model import Severity
 from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.summaries import ContractSummary
 
 _BALANCE_FIELDS = (
     "purchased_days",
@@ -39,7 +40,7 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def contract_json(figures: ContractFigures) -> dict[str, Any]:
+def contract_json(figures: ContractFigures | ContractSummary) -> dict[str, Any]:
     """Return the JSON object of one contract (see the README, « report --json »)."""
     b = figures.balance
     out: dict[str, Any] = {
@@ -83,7 +84,7 @@ def contract_json(figures: ContractFigures) -> dict[str, Any]:
     return out
 
 
-def month_json(figures: ContractFigures) -> dict[str, Any] | None:
+def month_json(figures: ContractFigures | ContractSummary) -> dict[str, Any] | None:
     """The as-of date's month of a contract without a carnet (subscription, régie, forfait).
 
     Such a contract has no balance: what it used this month is its figure (against the
@@ -111,7 +112,7 @@ def month_json(figures: ContractFigures) -> dict[str, Any] | None:
     }
 
 
-def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
+def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, dict[str, Any]]]:
     """Severity → SLA kind → counts and compliance over the period.
 
     The counts of `compliance.compliance` by severity and SLA kind, taken with one pass

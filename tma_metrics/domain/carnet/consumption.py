@@ -56,12 +56,15 @@ __all__ = [
     "Consumption",
     "balance",
     "balance_figures",
+    "balance_from_days",
     "burn_up",
     "burn_up_from",
     "commitments",
+    "committed_hours",
     "consumption_figures",
     "contract_burn",
     "monthly",
+    "monthly_from_days",
 ]
 
 #: Management share flagged when further than this from the target (5 points).
@@ -159,13 +162,36 @@ def balance(
     ``likely_unused_days = max(0, remaining - burn × days_left / 30.4375)``;
     ``days_left_in_carnet = expiry - as_of`` (entries of as_of are already counted).
     """
-    return _balance(contract, days_until(deducted, as_of), commitments, as_of)
+    return _balance(contract, days_until(deducted, as_of), committed_hours(commitments), as_of)
+
+
+def committed_hours(commitments: pd.DataFrame | None) -> float | None:
+    """Return the hours `commitments`' output still commits (None stays None)."""
+    return None if commitments is None else float(commitments["committed_hours"].sum())
+
+
+def balance_from_days(
+    contract: Contract, days: pd.DataFrame, committed: float | None, as_of: date
+) -> tuple[Balance, pd.DataFrame]:
+    """Return `balance` and `carnet_history` from `days_until`'s per-day totals.
+
+    ``committed`` is `committed_hours` of the open tickets (None: committed and
+    projected are None). The derived tables give the per-day totals of many contracts
+    without their entries; a contract's own entries give them through `days_until`.
+    """
+    history = history_from(contract, days, as_of)
+    return _balance(contract, days, committed, as_of, history), history
+
+
+def monthly_from_days(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return `monthly` from `days_until`'s per-day totals."""
+    return _monthly(contract, days, as_of)
 
 
 def _balance(
     contract: Contract,
     days: pd.DataFrame,
-    commitments: pd.DataFrame | None,
+    committed_total: float | None,
     as_of: date,
     history: pd.DataFrame | None = None,
 ) -> Balance:
@@ -183,11 +209,7 @@ def _balance(
     purchased, carried = float(row["purchased_days"]), float(row["carried_over_days"])
     remaining = float(row["remaining_days"])
     available = purchased + carried
-    committed = (
-        None
-        if commitments is None
-        else float(commitments["committed_hours"].sum()) / contract.hours_per_day
-    )
+    committed = None if committed_total is None else committed_total / contract.hours_per_day
     burn = _burn(contract, days, as_of)
     exhausted = remaining <= EPS
     forecast = early = late = None
@@ -254,7 +276,7 @@ def consumption_figures(
     """
     days = days_until(deducted, as_of)
     history = history_from(contract, days, as_of)
-    current = _balance(contract, days, commitments, as_of, history)
+    current = _balance(contract, days, committed_hours(commitments), as_of, history)
     return Consumption(
         balance=current,
         carnets=history,
@@ -274,9 +296,9 @@ def balance_figures(
     `consumption_figures` without the monthly table and the burn-up, which the report
     and the portfolio never read (`burn_up_from` and `monthly` give them on demand).
     """
-    days = days_until(deducted, as_of)
-    history = history_from(contract, days, as_of)
-    return _balance(contract, days, commitments, as_of, history), history
+    return balance_from_days(
+        contract, days_until(deducted, as_of), committed_hours(commitments), as_of
+    )
 
 
 def burn_up_from(
