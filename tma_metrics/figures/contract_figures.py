@@ -123,6 +123,11 @@ class ContractFigures:
     def name(self) -> str:
         return self.contract.name
 
+    @property
+    def open_tickets(self) -> int:
+        """How many tickets are open on the as-of date."""
+        return int(self.prepared["is_open"].sum())
+
     def complete(self) -> ContractFigures:
         """Compute every deferred field now (before caching: a copy keeps them)."""
         for name in DEFERRED_FIELDS:

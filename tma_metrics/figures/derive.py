@@ -42,6 +42,7 @@ class Derived:
     schema: str
     key: str
     ids: dict[str, int]  # contract name -> contract_id
+    rebuilt: tuple[str, ...] = ()  # the contracts this call billed again
 
     def ids_of(self, contracts: Sequence[Contract]) -> list[int]:
         """The ids of ``contracts`` (each must be one of the file's)."""
@@ -68,7 +69,7 @@ def ensure(store: Store, contracts: Sequence[Contract]) -> Derived:
         gone = [i for name, i in found.ids.items() if name not in prints]
         made = _derive(cur, contracts, changed, ids, prints)
         tables.replace(cur, schema, key, [ids[c.name] for c in changed] + gone, made)
-    return Derived(store, schema, key, ids)
+    return Derived(store, schema, key, ids, tuple(c.name for c in changed))
 
 
 def _digest(parts: object) -> str:

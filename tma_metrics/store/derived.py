@@ -57,7 +57,7 @@ def schema_of(cur: duckdb.DuckDBPyConnection) -> str:
     """Create the derived tables if needed; return their schema (temp when read-only)."""
     read_only = cur.execute("SELECT current_setting('access_mode')").fetchall()[0][0]
     schema = "temp" if str(read_only).lower() == "read_only" else "main"
-    run(cur, "derived/schema.sql", schema=schema)
+    run(cur, "derived/schema.sql", schema=schema, kind="TEMP" if schema == "temp" else "")
     return schema
 
 

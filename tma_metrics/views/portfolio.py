@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.summaries import ContractSummary
 from tma_metrics.views import rag
 
 #: RAG topics, in the table's order.
@@ -48,7 +49,7 @@ RAG_COLUMNS = (
 PORTFOLIO_COLUMNS = (*VALUE_COLUMNS, *RAG_COLUMNS)
 
 
-def contract_rags(figures: ContractFigures, today: date) -> dict[str, rag.Rag]:
+def contract_rags(figures: ContractFigures | ContractSummary, today: date) -> dict[str, rag.Rag]:
     """Return the five statuses of one contract, by topic."""
     balance = figures.balance
     return {
@@ -60,7 +61,7 @@ def contract_rags(figures: ContractFigures, today: date) -> dict[str, rag.Rag]:
     }
 
 
-def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
+def portfolio_row(figures: ContractFigures | ContractSummary, today: date) -> dict[str, object]:
     """Return one contract's row of the portfolio table."""
     b, sla, est = figures.balance, figures.sla_summary, figures.estimation_summary
     expiry = b.expiry_date
@@ -80,7 +81,7 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
         "breaches": sla.breached,
         "within_guarantee_rate": est.within_guarantee_rate,
         "estimated_tickets": est.tickets,
-        "open_tickets": int(figures.prepared["is_open"].sum()),
+        "open_tickets": figures.open_tickets,
     }
     rags = contract_rags(figures, today)
     for topic, found in rags.items():
@@ -90,10 +91,12 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
     return row
 
 
-def portfolio_table(all_figures: Iterable[ContractFigures], today: date) -> pd.DataFrame:
+def portfolio_table(
+    all_figures: Iterable[ContractFigures | ContractSummary], today: date
+) -> pd.DataFrame:
     """Return one row per contract (`PORTFOLIO_COLUMNS`), worst overall status first.
 
-    ``all_figures`` may be a generator (`analysis.loading.iter_figures`): each contract's
+    ``all_figures`` may be a generator (`figures.summaries.iter_summaries`): each contract's
     figures are reduced to its row as they come.
     """
     rows = [portfolio_row(f, today) for f in all_figures]

@@ -1,12 +1,12 @@
 -- The derived tables: what the figures need from the time entries, computed once per
 -- data version by figures/derive.py (billing under the estimate guarantee, sums per
 -- ticket and day). Integer ids inside; names and ticket ids only as edge columns.
--- {schema} is main, or temp for a database opened read-only.
-CREATE TABLE IF NOT EXISTS {schema}.derived_meta (
+-- {schema} is main, or temp (with {kind} TEMP) for a database opened read-only.
+CREATE {kind} TABLE IF NOT EXISTS {schema}.derived_meta (
     key VARCHAR NOT NULL           -- data version and contracts fingerprint built for
 );
 
-CREATE TABLE IF NOT EXISTS {schema}.derived_contract (
+CREATE {kind} TABLE IF NOT EXISTS {schema}.derived_contract (
     contract_id INTEGER NOT NULL,
     name        VARCHAR NOT NULL,
     fingerprint VARCHAR NOT NULL   -- the contract's settings and rows when built
@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS {schema}.derived_contract (
 
 -- One row per ticket of a contract, and per ticket its entries name that the exports
 -- lack (known = false): the terms of billing.deduct_over_time.
-CREATE TABLE IF NOT EXISTS {schema}.derived_ticket (
+CREATE {kind} TABLE IF NOT EXISTS {schema}.derived_ticket (
     contract_id              INTEGER NOT NULL,
     ticket_id                BIGINT NOT NULL,
     uid                      VARCHAR NOT NULL,
@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS {schema}.derived_ticket (
 );
 
 -- Time entries summed per contract, ticket (null: no ticket) and day.
-CREATE TABLE IF NOT EXISTS {schema}.derived_ticket_day (
+CREATE {kind} TABLE IF NOT EXISTS {schema}.derived_ticket_day (
     contract_id      INTEGER NOT NULL,
     ticket_id        BIGINT,
     day              DATE NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS {schema}.derived_ticket_day (
 );
 
 -- Time entries summed per contract and day (ledger.days_until's columns).
-CREATE TABLE IF NOT EXISTS {schema}.derived_day (
+CREATE {kind} TABLE IF NOT EXISTS {schema}.derived_day (
     contract_id      INTEGER NOT NULL,
     day              DATE NOT NULL,
     hours            DOUBLE NOT NULL,
