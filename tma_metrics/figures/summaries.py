@@ -53,7 +53,6 @@ class ContractSummary:
     period: Period
     at: pd.Timestamp  # instant the SLA clocks are read at
     balance: Balance
-    carnets: pd.DataFrame  # ledger.carnet_history
     sla_period: pd.DataFrame  # SLA outcomes placed in the period
     sla_summary: ComplianceSummary
     estimation_summary: AccuracySummary
@@ -141,7 +140,7 @@ def _summarise(
     out = []
     for i, r in enumerate(members):
         days = money.days(r.contract)
-        balance, carnets = consumption.balance_from_days(
+        balance = consumption.balance_from_days(
             r.contract, days, consumption.committed_hours(committed[i]), as_of
         )
         monthly = (
@@ -156,7 +155,6 @@ def _summarise(
                 period=r.period,
                 at=at,
                 balance=balance,
-                carnets=carnets,
                 sla_period=outcomes[group.in_period[i]],
                 sla_summary=group.sla_summary[i],
                 estimation_summary=accuracy_summaries[i],

@@ -43,6 +43,7 @@ from tma_metrics.domain.carnet.ledger import (
     BALANCE_MODELS,
     OutOfCarnet,
     days_until,
+    history_columns,
     history_from,
     outside_from,
 )
@@ -172,15 +173,14 @@ def committed_hours(commitments: pd.DataFrame | None) -> float | None:
 
 def balance_from_days(
     contract: Contract, days: pd.DataFrame, committed: float | None, as_of: date
-) -> tuple[Balance, pd.DataFrame]:
-    """Return `balance` and `carnet_history` from `days_until`'s per-day totals.
+) -> Balance:
+    """Return `balance` from `days_until`'s per-day totals.
 
     ``committed`` is `committed_hours` of the open tickets (None: committed and
     projected are None). The derived tables give the per-day totals of many contracts
     without their entries; a contract's own entries give them through `days_until`.
     """
-    history = history_from(contract, days, as_of)
-    return _balance(contract, days, committed, as_of, history), history
+    return _balance(contract, days, committed, as_of)
 
 
 def monthly_from_days(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -193,19 +193,19 @@ def _balance(
     days: pd.DataFrame,
     committed_total: float | None,
     as_of: date,
-    history: pd.DataFrame | None = None,
+    history: dict[str, np.ndarray] | None = None,
 ) -> Balance:
     day = midnight(as_of).date()
     if contract.model not in BALANCE_MODELS:
         return Balance(as_of=day, model=contract.model)
     if history is None:
-        history = history_from(contract, days, as_of)
+        history = history_columns(contract, days, as_of)
     ooc = outside_from(contract, days)
-    current = history[history["status"] == "current"]
-    if current.empty:
+    current = np.flatnonzero(history["status"] == "current")
+    if not len(current):
         return Balance(as_of=day, model=contract.model, out_of_carnet=ooc)
-    row = current.iloc[0]
-    start, end = row["start"].date(), row["end"].date()
+    row = {name: values[current[0]] for name, values in history.items()}
+    start, end = pd.Timestamp(row["start"]).date(), pd.Timestamp(row["end"]).date()
     purchased, carried = float(row["purchased_days"]), float(row["carried_over_days"])
     remaining = float(row["remaining_days"])
     available = purchased + carried
@@ -214,7 +214,7 @@ def _balance(
     exhausted = remaining <= EPS
     forecast = early = late = None
     if exhausted:
-        forecast = early = late = _crossing_day(contract, days, row, available)
+        forecast = early = late = _crossing_day(contract, days, start, end, available)
     elif burn.rate_days_per_month is not None and burn.rate_days_per_month > EPS:
         forecast = exhaustion_day(day, remaining, burn.rate_days_per_month)
         early = exhaustion_day(day, remaining, burn.max_days_per_month)
@@ -275,11 +275,10 @@ def consumption_figures(
     one carnet history instead of four of each.
     """
     days = days_until(deducted, as_of)
-    history = history_from(contract, days, as_of)
-    current = _balance(contract, days, committed_hours(commitments), as_of, history)
+    current = _balance(contract, days, committed_hours(commitments), as_of)
     return Consumption(
         balance=current,
-        carnets=history,
+        carnets=history_from(contract, days, as_of),
         monthly=_monthly(contract, days, as_of),
         burn_up=_burn_up(contract, days, current, as_of),
     )
@@ -296,9 +295,9 @@ def balance_figures(
     `consumption_figures` without the monthly table and the burn-up, which the report
     and the portfolio never read (`burn_up_from` and `monthly` give them on demand).
     """
-    return balance_from_days(
-        contract, days_until(deducted, as_of), committed_hours(commitments), as_of
-    )
+    days = days_until(deducted, as_of)
+    current = _balance(contract, days, committed_hours(commitments), as_of)
+    return current, history_from(contract, days, as_of)
 
 
 def burn_up_from(
@@ -435,12 +434,16 @@ def _burn_up(contract: Contract, days: pd.DataFrame, current: Balance, as_of: da
     )
 
 
-def _crossing_day(contract: Contract, days: pd.DataFrame, row: pd.Series, available: float) -> date:
+def _crossing_day(
+    contract: Contract, days: pd.DataFrame, start: date, end: date, available: float
+) -> date:
     """Return the first day the carnet's cumulative consumption reached ``available``."""
     if available <= EPS:
-        return row["start"].date()
-    inside = days[(days["date"] >= row["start"]) & (days["date"] <= row["end"])]
-    daily = inside.groupby("date")["deducted_hours"].sum().sort_index()
+        return start
+    dates = days["date"].to_numpy().astype("datetime64[D]")
+    inside = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+    daily = pd.Series(days["deducted_hours"].to_numpy()[inside], index=dates[inside])
+    daily = daily.groupby(level=0).sum().sort_index()
     reached = daily.cumsum() / contract.hours_per_day >= available - EPS
     # remaining <= 0 guarantees a crossing; the fallback only guards rounding.
-    return reached.idxmax().date() if reached.any() else row["end"].date()
+    return pd.Timestamp(reached.idxmax()).date() if reached.any() else end

@@ -167,38 +167,66 @@ def carnet_history(contract: Contract, deducted: pd.DataFrame, as_of: date) -> p
 
 def history_from(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Return `carnet_history` from the per-day totals of `days_until`."""
-    periods = carnet_periods(contract)
-    index = carnet_of(days["date"], periods)
+    columns = history_columns(contract, days, as_of)
+    columns["status"] = pd.array(columns["status"], dtype="str")
+    return pd.DataFrame(columns)  # in HISTORY_COLUMNS' order
+
+
+def history_columns(contract: Contract, days: pd.DataFrame, as_of: date) -> dict[str, np.ndarray]:
+    """Return `history_from`'s columns as arrays (a balance reads one row of them)."""
+    periods = _period_arrays(contract)
+    index = _carnet_index(_dates(days), periods["start"], periods["end"])
     inside = index >= 0
-    n = len(periods)
+    n = len(periods["start"])
 
-    def total(values: pd.Series) -> np.ndarray:
-        return np.bincount(index[inside], weights=values.to_numpy()[inside], minlength=n)
+    def total(name: str) -> np.ndarray:
+        values = days[name].to_numpy()
+        return np.bincount(index[inside], weights=values[inside], minlength=n)
 
-    spent = total(days["hours"])
-    deducted_hours = total(days["deducted_hours"])
+    spent = total("hours")
+    deducted_hours = total("deducted_hours")
     consumed = deducted_hours / contract.hours_per_day
-    purchased = periods["purchased_days"].to_numpy()
+    purchased = periods["purchased_days"]
     remaining = np.cumsum(purchased - consumed)  # all of the balance carries forward
     carried = remaining - (purchased - consumed)
-    columns = {name: periods[name].to_numpy() for name in _PERIOD_COLUMNS}
     day = midnight(as_of).to_datetime64()
     status = np.select(
-        [columns["end"] < day, columns["start"] > day], ["past", "future"], "current"
+        [periods["end"] < day, periods["start"] > day], ["past", "future"], "current"
     )
-    return pd.DataFrame(  # in HISTORY_COLUMNS' order
-        {
-            **columns,
-            "carried_over_days": carried,
-            "consumed_days": consumed,
-            "remaining_days": remaining,
-            "spent_hours": spent,
-            "deducted_hours": deducted_hours,
-            "absorbed_hours": spent - deducted_hours,
-            "entry_count": total(days["entries"]).astype("int64"),
-            "status": pd.array(status, dtype="str"),
-        }
-    )
+    return {
+        **{name: periods[name].copy() for name in _PERIOD_COLUMNS},
+        "carried_over_days": carried,
+        "consumed_days": consumed,
+        "remaining_days": remaining,
+        "spent_hours": spent,
+        "deducted_hours": deducted_hours,
+        "absorbed_hours": spent - deducted_hours,
+        "entry_count": total("entries").astype("int64"),
+        "status": status,
+    }
+
+
+@lru_cache(maxsize=1024)
+def _period_arrays(contract: Contract) -> dict[str, np.ndarray]:
+    """`carnet_periods`' columns as arrays, once per contract (never written to)."""
+    periods = _periods(contract)
+    out = {name: periods[name].to_numpy() for name in _PERIOD_COLUMNS}
+    for values in out.values():
+        values.flags.writeable = False
+    return out
+
+
+def _dates(days: pd.DataFrame) -> np.ndarray:
+    """The per-day totals' dates as datetime64[us] (their stored unit)."""
+    return days["date"].to_numpy().astype("datetime64[us]")
+
+
+def _carnet_index(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`carnet_of` on datetime64 arrays."""
+    values = values.astype(starts.dtype)
+    index = np.searchsorted(starts, values, side="right") - 1
+    valid = (index >= 0) & (values <= ends[np.clip(index, 0, None)] if len(ends) else False)
+    return np.where(valid, index, -1)
 
 
 #: The columns of `carnet_periods`.
@@ -212,8 +240,10 @@ def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Ou
 
 def outside_from(contract: Contract, days: pd.DataFrame) -> OutOfCarnet:
     """Return `out_of_carnet` from the per-day totals of `days_until`."""
-    outside = carnet_of(days["date"], carnet_periods(contract)) < 0
-    dates = days["date"].to_numpy()[outside]
+    periods = _period_arrays(contract)
+    dates = _dates(days)
+    outside = _carnet_index(dates, periods["start"], periods["end"]) < 0
+    dates = dates[outside]
     return OutOfCarnet(
         entries=int(days["entries"].to_numpy()[outside].sum()),
         spent_hours=float(np.nansum(days["hours"].to_numpy()[outside])),
