@@ -28,6 +28,7 @@ from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.domain.estimation import AccuracySummary
+from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.figures import derive
 from tma_metrics.figures.batch import SlaGroup, TicketRows, sla_groups
@@ -115,9 +116,16 @@ def _summarise(
     contract, as_of = group.contract, money.as_of
     members = [rows[i] for i in group.members]
     n = len(members)
-    view = money.tickets_seen(members, contract.margin)
+    view, estimates = money.tickets_seen(members, contract.margin, group.prepared)
+    facts = estimation.ticket_facts(
+        group.prepared,
+        view,
+        as_of,
+        resolved_statuses=contract.resolved_statuses,
+        estimates=estimates,
+    )
     commitments = consumption.commitments(
-        group.prepared, view, as_of, resolved_statuses=contract.resolved_statuses
+        group.prepared, view, as_of, facts=facts, descriptive=False
     )
     owner_of = pd.Series(group.owner, index=group.prepared["ticket_uid"].to_numpy())
     committed = _by_owner(commitments, owner_of, n)
@@ -127,7 +135,8 @@ def _summarise(
         contract.margin,
         contract.hours_per_day,
         as_of=as_of,
-        resolved_statuses=contract.resolved_statuses,
+        facts=facts,
+        descriptive=False,
     )
     ended = ended_on(group.prepared, accuracy["ticket_uid"]).to_numpy("datetime64[us]")
     accuracy_owner = owner_of.reindex(accuracy["ticket_uid"].to_numpy()).to_numpy(np.int64)
@@ -135,7 +144,7 @@ def _summarise(
     stops = np.array([np.datetime64(r.period.end, "us") + np.timedelta64(1, "D") for r in members])
     window = (ended >= starts[accuracy_owner]) & (ended < stops[accuracy_owner])
     accuracy_summaries = estimation.summaries(accuracy[window], accuracy_owner[window], n)
-    facts = warning_facts_of(contract, group.prepared, group.owner, money.unknown(members), n)
+    warned = warning_facts_of(contract, group.prepared, group.owner, money.unknown(members), n)
     open_tickets = np.bincount(group.owner[group.prepared["is_open"].to_numpy(bool)], minlength=n)
     out = []
     for i, r in enumerate(members):
@@ -144,7 +153,7 @@ def _summarise(
             r.contract, days, consumption.committed_hours(committed[i]), as_of
         )
         monthly = (
-            consumption.monthly_from_days(r.contract, days, as_of)
+            consumption.monthly_from_days(r.contract, pd.DataFrame(days), as_of)
             if r.contract.model not in BALANCE_MODELS
             else _NO_MONTHS
         )
@@ -159,7 +168,7 @@ def _summarise(
                 sla_summary=group.sla_summary[i],
                 estimation_summary=accuracy_summaries[i],
                 open_tickets=int(open_tickets[i]),
-                warnings=tuple(warning_texts(r.contract, balance, facts[i])),
+                warnings=tuple(warning_texts(r.contract, balance, warned[i])),
                 monthly=monthly,
             )
         )
@@ -196,7 +205,7 @@ class _Money:
         )
         self._tickets = _derived_tickets(found, ids)
 
-    def days(self, contract: Contract) -> pd.DataFrame:
+    def days(self, contract: Contract) -> dict[str, np.ndarray]:
         """The contract's per-day totals up to the as-of date (`ledger.days_until`'s)."""
         return self._days.get(self.found.ids[contract.name], _NO_DAYS)
 
@@ -211,13 +220,18 @@ class _Money:
         owner = pd.Series(np.arange(len(ids)), index=ids).reindex(rows["contract_id"]).to_numpy()
         return rows.assign(spent_hours=spent, entry_count=count.astype(np.int64), owner=owner)
 
-    def tickets_seen(self, members: list[TicketRows], margin: float) -> pd.DataFrame:
+    def tickets_seen(
+        self, members: list[TicketRows], margin: float, prepared: pd.DataFrame
+    ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """`billing.ticket_billing`'s columns that commitments and estimation read, on
-        the as-of date: spent hours, entries, rule and late re-estimate, per ticket."""
+        the as-of date (spent hours, entries, rule, late re-estimate, per ticket), and
+        `billing.effective_estimates` of ``prepared``'s tickets, in their order (None
+        when one of them is not in the derived tables)."""
         rows = self._of(members, known=True)
-        terms = rows.set_index(pd.Index(rows["uid"].to_numpy(), name="ticket_uid"))
+        uids = pd.Index(rows["uid"].to_numpy(), name="ticket_uid")
+        terms = rows.set_index(uids)
         seen = billing.terms_at(terms, margin, self.as_of)
-        return pd.DataFrame(
+        view = pd.DataFrame(
             {
                 "ticket_uid": rows["uid"].to_numpy(),
                 "spent_hours": rows["spent_hours"].to_numpy(),
@@ -225,6 +239,13 @@ class _Money:
                 "late_reestimate": seen["late_reestimate"].to_numpy(),
                 "rule": seen["ticket_rule"].to_numpy(),
             }
+        )
+        at = positions_in(prepared["ticket_uid"], uids)
+        if (at < 0).any():
+            return view, None
+        estimates = terms[list(_ESTIMATE_COLUMNS)].take(at)
+        return view, estimates.set_axis(
+            pd.Index(prepared["ticket_uid"].to_numpy(), name="ticket_uid")
         )
 
     def unknown(self, members: list[TicketRows]) -> pd.DataFrame:
@@ -241,19 +262,30 @@ class _Money:
         )
 
 
-_NO_DAYS = pd.DataFrame(
-    {
-        "date": np.array([], "datetime64[us]"),
-        "hours": np.array([], float),
-        "deducted_hours": np.array([], float),
-        "management_hours": np.array([], float),
-        "entries": np.array([], np.int64),
-    }
+#: The columns of `billing.effective_estimates`, kept in the derived tickets.
+_ESTIMATE_COLUMNS = (
+    "estimate_hours",
+    "reestimate_hours",
+    "effective_estimate_hours",
+    "base_rule",
+    "reestimated",
+    "reestimate_day",
 )
 
+_NO_DAYS = {
+    "date": np.array([], "datetime64[us]"),
+    "hours": np.array([], float),
+    "deducted_hours": np.array([], float),
+    "management_hours": np.array([], float),
+    "entries": np.array([], np.int64),
+}
 
-def _day_frames(cur: object, schema: str, ids: list[int], as_of: date) -> dict[int, pd.DataFrame]:
-    """Each contract's per-day totals up to ``as_of``, refused re-estimates seen then."""
+
+def _day_frames(
+    cur: object, schema: str, ids: list[int], as_of: date
+) -> dict[int, dict[str, np.ndarray]]:
+    """Each contract's per-day totals up to ``as_of`` (`ledger.days_until`'s columns, as
+    arrays), refused re-estimates seen on that day."""
     table = tables.days(cur, schema, ids, as_of)  # type: ignore[arg-type]
     contract = table["contract_id"].to_numpy()
     day = table["day"].cast(pa.timestamp("us")).to_numpy()
@@ -281,18 +313,18 @@ def _day_frames(cur: object, schema: str, ids: list[int], as_of: date) -> dict[i
         np.add.at(management, at, np.where(waiting["management"].to_numpy(), delta, 0.0))
     if not len(contract):
         return {}
+    hours = table["hours"].to_numpy()
+    entries = table["entries"].to_numpy().astype(np.int64)
     bounds = np.flatnonzero(np.concatenate(([True], contract[1:] != contract[:-1], [True])))
     frames = {}
     for a, b in itertools.pairwise(bounds):
-        frames[int(contract[a])] = pd.DataFrame(
-            {
-                "date": day[a:b],
-                "hours": table["hours"].to_numpy()[a:b],
-                "deducted_hours": deducted[a:b],
-                "management_hours": management[a:b],
-                "entries": table["entries"].to_numpy()[a:b].astype(np.int64),
-            }
-        )
+        frames[int(contract[a])] = {
+            "date": day[a:b],
+            "hours": hours[a:b],
+            "deducted_hours": deducted[a:b],
+            "management_hours": management[a:b],
+            "entries": entries[a:b],
+        }
     return frames
 
 

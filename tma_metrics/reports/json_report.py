@@ -10,6 +10,7 @@ import pandas as pd
 
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import SLA_KINDS
+from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.model import Severity
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.summaries import ContractSummary
@@ -159,6 +160,4 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
 
 def _positions(values: pd.Series, labels: list[str]) -> np.ndarray:
     """Return each value's position in ``labels`` (-1 for others and nulls)."""
-    index = {label: i for i, label in enumerate(labels)}
-    text = values.astype("string").to_numpy(object, na_value=None)
-    return np.fromiter((index.get(v, -1) for v in text), dtype=np.int64, count=len(text))
+    return positions_in(values.astype("string"), pd.Index(labels))

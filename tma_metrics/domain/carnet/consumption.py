@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.domain.carnet.billing import EPS, effective_estimates, spent_table, text_values
+from tma_metrics.domain.carnet.billing import EPS, text_values
 from tma_metrics.domain.carnet.forecast import (
     AVERAGE_MONTH_DAYS,
     NO_BURN,
@@ -41,6 +41,7 @@ from tma_metrics.domain.carnet.forecast import (
 )
 from tma_metrics.domain.carnet.ledger import (
     BALANCE_MODELS,
+    DayTotals,
     OutOfCarnet,
     days_until,
     history_columns,
@@ -48,7 +49,7 @@ from tma_metrics.domain.carnet.ledger import (
     outside_from,
 )
 from tma_metrics.domain.contracts.model import Contract
-from tma_metrics.domain.estimation import actual_hours, closed_mask
+from tma_metrics.domain.estimation import TicketFacts, ticket_facts
 from tma_metrics.domain.frames import column_or_null, midnight
 
 __all__ = [
@@ -110,6 +111,8 @@ def commitments(
     *,
     resolved_statuses: Sequence[str] = (),
     assume_validated: bool = True,
+    facts: TicketFacts | None = None,
+    descriptive: bool = True,
 ) -> pd.DataFrame:
     """Return the open tickets with an approved estimate and what they still commit.
 
@@ -119,19 +122,24 @@ def commitments(
     entries' total (pass entries up to as_of), else the tool's own ``spent_hours``,
     else 0. A ticket whose late re-estimate was refused commits nothing more (its
     ``rule`` is known when ``spent_by_ticket`` is `billing.ticket_billing`'s output).
+    ``facts``: `estimation.ticket_facts` already computed for these tickets on
+    ``as_of``; ``descriptive=False`` leaves out the tickets' text columns.
     """
-    estimates = effective_estimates(tickets, assume_validated=assume_validated)
-    spent = spent_table(spent_by_ticket)
-    actual, _ = actual_hours(tickets, spent)
+    if facts is None:
+        facts = ticket_facts(
+            tickets,
+            spent_by_ticket,
+            as_of,
+            resolved_statuses=resolved_statuses,
+            assume_validated=assume_validated,
+        )
+    estimates = facts.estimates
     created = pd.to_datetime(column_or_null(tickets, "created_at")).to_numpy()
     end_of_day = midnight(as_of) + pd.Timedelta(days=1)
-    is_open = ~closed_mask(tickets, as_of, resolved_statuses).to_numpy() & ~(
-        created >= end_of_day.to_datetime64()
-    )
-    rule = spent["rule"].reindex(estimates.index).to_numpy(dtype=object, na_value="")
+    is_open = ~facts.closed & ~(created >= end_of_day.to_datetime64())
     estimate = estimates["effective_estimate_hours"].to_numpy()
-    keep = is_open & ~np.isnan(estimate) & (rule != "late_reestimate_refused")
-    spent_hours = np.nan_to_num(actual, nan=0.0)
+    keep = is_open & ~np.isnan(estimate) & (facts.rule != "late_reestimate_refused")
+    spent_hours = np.nan_to_num(facts.actual, nan=0.0)
     out = pd.DataFrame(
         {
             "ticket_uid": estimates.index.to_numpy(),
@@ -140,9 +148,10 @@ def commitments(
             "committed_hours": np.maximum(0.0, estimate - spent_hours),
         }
     )
-    for name in ("key", "title", "kind", "status", "assignee"):
-        if name in tickets.columns:
-            out[name] = text_values(tickets[name])
+    if descriptive:
+        for name in ("key", "title", "kind", "status", "assignee"):
+            if name in tickets.columns:
+                out[name] = text_values(tickets[name])
     return out[keep].reset_index(drop=True)
 
 
@@ -172,7 +181,7 @@ def committed_hours(commitments: pd.DataFrame | None) -> float | None:
 
 
 def balance_from_days(
-    contract: Contract, days: pd.DataFrame, committed: float | None, as_of: date
+    contract: Contract, days: DayTotals, committed: float | None, as_of: date
 ) -> Balance:
     """Return `balance` from `days_until`'s per-day totals.
 
@@ -190,7 +199,7 @@ def monthly_from_days(contract: Contract, days: pd.DataFrame, as_of: date) -> pd
 
 def _balance(
     contract: Contract,
-    days: pd.DataFrame,
+    days: DayTotals,
     committed_total: float | None,
     as_of: date,
     history: dict[str, np.ndarray] | None = None,
@@ -312,13 +321,14 @@ def contract_burn(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Bu
     return _burn(contract, days_until(deducted, as_of), as_of)
 
 
-def _burn(contract: Contract, days: pd.DataFrame, as_of: date) -> Burn:
+def _burn(contract: Contract, days: DayTotals, as_of: date) -> Burn:
     starts = [c.start for c in contract.carnets if contract.model in BALANCE_MODELS]
-    if len(days):
-        starts.append(days["date"].min().date())
+    dates = np.asarray(days["date"])
+    if len(dates):
+        starts.append(pd.Timestamp(dates.min()).date())
     return burn_rate(
-        days["date"],
-        days["deducted_hours"] / contract.hours_per_day,
+        dates,
+        np.asarray(days["deducted_hours"]) / contract.hours_per_day,
         as_of,
         min(starts) if starts else None,
     )
@@ -435,14 +445,14 @@ def _burn_up(contract: Contract, days: pd.DataFrame, current: Balance, as_of: da
 
 
 def _crossing_day(
-    contract: Contract, days: pd.DataFrame, start: date, end: date, available: float
+    contract: Contract, days: DayTotals, start: date, end: date, available: float
 ) -> date:
     """Return the first day the carnet's cumulative consumption reached ``available``."""
     if available <= EPS:
         return start
-    dates = days["date"].to_numpy().astype("datetime64[D]")
+    dates = np.asarray(days["date"]).astype("datetime64[D]")
     inside = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
-    daily = pd.Series(days["deducted_hours"].to_numpy()[inside], index=dates[inside])
+    daily = pd.Series(np.asarray(days["deducted_hours"])[inside], index=dates[inside])
     daily = daily.groupby(level=0).sum().sort_index()
     reached = daily.cumsum() / contract.hours_per_day >= available - EPS
     # remaining <= 0 guarantees a crossing; the fallback only guards rounding.

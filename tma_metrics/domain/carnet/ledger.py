@@ -17,6 +17,7 @@ Pure and vectorised (DOMAIN.md §1); `consumption` builds balances on top of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -90,6 +91,9 @@ def _periods(contract: Contract) -> pd.DataFrame:
 
 #: The columns of `days_until`: what the balances read of the entries, per day.
 DAY_COLUMNS = ("date", "hours", "deducted_hours", "management_hours", "entries")
+#: Per-day totals: `days_until`'s frame, or its columns as arrays (the derived tables'
+#: many contracts skip a frame per contract).
+DayTotals = pd.DataFrame | Mapping[str, np.ndarray]
 
 
 def days_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -172,7 +176,7 @@ def history_from(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.Data
     return pd.DataFrame(columns)  # in HISTORY_COLUMNS' order
 
 
-def history_columns(contract: Contract, days: pd.DataFrame, as_of: date) -> dict[str, np.ndarray]:
+def history_columns(contract: Contract, days: DayTotals, as_of: date) -> dict[str, np.ndarray]:
     """Return `history_from`'s columns as arrays (a balance reads one row of them)."""
     periods = _period_arrays(contract)
     index = _carnet_index(_dates(days), periods["start"], periods["end"])
@@ -180,7 +184,7 @@ def history_columns(contract: Contract, days: pd.DataFrame, as_of: date) -> dict
     n = len(periods["start"])
 
     def total(name: str) -> np.ndarray:
-        values = days[name].to_numpy()
+        values = np.asarray(days[name])
         return np.bincount(index[inside], weights=values[inside], minlength=n)
 
     spent = total("hours")
@@ -216,9 +220,9 @@ def _period_arrays(contract: Contract) -> dict[str, np.ndarray]:
     return out
 
 
-def _dates(days: pd.DataFrame) -> np.ndarray:
+def _dates(days: DayTotals) -> np.ndarray:
     """The per-day totals' dates as datetime64[us] (their stored unit)."""
-    return days["date"].to_numpy().astype("datetime64[us]")
+    return np.asarray(days["date"]).astype("datetime64[us]")
 
 
 def _carnet_index(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -238,16 +242,16 @@ def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Ou
     return outside_from(contract, days_until(deducted, as_of))
 
 
-def outside_from(contract: Contract, days: pd.DataFrame) -> OutOfCarnet:
+def outside_from(contract: Contract, days: DayTotals) -> OutOfCarnet:
     """Return `out_of_carnet` from the per-day totals of `days_until`."""
     periods = _period_arrays(contract)
     dates = _dates(days)
     outside = _carnet_index(dates, periods["start"], periods["end"]) < 0
     dates = dates[outside]
     return OutOfCarnet(
-        entries=int(days["entries"].to_numpy()[outside].sum()),
-        spent_hours=float(np.nansum(days["hours"].to_numpy()[outside])),
-        deducted_hours=float(np.nansum(days["deducted_hours"].to_numpy()[outside])),
+        entries=int(np.asarray(days["entries"])[outside].sum()),
+        spent_hours=float(np.nansum(np.asarray(days["hours"])[outside])),
+        deducted_hours=float(np.nansum(np.asarray(days["deducted_hours"])[outside])),
         first_date=pd.Timestamp(dates.min()).date() if len(dates) else None,
         last_date=pd.Timestamp(dates.max()).date() if len(dates) else None,
     )
