@@ -176,14 +176,18 @@ def test_the_derived_tables_follow_imports_undos_and_contract_edits(cases: Store
     assert count.fetchall()[0][0] == 2
 
 
-def test_a_database_opened_read_only_derives_in_the_session(cases: Store, tmp_path) -> None:
+def test_a_database_opened_read_only_reads_its_tables_or_derives_in_memory(
+    cases: Store, tmp_path
+) -> None:
+    contracts = parse_contracts(CONTRACTS)
+    derive.ensure(cases, contracts)
     cases.close()
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(tmp_path / "cases.duckdb", copy)
-    store = Store(copy, read_only=True)
+    store = Store(tmp_path / "cases.duckdb", read_only=True)
     try:
-        assert derive.ensure(store, parse_contracts(CONTRACTS)).schema == "temp"
-        _assert_same(store, parse_contracts(CONTRACTS), date(2026, 3, 31))
+        assert derive.ensure(store, contracts).schema == "main"
+        edited = parse_contracts(CONTRACTS.replace("days = 2", "days = 3"))
+        assert derive.ensure(store, edited).schema == "temp"
+        _assert_same(store, edited, date(2026, 3, 31))
     finally:
         store.close()
 

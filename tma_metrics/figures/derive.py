@@ -57,8 +57,8 @@ def ensure(store: Store, contracts: Sequence[Contract]) -> Derived:
     """
     cur = store.cursor()
     with tables.lock_for(store.path):
-        schema = tables.schema_of(cur)
         key = f"{store.data_version()}|{_digest(repr(c) for c in contracts)}"
+        schema = tables.schema_of(cur, key)
         found = tables.built(cur, schema)
         if found.key == key and all(c.name in found.ids for c in contracts):
             return Derived(store, schema, key, {c.name: found.ids[c.name] for c in contracts})

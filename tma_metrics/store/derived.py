@@ -53,12 +53,24 @@ def lock_for(path: object) -> threading.Lock:
         return _LOCKS.setdefault(str(path), threading.Lock())
 
 
-def schema_of(cur: duckdb.DuckDBPyConnection) -> str:
-    """Create the derived tables if needed; return their schema (temp when read-only)."""
-    read_only = cur.execute("SELECT current_setting('access_mode')").fetchall()[0][0]
-    schema = "temp" if str(read_only).lower() == "read_only" else "main"
-    run(cur, "derived/schema.sql", schema=schema, kind="TEMP" if schema == "temp" else "")
-    return schema
+def schema_of(cur: duckdb.DuckDBPyConnection, key: str) -> str:
+    """Create the derived tables if needed; return their schema.
+
+    ``main``, unless the database is opened read-only: then ``main`` when its derived
+    tables were built for ``key`` (an earlier run wrote them), else ``temp`` (this
+    session's own, built in memory).
+    """
+    mode = cur.execute("SELECT current_setting('access_mode')").fetchall()[0][0]
+    if str(mode).lower() != "read_only":
+        run(cur, "derived/schema.sql", schema="main", kind="")
+        return "main"
+    try:
+        if built(cur, "main").key == key:
+            return "main"
+    except duckdb.CatalogException:
+        pass  # no derived tables in this database yet
+    run(cur, "derived/schema.sql", schema="temp", kind="TEMP")
+    return "temp"
 
 
 def built(cur: duckdb.DuckDBPyConnection, schema: str) -> Built:
