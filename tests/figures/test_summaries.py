@@ -192,6 +192,24 @@ def test_a_database_opened_read_only_reads_its_tables_or_derives_in_memory(
         store.close()
 
 
+EMPTY = [
+    pytest.param("", id="no-data-at-all"),
+    pytest.param(ENTRIES.splitlines()[0] + "\n2026-03-03,Camille,1,,pa,meeting,\n", id="one-entry"),
+]
+
+
+@pytest.mark.parametrize("entries", EMPTY)
+def test_contracts_without_tickets_or_entries(tmp_path, entries: str) -> None:
+    store = Store(tmp_path / "empty.duckdb")
+    try:
+        if entries:
+            assert store.import_file(entries.encode("utf-8"), "temps.csv").imported
+        found = _assert_same(store, parse_contracts(CONTRACTS), date(2026, 3, 31))
+        assert [s.estimation_summary.tickets for s in found] == [0, 0, 0]
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize(
     "as_of", [date(2026, 11, 20), date(2026, 6, 30), date(2025, 12, 31)], ids=str
 )

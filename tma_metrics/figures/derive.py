@@ -158,6 +158,8 @@ def _apart(
     deducted as spent). Returns the entries to bill and their original ticket ids.
     """
     original = entries["ticket_uid"]
+    if not len(ticket_uids):
+        return entries, original
     at = positions_in(original, pd.Index(ticket_uids.to_numpy()))
     foreign = (at >= 0) & (ticket_owner[np.maximum(at, 0)] != owner)
     if not foreign.any():
@@ -210,15 +212,18 @@ def _rows(
     hours = billed["hours"].to_numpy("float64")
     deducted = billed["deducted_hours"].to_numpy("float64")
     in_time = billed["deducted_in_time"].to_numpy("float64")
-    management = np.where(known_at >= 0, group.management[np.maximum(known_at, 0)], False)
+    flags = np.append(group.management, False)  # position -1: no known ticket
+    management = flags[np.where(known_at >= 0, known_at, len(group.management))]
     management |= billed["ticket_uid"].isna().to_numpy()
-    return {
+    made = {
         "ticket": pa.concat_tables([_known_tickets(group, contract_id), unknown]),
         "ticket_day": _ticket_days(
             contract_id[entry_owner], ticket_id, dates, hours, deducted, in_time
         ),
         "day": _days(contract_id, entry_owner, dates, hours, deducted, management),
     }
+    # Empty inputs give null-typed columns: every table gets the derived tables' types.
+    return {name: table.cast(_EMPTY[name].schema) for name, table in made.items()}
 
 
 def _ticket_ids(
@@ -284,7 +289,9 @@ def _known_tickets(group: _Group, contract_id: np.ndarray) -> pa.Table:
         {
             "contract_id": pa.array(contract_id[group.owner], pa.int32()),
             "ticket_id": pa.array(contract_id[group.owner] * TICKET_ID_SPAN + position),
-            "uid": pa.array(group.tickets["ticket_uid"].astype("string").to_numpy(object)),
+            "uid": pa.array(
+                group.tickets["ticket_uid"].astype("string").to_numpy(object), pa.string()
+            ),
             "known": pa.array(np.ones(len(group.tickets), bool)),
             **{
                 name: pa.array(_values(terms[name]), kind, from_pandas=True)

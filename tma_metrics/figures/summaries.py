@@ -214,9 +214,8 @@ class _Money:
         t = self._tickets
         rows = t[t["contract_id"].isin(ids).to_numpy() & (t["known"].to_numpy() == known)]
         at = self._totals.index.get_indexer(rows["ticket_id"].to_numpy())
-        found = at >= 0
-        spent = np.where(found, self._totals["spent_hours"].to_numpy()[at], 0.0)
-        count = np.where(found, self._totals["entry_count"].to_numpy()[at], 0)
+        spent = _take_or(self._totals["spent_hours"].to_numpy(), at, 0.0)
+        count = _take_or(self._totals["entry_count"].to_numpy(), at, 0)
         owner = pd.Series(np.arange(len(ids)), index=ids).reindex(rows["contract_id"]).to_numpy()
         return rows.assign(spent_hours=spent, entry_count=count.astype(np.int64), owner=owner)
 
@@ -260,6 +259,11 @@ class _Money:
                 "entries": rows["entry_count"].to_numpy(),
             }
         )
+
+
+def _take_or(values: np.ndarray, at: np.ndarray, missing: object) -> np.ndarray:
+    """``values[at]``, ``missing`` where ``at`` is -1 (a ticket without entries)."""
+    return np.append(values, np.array([missing], dtype=values.dtype))[at]
 
 
 #: The columns of `billing.effective_estimates`, kept in the derived tickets.
@@ -355,7 +359,7 @@ def _derived_tickets(found: derive.Derived, ids: list[int]) -> pd.DataFrame:
         table = tables.tickets(found.store.cursor(), found.schema, ids)
         return table.to_pandas()
 
-    key = ("tickets", str(found.store.path), found.key, tuple(ids))
+    key = ("tickets", str(found.store.path), id(found.store), found.key, tuple(ids))
     return _cached(key, build)  # type: ignore[return-value]
 
 
@@ -382,7 +386,7 @@ def _ticket_scope(found: derive.Derived, contracts: Sequence[Contract], names: l
         tickets, history = tables.ticket_scope(found.store.cursor(), contracts, names)
         return _Scope(tickets, history)
 
-    key = ("scope", str(found.store.path), found.key, tuple(names))
+    key = ("scope", str(found.store.path), id(found.store), found.key, tuple(names))
     return _cached(key, build)  # type: ignore[return-value]
 
 
