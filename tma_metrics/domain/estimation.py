@@ -259,7 +259,9 @@ def actual_hours(tickets: pd.DataFrame, spent: pd.DataFrame) -> tuple[np.ndarray
     ``spent`` is `billing.spent_table`'s output. Source ``entries`` when the ticket has
     entries, else ``tool`` (the ticket's own ``spent_hours``), else ``""`` (NaN hours).
     """
-    uid = tickets["ticket_uid"].to_numpy()
+    # An Index, not an array: when ``spent`` has the tickets' ids in their order (the
+    # derived tables' view), reindexing is a copy instead of hashing every id.
+    uid = pd.Index(tickets["ticket_uid"].to_numpy())
     has_entries = spent["has_entries"].reindex(uid, fill_value=False).to_numpy(dtype=bool)
     from_entries = spent["spent_hours"].reindex(uid).to_numpy(dtype="float64")
     tool = floats(column_or_null(tickets, "spent_hours"))

@@ -277,10 +277,11 @@ def _quoted_uid(entries: pd.DataFrame) -> pd.Series:
 
 
 def ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
-    by_uid = prepared.set_index("ticket_uid")
-    ended = by_uid["resolution_at"].fillna(by_uid["closed_at"])
-    # reindex, not map: pandas cannot map an empty Series through a datetime Series
-    return pd.Series(ended.reindex(ticket_uids.to_numpy()).to_numpy(), index=ticket_uids.index)
+    """When each ticket ended: its resolution, else its closing (NaT when unknown)."""
+    ended = prepared["resolution_at"].fillna(prepared["closed_at"]).to_numpy("datetime64[us]")
+    at = positions_in(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
+    padded = np.append(ended, np.datetime64("NaT", "us"))  # -1: not a prepared ticket
+    return pd.Series(padded[at], index=ticket_uids.index)
 
 
 # -- per-ticket table ----------------------------------------------------------------

@@ -127,8 +127,9 @@ def _summarise(
     commitments = consumption.commitments(
         group.prepared, view, as_of, facts=facts, descriptive=False
     )
-    owner_of = pd.Series(group.owner, index=group.prepared["ticket_uid"].to_numpy())
-    committed = _by_owner(commitments, owner_of, n)
+    uids = pd.Index(group.prepared["ticket_uid"].to_numpy())
+    committed_owner = group.owner[positions_in(commitments["ticket_uid"], uids)]
+    committed = _by_owner(commitments, committed_owner, n)
     accuracy = estimation.accuracy(
         group.prepared,
         view,
@@ -138,8 +139,9 @@ def _summarise(
         facts=facts,
         descriptive=False,
     )
+    at = positions_in(accuracy["ticket_uid"], uids)  # every row is a prepared ticket
     ended = ended_on(group.prepared, accuracy["ticket_uid"]).to_numpy("datetime64[us]")
-    accuracy_owner = owner_of.reindex(accuracy["ticket_uid"].to_numpy()).to_numpy(np.int64)
+    accuracy_owner = group.owner[at]
     starts = np.array([np.datetime64(r.period.start, "us") for r in members])
     stops = np.array([np.datetime64(r.period.end, "us") + np.timedelta64(1, "D") for r in members])
     window = (ended >= starts[accuracy_owner]) & (ended < stops[accuracy_owner])
@@ -178,9 +180,8 @@ def _summarise(
 _NO_MONTHS = pd.DataFrame()
 
 
-def _by_owner(frame: pd.DataFrame, owner_of: pd.Series, n: int) -> list[pd.DataFrame]:
-    """Split ``frame`` (with ``ticket_uid``) by its tickets' owner, keeping row order."""
-    owner = owner_of.reindex(frame["ticket_uid"].to_numpy()).to_numpy(np.int64)
+def _by_owner(frame: pd.DataFrame, owner: np.ndarray, n: int) -> list[pd.DataFrame]:
+    """Split ``frame`` by the owner of each row, keeping the rows' order."""
     order = np.argsort(owner, kind="stable")
     bounds = np.searchsorted(owner[order], np.arange(n + 1))
     ordered = frame.take(order)
@@ -224,28 +225,27 @@ class _Money:
     ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """`billing.ticket_billing`'s columns that commitments and estimation read, on
         the as-of date (spent hours, entries, rule, late re-estimate, per ticket), and
-        `billing.effective_estimates` of ``prepared``'s tickets, in their order (None
-        when one of them is not in the derived tables)."""
+        `billing.effective_estimates`, both in ``prepared``'s order (the estimates are
+        None, and the rows every derived ticket's, when a prepared ticket is missing)."""
         rows = self._of(members, known=True)
         uids = pd.Index(rows["uid"].to_numpy(), name="ticket_uid")
-        terms = rows.set_index(uids)
+        at = positions_in(prepared["ticket_uid"], uids)
+        aligned = not (at < 0).any()
+        if aligned:  # one row per prepared ticket, in its order: lookups need no hashing
+            rows = rows.take(at)
+            uids = pd.Index(prepared["ticket_uid"].to_numpy(), name="ticket_uid")
+        terms = rows.set_axis(uids)
         seen = billing.terms_at(terms, margin, self.as_of)
         view = pd.DataFrame(
             {
-                "ticket_uid": rows["uid"].to_numpy(),
+                "ticket_uid": uids.to_numpy(),
                 "spent_hours": rows["spent_hours"].to_numpy(),
                 "entry_count": rows["entry_count"].to_numpy(),
                 "late_reestimate": seen["late_reestimate"].to_numpy(),
                 "rule": seen["ticket_rule"].to_numpy(),
             }
         )
-        at = positions_in(prepared["ticket_uid"], uids)
-        if (at < 0).any():
-            return view, None
-        estimates = terms[list(_ESTIMATE_COLUMNS)].take(at)
-        return view, estimates.set_axis(
-            pd.Index(prepared["ticket_uid"].to_numpy(), name="ticket_uid")
-        )
+        return view, terms[list(_ESTIMATE_COLUMNS)] if aligned else None
 
     def unknown(self, members: list[TicketRows]) -> pd.DataFrame:
         """Per contract, the tickets missing from the exports its entries name (up to
