@@ -211,14 +211,24 @@ class _Money:
         return self._days.get(self.found.ids[contract.name], _NO_DAYS)
 
     def _of(self, members: list[TicketRows], known: bool) -> pd.DataFrame:
-        ids = [self.found.ids[r.contract.name] for r in members]
-        t = self._tickets
-        rows = t[t["contract_id"].isin(ids).to_numpy() & (t["known"].to_numpy() == known)]
+        """The derived tickets of ``members`` (known or not), with their hours and
+        entries up to the as-of date and their contract's position (``owner``)."""
+        ids = tuple(self.found.ids[r.contract.name] for r in members)
+
+        def build() -> pd.DataFrame:
+            t = self._tickets
+            chosen = t["contract_id"].isin(ids).to_numpy() & (t["known"].to_numpy() == known)
+            rows = t[chosen].reset_index(drop=True)
+            owner = pd.Series(np.arange(len(ids)), index=ids).reindex(rows["contract_id"])
+            return rows.assign(owner=owner.to_numpy())
+
+        found = self.found
+        key = ("group", str(found.store.path), id(found.store), found.key, ids, known)
+        rows: pd.DataFrame = _cached(key, build)  # type: ignore[assignment]
         at = self._totals.index.get_indexer(rows["ticket_id"].to_numpy())
         spent = _take_or(self._totals["spent_hours"].to_numpy(), at, 0.0)
         count = _take_or(self._totals["entry_count"].to_numpy(), at, 0)
-        owner = pd.Series(np.arange(len(ids)), index=ids).reindex(rows["contract_id"]).to_numpy()
-        return rows.assign(spent_hours=spent, entry_count=count.astype(np.int64), owner=owner)
+        return rows.assign(spent_hours=spent, entry_count=count.astype(np.int64))
 
     def tickets_seen(
         self, members: list[TicketRows], margin: float, prepared: pd.DataFrame
@@ -334,21 +344,27 @@ def _day_frames(
 
 # -- caches keyed by the derived tables' key (data version and contracts) -------------
 
-_CACHE: OrderedDict[tuple[object, ...], object] = OrderedDict()
+#: Entries kept per kind of cached value: the ticket scope (every column of the
+#: portfolio's tickets) is large, the derived tickets and groups' rows smaller.
+_CACHE_SIZES = {"scope": 2, "tickets": 4, "group": 64}
+_CACHES: dict[str, OrderedDict[tuple[object, ...], object]] = {
+    kind: OrderedDict() for kind in _CACHE_SIZES
+}
 _CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 4
 
 
 def _cached(key: tuple[object, ...], build: object) -> object:
+    """Return the value kept under ``key`` (its first item: the kind), else build it."""
+    cache = _CACHES[str(key[0])]
     with _CACHE_LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
     value = build()  # type: ignore[operator]
     with _CACHE_LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        cache[key] = value
+        while len(cache) > _CACHE_SIZES[str(key[0])]:
+            cache.popitem(last=False)
     return value
 
 

@@ -126,7 +126,7 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
     kind = _positions(rows["sla_kind"], list(SLA_KINDS))
     known = (severity >= 0) & (kind >= 0)
     pair = (severity * len(SLA_KINDS) + kind)[known]
-    outcome = rows["outcome"].to_numpy(object)[known]
+    outcome = _positions(rows["outcome"], list(_OUTCOMES))[known]
     applicable = rows["applicable"].to_numpy(bool)[known]
     measurable = rows["measurable"].to_numpy(bool)[known]
     size = len(severities) * len(SLA_KINDS)
@@ -137,7 +137,7 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
     counts = {
         "applicable": count(applicable),
         "measurable": count(measurable),
-        **{o: count(outcome == o) for o in ("met", "breached", "open", "at_risk")},
+        **{o: count(outcome == i) for i, o in enumerate(_OUTCOMES)},
     }
     result: dict[str, dict[str, dict[str, Any]]] = {}
     for i, sev in enumerate(severities):
@@ -158,6 +158,11 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
     return result
 
 
+#: The outcomes counted per severity and SLA kind, in the JSON's order.
+_OUTCOMES = ("met", "breached", "open", "at_risk")
+
+
 def _positions(values: pd.Series, labels: list[str]) -> np.ndarray:
     """Return each value's position in ``labels`` (-1 for others and nulls)."""
-    return positions_in(values.astype("string"), pd.Index(labels))
+    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+    return positions_in(text, pd.Index(labels))

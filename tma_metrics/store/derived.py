@@ -26,6 +26,8 @@ import pyarrow as pa
 from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.store.sqlfiles import run, sql_text, statements
 
+#: DuckDB's memory while the rows to bill are read (the scope queries over every entry).
+READ_MEMORY_LIMIT = "1GB"
 #: The derived tables, for `replace` (registered as ``new_<name>``).
 TABLES = ("contract", "ticket", "ticket_day", "day")
 
@@ -91,12 +93,17 @@ def fingerprints(cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract]) 
 
 def rows_of(
     cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract], names: Sequence[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return the tickets and time entries billing reads, of the contracts ``names``."""
+) -> tuple[pa.Table, pa.Table]:
+    """Return the tickets and time entries billing reads, of the contracts ``names``.
+
+    Arrow tables (a few columns, compact), sorted by ``owner``: the position of the
+    row's contract in ``names``. DuckDB's memory is bounded meanwhile, as for imports:
+    beyond it, it spills to disk.
+    """
     params = {"names": list(names)}
-    with _projects(cur, contracts):
-        tickets = _frame(cur, "derived/rows_tickets.sql", params, **_scope_sql())
-        entries = _frame(cur, "derived/rows_entries.sql", params, **_scope_sql())
+    with _projects(cur, contracts), _memory_limit(cur, READ_MEMORY_LIMIT):
+        tickets = _table(cur, "derived/rows_tickets.sql", params, **_scope_sql())
+        entries = _table(cur, "derived/rows_entries.sql", params, **_scope_sql())
     return tickets, entries
 
 
@@ -193,13 +200,36 @@ def _arrow(
     return cur.sql(statement, params=params).to_arrow_table()
 
 
-def _frame(
+def _table(
     cur: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], **parts: str
-) -> pd.DataFrame:
-    """One query's rows as a DataFrame (Arrow; DATE columns as ``datetime64[us]``)."""
+) -> pa.Table:
+    """One query's rows as one Arrow chunk per column, DATE columns as timestamps."""
     (statement,) = statements(sql_text(name).format(**parts))
     table = cur.sql(statement, params=params).to_arrow_table().combine_chunks()
     for i, column in enumerate(table.schema):
         if pa.types.is_date(column.type):
             table = table.set_column(i, column.name, table.column(i).cast(pa.timestamp("us")))
-    return table.to_pandas()
+    return table
+
+
+def _frame(
+    cur: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], **parts: str
+) -> pd.DataFrame:
+    """One query's rows as a DataFrame (DATE columns as ``datetime64[us]``)."""
+    return _table(cur, name, params, **parts).to_pandas()
+
+
+class _memory_limit:
+    """Set DuckDB's memory limit (the whole database's) for a block, then put it back."""
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, limit: str) -> None:
+        self.cur, self.limit, self.previous = cur, limit, ""
+
+    def __enter__(self) -> None:
+        self.previous = str(
+            self.cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        )
+        self.cur.execute(f"SET memory_limit = '{self.limit}'")  # a constant of ours
+
+    def __exit__(self, *exc: object) -> None:
+        self.cur.execute(f"SET memory_limit = '{self.previous}'")  # DuckDB's own value
