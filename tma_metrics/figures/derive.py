@@ -65,12 +65,13 @@ def ensure(store: Store, contracts: Sequence[Contract]) -> Derived:
         found = tables.built(cur, schema)
         if found.key == key and all(c.name in found.ids for c in contracts):
             return Derived(store, schema, key, {c.name: found.ids[c.name] for c in contracts})
-        rows = tables.fingerprints(cur, contracts)
-        prints = {c.name: _digest([repr(c), rows.get(c.name, "")]) for c in contracts}
-        ids = _ids(found.ids, [c.name for c in contracts])
-        changed = [c for c in contracts if found.fingerprints.get(c.name) != prints[c.name]]
-        gone = [i for name, i in found.ids.items() if name not in prints]
-        made = _derive(cur, contracts, changed, ids, prints)
+        with tables.Stage(cur, contracts) as stage:
+            rows = stage.fingerprints()
+            prints = {c.name: _digest([repr(c), rows.get(c.name, "")]) for c in contracts}
+            ids = _ids(found.ids, [c.name for c in contracts])
+            changed = [c for c in contracts if found.fingerprints.get(c.name) != prints[c.name]]
+            gone = [i for name, i in found.ids.items() if name not in prints]
+            made = _derive(stage, changed, ids, prints)
         tables.replace(cur, schema, key, [ids[c.name] for c in changed] + gone, made)
     return Derived(store, schema, key, ids, tuple(c.name for c in changed))
 
@@ -94,8 +95,7 @@ def _ids(known: dict[str, int], names: list[str]) -> dict[str, int]:
 
 
 def _derive(
-    cur: object,
-    contracts: Sequence[Contract],
+    stage: tables.Stage,
     changed: list[Contract],
     ids: dict[str, int],
     prints: dict[str, str],
@@ -104,7 +104,7 @@ def _derive(
     names = [c.name for c in changed]
     parts: list[dict[str, pa.Table]] = []
     if names:
-        tickets, entries = tables.rows_of(cur, contracts, names)  # type: ignore[arg-type]
+        tickets, entries = stage.rows_of(names)
         by_margin: dict[float, list[int]] = {}
         for i, c in enumerate(changed):
             by_margin.setdefault(c.margin, []).append(i)

@@ -27,7 +27,7 @@ from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.store.sqlfiles import run, sql_text, statements
 
 #: DuckDB's memory while the rows to bill are read (the scope queries over every entry).
-READ_MEMORY_LIMIT = "1GB"
+READ_MEMORY_LIMIT = "512MB"
 #: The derived tables, for `replace` (registered as ``new_<name>``).
 TABLES = ("contract", "ticket", "ticket_day", "day")
 
@@ -84,27 +84,51 @@ def built(cur: duckdb.DuckDBPyConnection, schema: str) -> Built:
     return Built(key, {r[0]: int(r[1]) for r in rows}, {r[0]: r[2] for r in rows})
 
 
-def fingerprints(cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract]) -> dict[str, str]:
-    """Return a fingerprint of each contract's rows (absent: the contract has none)."""
-    with _projects(cur, contracts):
-        rows = run(cur, "derived/fingerprints.sql", **_scope_sql()).fetchall()
-    return {str(name): str(print_) for name, print_ in rows}
+class Stage:
+    """What billing reads of every contract's rows, staged once in DuckDB (temp tables).
 
-
-def rows_of(
-    cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract], names: Sequence[str]
-) -> tuple[pa.Table, pa.Table]:
-    """Return the tickets and time entries billing reads, of the contracts ``names``.
-
-    Arrow tables (a few columns, compact), sorted by ``owner``: the position of the
-    row's contract in ``names``. DuckDB's memory is bounded meanwhile, as for imports:
-    beyond it, it spills to disk.
+    One run of the scope queries gives each contract's fingerprint (`fingerprints`)
+    and the rows of the contracts to bill again (`rows_of`); the temp tables are
+    dropped on leaving the block. DuckDB's memory is bounded meanwhile, as for
+    imports: beyond it, it spills to disk.
     """
-    params = {"names": list(names)}
-    with _projects(cur, contracts), _memory_limit(cur, READ_MEMORY_LIMIT):
-        tickets = _table(cur, "derived/rows_tickets.sql", params, **_scope_sql())
-        entries = _table(cur, "derived/rows_entries.sql", params, **_scope_sql())
-    return tickets, entries
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, contracts: Sequence[Contract]) -> None:
+        self.cur, self.contracts = cur, contracts
+        self._limit = _memory_limit(cur, READ_MEMORY_LIMIT)
+
+    def __enter__(self) -> Stage:
+        self._limit.__enter__()
+        try:
+            with _projects(self.cur, self.contracts):
+                run(self.cur, "derived/stage.sql", **_scope_sql())
+        except BaseException:
+            self._limit.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for name in ("ticket", "entry"):
+                self.cur.execute(f"DROP TABLE IF EXISTS temp.derived_stage_{name}")
+        finally:
+            self._limit.__exit__()
+
+    def fingerprints(self) -> dict[str, str]:
+        """Return a fingerprint of each contract's rows (absent: the contract has none)."""
+        rows = run(self.cur, "derived/fingerprints.sql").fetchall()
+        return {str(name): str(print_) for name, print_ in rows}
+
+    def rows_of(self, names: Sequence[str]) -> tuple[pa.Table, pa.Table]:
+        """Return the tickets and time entries billing reads, of the contracts ``names``.
+
+        Arrow tables (a few columns, compact), sorted by ``owner``: the position of the
+        row's contract in ``names``.
+        """
+        params = {"names": list(names)}
+        tickets = _table(self.cur, "derived/rows_tickets.sql", params)
+        entries = _table(self.cur, "derived/rows_entries.sql", params)
+        return tickets, entries
 
 
 def ticket_scope(
@@ -232,4 +256,5 @@ class _memory_limit:
         self.cur.execute(f"SET memory_limit = '{self.limit}'")  # a constant of ours
 
     def __exit__(self, *exc: object) -> None:
-        self.cur.execute(f"SET memory_limit = '{self.previous}'")  # DuckDB's own value
+        if self.previous:
+            self.cur.execute(f"SET memory_limit = '{self.previous}'")  # DuckDB's own value
