@@ -72,16 +72,23 @@ def run_bench(
     for path in (files.issues, files.time_log, files.timesheet):
         _read_through(path)
     n = size.import_repeats
-    measure("import_issues", "import", {"db": str(base), "path": str(files.issues)})
+    contracts = str(files.contracts)  # imports record the contracts their rows belong to
+    issues = {"db": str(base), "path": str(files.issues), "contracts": contracts}
+    measure("import_issues", "import", issues)
     measure("csv_duckdb", "csv_duckdb", {"path": str(files.time_log)}, n)
     # Each run imports into a fresh copy of the database holding the tickets.
-    time_log = {"db": str(db), "template": str(base), "path": str(files.time_log)}
+    time_log = {
+        "db": str(db), "template": str(base), "path": str(files.time_log), "contracts": contracts
+    }  # fmt: skip
     measure("import_time_log", "import", time_log, n)
     measure("csv_pandas", "csv_pandas", {"path": str(files.time_log)}, n)
     measure("xlsx_calamine", "xlsx_calamine", {"path": str(files.timesheet)}, n)
     with_log = work / "with-time-log.duckdb"
     shutil.copyfile(db, with_log)
-    timesheet = {"db": str(db), "template": str(with_log), "path": str(files.timesheet)}
+    timesheet = {
+        "db": str(db), "template": str(with_log), "path": str(files.timesheet),
+        "contracts": contracts,
+    }  # fmt: skip
     measure("import_timesheet", "import", timesheet, n)
     with_log.unlink()
     measure("xlsx_pandas", "xlsx_pandas", {"path": str(files.timesheet)})
@@ -99,6 +106,7 @@ def run_bench(
         "db": str(db), "contracts": str(files.contracts), "as_of": END.isoformat(),
         "contract": first_contract, "repeats": size.page_repeats,
     })  # fmt: skip
+    _measure_sync(measure, work, size.sync_issues)
     result = {
         "command": f"python -m tma_metrics bench --size {size.name} --out {out}",
         "started_at": started_at,
@@ -119,6 +127,24 @@ def run_bench(
     log(table.derive_line(m["derive"]))
     log(f"\nJSON : {out / f'bench-{size.name}.json'} ({result['seconds']:.0f} s en tout)")
     return result
+
+
+#: Answer time of the synthetic Redmine per request (a server on the local network).
+SYNC_LATENCY_SECONDS = 0.02
+
+
+def _measure_sync(measure: Any, work: Path, issues: int) -> None:
+    """Full sync of the synthetic Redmine, then an incremental one after 1 % changed."""
+    from bench.redmine_stub import KEY, SyntheticRedmine
+
+    db = work / "sync.duckdb"
+    for stale in (db, work / "sync.duckdb.wal", work / "sync.sources.json"):
+        stale.unlink(missing_ok=True)
+    with SyntheticRedmine(issues, latency=SYNC_LATENCY_SECONDS) as stub:
+        args = {"db": str(db), "url": stub.url, "key": KEY}
+        measure("sync_full", "sync", {**args, "full": True})
+        stub.touch(max(1, issues // 100))
+        measure("sync_incremental", "sync", {**args, "full": False})
 
 
 def _read_through(path: Path) -> None:

@@ -129,19 +129,23 @@ def _one(t, kind, targets, contract, now, pauses):
     allowance = target.minutes(contract.calendar) if target else None
     applicable = allowance is not None and (kind == "response" or not t.rejected)
     resolution = _stamp(t.resolution_at)
-    untracked = False
+    bound = _stamp(t.resolution_bound_at)  # the resolution happened by then
     if kind == "response":
         event, pending = _stamp(t.response_at), t.response_pending
+        limit = None if event is not None else (resolution or bound)
     elif kind == "resolution":
-        event, pending = resolution, t.resolution_pending
+        event, pending, limit = resolution, t.resolution_pending, bound
     else:
+        # The resolution is the workaround when none is recorded before it.
         workaround = _stamp(t.workaround_at)
-        by_resolution = resolution is not None and not (
-            workaround is not None and workaround <= resolution
-        )
-        event = resolution if by_resolution else workaround
-        pending = t.resolution_pending and t.workaround_tracked and workaround is None
-        untracked = not t.workaround_tracked and workaround is None
+        limit = None
+        if resolution is not None:
+            event = min(workaround, resolution) if workaround else resolution
+        elif workaround is not None and bound is not None and bound < workaround:
+            event, limit = None, bound
+        else:
+            event, limit = workaround, None if workaround else bound
+        pending = t.resolution_pending and workaround is None
     start = _stamp(t.created_at)
     if not applicable or start is None:
         return (t.key, kind, "not_applicable" if not applicable else "not_measurable", None, None)
@@ -149,7 +153,9 @@ def _one(t, kind, targets, contract, now, pauses):
         if event < start:
             return (t.key, kind, "not_measurable", None, None)
         stop, running = event, False
-    elif pending and now >= start:
+    elif limit is not None and limit >= start:
+        stop, running = limit, False
+    elif event is None and limit is None and pending and now >= start:
         stop, running = now, True
     else:
         return (t.key, kind, "not_measurable", None, None)
@@ -158,17 +164,21 @@ def _one(t, kind, targets, contract, now, pauses):
     elapsed = _minutes(spec, start, stop) - paused
     deadline = _deadline(spec, start, allowance, merged)
     if not running:
-        outcome = "breached" if elapsed > allowance + EPSILON_MINUTES else "met"
-        if untracked and outcome == "breached":
+        within = elapsed <= allowance + EPSILON_MINUTES
+        if event is None and not within:  # a bound past the deadline proves nothing
             return (t.key, kind, "not_measurable", None, None)
-        return (t.key, kind, outcome, elapsed, deadline)
+        return (t.key, kind, "met" if within else "breached", elapsed, deadline)
+    # Only the time surely run unpaused (from clock_proof_at) proves a breach or a risk.
+    proof = _stamp(t.clock_proof_at)
+    surely = (
+        float("-inf")
+        if proof is None
+        else elapsed - (_minutes(spec, start, proof) if proof > start else 0.0)
+    )
     left = allowance - elapsed
     if left < -EPSILON_MINUTES:
-        outcome = "breached"
-    elif left < AT_RISK_SHARE * allowance - EPSILON_MINUTES:
-        outcome = "at_risk"
-    else:
-        outcome = "open"
-    if untracked and outcome == "breached":
+        if surely > allowance + EPSILON_MINUTES:
+            return (t.key, kind, "breached", elapsed, deadline)
         return (t.key, kind, "not_measurable", None, None)
-    return (t.key, kind, outcome, elapsed, deadline)
+    risky = allowance - surely < AT_RISK_SHARE * allowance - EPSILON_MINUTES
+    return (t.key, kind, "at_risk" if risky else "open", elapsed, deadline)

@@ -27,6 +27,7 @@ class Size:
     report_repeats: int  # warm report runs (median kept)
     page_repeats: int  # warm AppTest reruns per page (median kept)
     import_repeats: int  # runs of each import and of its bare-read baselines (best kept)
+    sync_issues: int = 300  # issues of the synthetic Redmine the sync measure reads
 
     def as_dict(self) -> dict[str, object]:
         """Return the size as a JSON-ready dict."""
@@ -34,10 +35,12 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", 5, 2_000, 20_000, 2_000, 2, 600, 2, 2, 1),
-    "full": Size("full", 200, 200_000, 2_000_000, 200_000, 20, 3_000, 3, 3, 2),
+    "small": Size("small", 5, 2_000, 20_000, 2_000, 2, 600, 2, 2, 1, sync_issues=300),
+    "full": Size("full", 200, 200_000, 2_000_000, 200_000, 20, 3_000, 3, 3, 2, sync_issues=10_000),
     # Twice "full" in every volume: the growth of each measure between the two sizes.
-    "large": Size("large", 400, 400_000, 4_000_000, 400_000, 40, 3_000, 3, 2, 1),
+    "large": Size(
+        "large", 400, 400_000, 4_000_000, 400_000, 40, 3_000, 3, 2, 1, sync_issues=20_000
+    ),
 }
 
 #: What each row of the table grows with (a field of `Size`), for its growth exponent.
@@ -53,4 +56,6 @@ ROW_SCALES = {
     "7b": "contracts",
     "8a": "entries",
     "8b": "entries",
+    "9a": "sync_issues",
+    "9b": "sync_issues",
 }

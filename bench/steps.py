@@ -84,13 +84,15 @@ def step_csv_pandas(args: dict[str, Any]) -> dict[str, Any]:
 def step_import(args: dict[str, Any]) -> dict[str, Any]:
     """Store.import_file of one file into ``db`` (a copy of ``template`` when given)."""
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import load_contracts, local_scope
 
     db = Path(args["db"])
     if args.get("template"):
         shutil.copyfile(args["template"], db)
     store = Store(db)
     path = Path(args["path"])
-    seconds, cpu, report = _cpu_timed(lambda: store.import_file(path, path.name))
+    scope = local_scope(load_contracts(args["contracts"]) if args.get("contracts") else ())
+    seconds, cpu, report = _cpu_timed(lambda: store.import_file(path, path.name, scope=scope))
     store.close()
     return {
         "seconds": seconds,
@@ -259,6 +261,36 @@ def step_report(args: dict[str, Any]) -> dict[str, Any]:
         "warm_cpu_runs": warm_cpu,
         "contracts": len(contracts),
         "json_bytes": len(str(text)),
+    }
+
+
+# -- row 9: live sync from a local Redmine ---------------------------------------------
+
+
+@step
+def step_sync(args: dict[str, Any]) -> dict[str, Any]:
+    """One Redmine sync (full or incremental) of the synthetic server into ``db``."""
+    from tma_metrics.sources.live import SourceConfig, run_sync
+    from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
+
+    store = Store(Path(args["db"]))
+    config = SourceConfig("redmine", args["url"], ("bench",))
+    env = {"REDMINE_API_KEY": args["key"]}
+    seconds, report = _timed(
+        lambda: run_sync(store, config, full=args["full"], env=env, scope=local_scope(()))
+    )
+    store.close()
+    if not report.ok:
+        raise RuntimeError(report.run.message)
+    return {
+        "seconds": seconds,
+        "issues": report.run.issues,
+        "requests": report.run.requests,
+        "issues_per_second": report.run.issues / seconds if seconds else None,
+        "added": report.run.added,
+        "updated": report.run.updated,
+        "removed": report.run.removed,
     }
 
 

@@ -10,6 +10,7 @@ from tma_metrics.ui.import_page import (
     template_download,
     upload_and_import,
 )
+from tma_metrics.ui.login_page import write_scope
 
 ctx = page_context(internal=True)
 st.title("Import des exports")
@@ -21,9 +22,10 @@ st.caption(
     "tableurs Excel : le format est reconnu à l'en-tête. Chaque fichier est importé en une seule "
     "transaction ; réimporter un export met à jour sans dupliquer."
 )
-upload_and_import(ctx.store)
-mapping_step(ctx.store)
+scope = write_scope(ctx.principal)  # the store checks every write against it
+upload_and_import(ctx.store, scope)
+mapping_step(ctx.store, scope)
 st.subheader("Historique des imports")
-history_and_undo(ctx.store)
+history_and_undo(ctx.store, scope)
 st.subheader("Pas d'outil ?")
 template_download()

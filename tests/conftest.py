@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import settings
 
 from tma_metrics.demo.database import build_demo_database
 from tma_metrics.store import Store
+
+# CI runs on a loaded 2-core machine: no property test may fail on time.
+settings.register_profile("tma", deadline=None)
+settings.load_profile("tma")
 
 #: The demo's fixed as-of date (the generator's default end).
 DEMO_AS_OF = date(2026, 11, 20)

@@ -57,3 +57,9 @@ def gamma_figures(
         period or default_period(contract, as_of),
         moment(as_of, NOW),
     )
+
+
+def gamma_frames(tmp_folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Copies of Gamma's tickets, time entries and status history (to edit in a test)."""
+    tickets, entries, history = _gamma_frames(str(tmp_folder))
+    return tickets.copy(), entries.copy(), history.copy()

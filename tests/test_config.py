@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tma_metrics.config import ENVIRONMENT, PROJECT_ROOT, Settings, settings
+from tma_metrics.config import (
+    CREDENTIALS,
+    ENVIRONMENT,
+    PROJECT_ROOT,
+    Settings,
+    credentials_environment,
+    settings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +59,7 @@ def configuration_table() -> set[str]:
 
 
 def test_the_readme_configuration_table_lists_exactly_the_environment() -> None:
-    assert configuration_table() == set(ENVIRONMENT)
+    assert configuration_table() == set(ENVIRONMENT) | set(CREDENTIALS)
 
 
 def test_no_module_reads_the_environment_but_config() -> None:
@@ -63,3 +70,9 @@ def test_no_module_reads_the_environment_but_config() -> None:
         and re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
     ]
     assert readers == []
+
+
+def test_credentials_are_read_only_when_declared_and_set() -> None:
+    env = {"REDMINE_API_KEY": " s3cr3t-k3y ", "JIRA_EMAIL": "", "OTHER_SECRET": "x"}
+    assert credentials_environment(env) == {"REDMINE_API_KEY": "s3cr3t-k3y"}
+    assert "s3cr3t" not in repr(settings(env))

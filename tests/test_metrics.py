@@ -1,4 +1,4 @@
-"""The KPI catalog is complete and the README's glossary is generated from it."""
+"""The KPI catalog: complete, one label per idea, and the README's glossary generated from it."""
 
 from __future__ import annotations
 
@@ -6,21 +6,31 @@ from pathlib import Path
 
 import pytest
 
-from tma_metrics.metrics import CATALOG, KPIS, glossary_markdown, kpi
+from tma_metrics.metrics import (
+    CATALOG,
+    COLUMN_UNITS,
+    COLUMNS,
+    KPI_UNITS,
+    KPIS,
+    column,
+    format_value,
+    glossary_markdown,
+    kpi,
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-UNITS = {"j", "h", "%", "date", "nb", "ratio", "j/mois", "bool"}
 
 
 @pytest.mark.parametrize("entry", CATALOG, ids=lambda k: k.id)
 def test_every_kpi_is_fully_declared(entry) -> None:
     assert entry.label.strip() and entry.definition.strip() and entry.definition_en.strip()
-    assert entry.unit in UNITS
-    assert entry.higher_is_better in (True, False, None)
+    assert entry.unit in KPI_UNITS
+    assert entry.group in ("Consommation", "SLA", "Estimation", "Activité")
 
 
 def test_ids_are_unique() -> None:
     assert len(KPIS) == len(CATALOG)
+    assert len({k.label for k in CATALOG}) == len(CATALOG)
 
 
 @pytest.mark.parametrize(
@@ -33,11 +43,62 @@ def test_ids_are_unique() -> None:
         ("median_ratio", 1.256, "1,26"),
         ("low_balance", True, "Oui"),
         ("backlog_open", None, "—"),
+        ("backlog_median_age_days", 12, "12\u00a0jours"),
+        ("backlog_median_age_days", 1, "1\u00a0jour"),
+        ("burn_rate_days_per_month", 3.25, "3,2\u00a0j/mois"),
     ],
-    ids=["days", "hours-thousands", "percent", "date", "ratio", "bool", "missing"],
-)
+    ids=[
+        "days", "hours-thousands", "percent", "date", "ratio", "bool", "missing",
+        "calendar-days", "one-calendar-day", "days-per-month",
+    ],
+)  # fmt: skip
 def test_kpi_values_are_formatted_the_french_way(kpi_id, value, shown) -> None:
     assert kpi(kpi_id).format(value) == shown
+    assert format_value(value, kpi(kpi_id).unit) == shown
+
+
+@pytest.mark.parametrize("entry", COLUMNS.values(), ids=lambda c: c.name)
+def test_every_column_has_a_french_header_and_a_known_unit(entry) -> None:
+    assert entry.unit in COLUMN_UNITS
+    assert entry.header.strip() and "_" not in entry.header
+
+
+@pytest.mark.parametrize("entry", [c for c in COLUMNS.values() if c.kpi], ids=lambda c: c.name)
+def test_a_column_that_shows_a_kpi_reads_its_label_and_unit(entry) -> None:
+    assert entry.label == KPIS[entry.kpi].label
+    assert entry.unit == KPIS[entry.kpi].unit
+
+
+def test_a_column_named_like_a_kpi_shows_that_kpi() -> None:
+    # Names aligned with the fields: a field called like a KPI is that KPI.
+    assert {c.name: c.kpi for c in COLUMNS.values() if c.name in KPIS} == {
+        name: name for name in KPIS if name in COLUMNS
+    }
+
+
+def test_one_header_means_one_unit() -> None:
+    units: dict[str, set[str]] = {}
+    for entry in COLUMNS.values():
+        units.setdefault(entry.header, set()).add(entry.unit)
+    assert {h: u for h, u in units.items() if len(u) > 1} == {}
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        ("compliance", "Respect des SLA"),
+        ("sla_compliance", "Respect des SLA"),
+        ("spent_hours", "Temps passé (h)"),
+        ("remaining_days", "Solde (j)"),
+        ("burn_rate_days_per_month", "Rythme de consommation (j/mois)"),
+        ("age_days", "Ancienneté (jours)"),
+        ("open_tickets", "Demandes ouvertes"),
+        ("bias", "Biais d'estimation"),
+    ],
+    ids=lambda v: v if isinstance(v, str) and "_" in v else None,
+)
+def test_headers_say_label_then_unit(name, header) -> None:
+    assert column(name).header == header
 
 
 def test_readme_glossary_is_the_catalog() -> None:

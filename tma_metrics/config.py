@@ -7,12 +7,20 @@ Command-line flags win over the environment: pass them to `settings`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["ENVIRONMENT", "PROJECT_ROOT", "Settings", "settings"]
+__all__ = [
+    "CREDENTIALS",
+    "ENVIRONMENT",
+    "PROJECT_ROOT",
+    "Settings",
+    "credentials_environment",
+    "settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = PROJECT_ROOT / "data"
@@ -24,7 +32,27 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "TMA_METRICS_USERS": ("users_path", "the users file (server mode)"),
     "TMA_METRICS_DEMO": ("demo_on_first_start", "seed the demo data on an empty database"),
     "BROWSER_PATH": ("browser_path", "the Chromium that renders chart images"),
+    "TMA_METRICS_SMTP_URL": ("smtp_url", "the SMTP server of `export --send-to`"),
+    "TMA_METRICS_SMTP_USER": ("smtp_user", "the SMTP login (sent over TLS only)"),
+    "TMA_METRICS_SMTP_PASSWORD": ("smtp_password", "the SMTP password (sent over TLS only)"),
+    "TMA_METRICS_SMTP_FROM": ("smtp_from", "the sender address of the e-mails"),
 }
+#: Settings read as text, as written (the others are paths or switches).
+_TEXT_FIELDS = frozenset({"smtp_url", "smtp_user", "smtp_password", "smtp_from"})
+
+#: Credentials read from the environment: never stored in `Settings` (its repr is loggable),
+#: never shown, never logged. Variable -> what it is.
+CREDENTIALS: dict[str, str] = {
+    "REDMINE_API_KEY": "Redmine API key of the live sync",
+    "JIRA_EMAIL": "Jira Cloud account e-mail of the live sync",
+    "JIRA_API_TOKEN": "Jira Cloud API token of the live sync",
+}
+
+
+def credentials_environment(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return the declared credentials that the environment sets (non-empty values only)."""
+    env = os.environ if environ is None else environ
+    return {name: env[name].strip() for name in CREDENTIALS if env.get(name, "").strip()}
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,10 @@ class Settings:
     users_path_explicit: bool = False
     demo_on_first_start: bool = True
     browser_path: Path | None = None
+    smtp_url: str | None = None  # smtp://host:587 (STARTTLS), smtps://host:465, smtp+plain://
+    smtp_user: str | None = None
+    smtp_password: str | None = dataclasses.field(default=None, repr=False)  # never printed
+    smtp_from: str | None = None
 
 
 def settings(
@@ -68,4 +100,6 @@ def _value(field: str, raw: str) -> object:
     """Convert one raw setting to its field's type."""
     if field == "demo_on_first_start":
         return raw.strip() != "0"
+    if field in _TEXT_FIELDS:
+        return raw if field == "smtp_password" else raw.strip()
     return Path(raw)

@@ -114,26 +114,31 @@ def test_local_mode_user_is_an_implicit_manager() -> None:
 
 
 @pytest.mark.parametrize(
-    ("oidc", "count", "broken", "expected"),
+    ("oidc", "count", "broken", "exists", "expected"),
     [
-        (False, 0, False, "local"),
-        (False, 3, False, "password"),
-        (False, 0, True, "password"),
-        (True, 0, False, "oidc"),
-        (True, 3, False, "oidc"),
-        (True, 0, True, "oidc"),
+        (False, 0, False, False, "local"),
+        (False, 3, False, True, "password"),
+        (False, 0, True, True, "password"),
+        (False, 0, False, True, "password"),
+        (True, 0, False, False, "oidc"),
+        (True, 3, False, True, "oidc"),
+        (True, 0, True, True, "oidc"),
     ],
     ids=[
-        "no-users-local",
+        "no-users-file-local",
         "users-password",
         "broken-file-stays-closed",
+        "file-without-users-stays-closed",
         "oidc-without-users",
         "oidc-wins-over-password",
         "oidc-with-broken-file",
     ],
 )
-def test_decide_mode(oidc: bool, count: int, broken: bool, expected: str) -> None:
-    assert decide_mode(oidc_configured=oidc, user_count=count, users_file_broken=broken) == expected
+def test_decide_mode(oidc: bool, count: int, broken: bool, exists: bool, expected: str) -> None:
+    mode = decide_mode(
+        oidc_configured=oidc, user_count=count, users_file_broken=broken, users_file_exists=exists
+    )
+    assert mode == expected
 
 
 @pytest.mark.parametrize(

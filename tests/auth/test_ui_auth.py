@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from streamlit import config as st_config
@@ -11,7 +13,9 @@ from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from tests.auth.conftest import PASSWORDS
+from tma_metrics.auth.sessions import KEEPER
 from tma_metrics.auth.users import USERS_ENV, set_password
+from tma_metrics.french.markup import WORD_JOINER
 from tma_metrics.ui import login_page as auth
 
 SCRIPT = """
@@ -104,11 +108,22 @@ def test_local_mode_warns_when_the_server_is_reachable_from_elsewhere(
     )
 
 
-def test_a_comments_only_users_file_is_local_mode(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(
+    "text",
+    ["# personne encore\n", "", "\n\n   \n"],
+    ids=["comments-only", "empty", "blank-lines"],
+)
+def test_a_users_file_without_users_keeps_the_app_closed(
+    tmp_path: Path, monkeypatch, text: str
+) -> None:
     path = tmp_path / "users.toml"
-    path.write_text("# personne encore\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     monkeypatch.setenv(USERS_ENV, str(path))
-    assert "mode=local" in shown(start())
+    at = start()
+    assert [e.value for e in at.error] == [auth.NO_USERS]
+    assert "Aucun utilisateur n'est défini" in auth.NO_USERS
+    assert "Tableau de bord" not in shown(at) and "mode=local" not in shown(at)
+    assert not at.text_input  # no login form either: nobody could log in
 
 
 def test_password_mode_shows_the_login_form_and_nothing_else(with_users) -> None:
@@ -215,6 +230,7 @@ def test_a_broken_users_file_keeps_the_app_closed_without_details(with_users: Pa
         "Le fichier des utilisateurs est invalide : connexion impossible. L'administrateur "
         "voit le détail avec « python -m tma_metrics user list »."
     ]
+    assert at.error[0].value == auth.BROKEN_USERS
     assert "paul" not in shown(at) and not at.text_input
 
 
@@ -246,7 +262,9 @@ def test_oidc_known_email_gets_its_role(with_users) -> None:
 )
 def test_oidc_unknown_email_is_refused_in_french(with_users, user: dict, shown_as: str) -> None:
     at = oidc_app(user)
-    assert [e.value for e in at.error] == [
+    # the address comes from the identity provider: escaped (no mailto link), shown as is
+    errors = [e.value.replace(WORD_JOINER, "") for e in at.error]
+    assert errors == [
         f"Le compte {shown_as} n'a pas accès à TMA Metrics : son adresse e-mail (vérifiée) "
         "n'est pas dans le fichier des utilisateurs. Demandez à un responsable de vous y ajouter."
     ]
@@ -268,3 +286,59 @@ def test_oidc_mode_wins_over_the_password_form(with_users) -> None:
     at = oidc_app({"is_logged_in": True, "email": "alice@agence.fr"})
     assert "mode=oidc login=alice role=manager (tous)" in shown(at)
     assert not at.text_input
+
+
+# -- sessions that survive a reload (the browser part is tests/browser/test_sessions.py) --
+
+
+def posts_of(at: AppTest) -> list[tuple[str, str]]:
+    """Return the (route, form body) the page has the browser post to."""
+    found = []
+    for element in at.html:
+        if "fetch(" in element.value:
+            args = element.value.split("fetch(", 1)[1]
+            route = json.loads(args.split(",", 1)[0])
+            body = json.loads(args.rsplit("body: ", 1)[1].split("})", 1)[0])
+            found.append((route, body))
+    return found
+
+
+def test_a_login_hands_a_session_cookie_to_the_browser_until_it_takes_it(with_users) -> None:
+    at = log_in(start(), "paul", PASSWORDS["paul"])
+    [(route, body)] = posts_of(at)
+    assert route == "/_tma/session/open"
+    token = at.session_state[auth.SESSION_KEY]
+    assert token.login == "paul"
+    at.run()
+    assert posts_of(at) == [(route, body)]  # asked again: a run may not reach the browser
+    code = parse_qs(body)["code"][0]
+    assert KEEPER.decode(KEEPER.take(code)) == token  # what the route does
+    at.run()
+    assert posts_of(at) == []  # taken: never again
+    assert "login=paul" in shown(at)
+
+
+def test_a_logout_revokes_the_session_and_drops_the_cookie(with_users) -> None:
+    at = log_in(start(), "paul", PASSWORDS["paul"])
+    token = at.session_state[auth.SESSION_KEY]
+    at.button(key="auth_logout").click()
+    at.run()
+    assert KEEPER.is_revoked(token.sid)
+    assert posts_of(at) == [("/_tma/session/close", "")]
+    assert at.title[0].value == "Connexion"
+
+
+def test_a_logout_in_one_tab_ends_the_others_of_that_session(with_users) -> None:
+    first = log_in(start(), "paul", PASSWORDS["paul"])
+    second = AppTest.from_string(SCRIPT, default_timeout=30)
+    # a second tab opened from the same cookie holds the same session
+    second.session_state[auth.PRINCIPAL_KEY] = first.session_state[auth.PRINCIPAL_KEY]
+    second.session_state[auth.HASH_DIGEST_KEY] = first.session_state[auth.HASH_DIGEST_KEY]
+    second.session_state[auth.SESSION_KEY] = first.session_state[auth.SESSION_KEY]
+    second.run()
+    assert "login=paul" in shown(second)
+    first.button(key="auth_logout").click()
+    first.run()
+    second.run()
+    assert second.title[0].value == "Connexion"
+    assert "login=paul" not in shown(second)

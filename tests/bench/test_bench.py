@@ -14,8 +14,9 @@ import pytest
 from bench.generate import ensure_files
 from bench.sizes import SIZES
 from tma_metrics.cli import main
+from tma_metrics.ui.frame import PAGE_TABLE
 
-ROWS = ("1", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b")
+ROWS = ("1", "2", "3", "4", "5", "6", "7a", "7b", "8a", "8b", "9a", "9b")
 STEPS = (
     "import_issues",
     "csv_duckdb",
@@ -28,6 +29,8 @@ STEPS = (
     "sla",
     "report",
     "pages",
+    "sync_full",
+    "sync_incremental",
 )
 
 
@@ -84,7 +87,7 @@ def test_naive_sla_loop_agrees_with_the_engine(bench: dict) -> None:
 def test_every_page_runs_without_exception(bench: dict) -> None:
     pages = bench["steps"]["pages"]
     assert pages["errors"] == 0
-    assert len(pages["pages"]) == 8
+    assert len(pages["pages"]) == len(PAGE_TABLE)  # every registered page, Sources included
     assert all(p["first_load"] > 0 and p["filter_change"] > 0 for p in pages["pages"].values())
 
 

@@ -8,6 +8,7 @@ import urllib.parse
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 from pptx import Presentation
 
 from tests.browser.conftest import wait_idle
@@ -69,7 +70,8 @@ def test_changing_the_contract_filter_updates_the_view_and_the_url(app_server, c
     again.goto(page.url)
     wait_idle(again)
     assert again.locator("h1").first.inner_text() == f"Point TMA — {GAMMA}"
-    assert again.get_by_text("16,0\u00a0j", exact=True).first.is_visible()
+    # auto-waiting: on a loaded machine the rerun may still be drawing the cards
+    expect(again.get_by_text("16,0\u00a0j", exact=True).first).to_be_visible(timeout=60_000)
 
 
 def download(page, button: str):

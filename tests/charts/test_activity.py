@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.charts.helpers import check_common, check_empty, figure_text, plain, title_of, values
+from tests.naive import states as naive_states
 from tma_metrics.charts.activity import (
     backlog_age_chart,
     costliest_tickets_chart,
@@ -88,38 +89,79 @@ def test_mix_fills_months_without_ticket_with_zero() -> None:
 # -- created vs resolved -------------------------------------------------------------
 
 
-def test_flow_counts_created_and_resolved(demo_figures) -> None:
+def changes(*rows: tuple[str, str, str | None]) -> pd.DataFrame:
+    """State changes (`ticket_states.CHANGE_COLUMNS`) from (key, instant, change) triples."""
+    frame = pd.DataFrame(
+        [{"source": "redmine", "key": k, "at": at, "change": c} for k, at, c in rows],
+        columns=["source", "key", "at", "change"],
+    )
+    frame["at"] = pd.to_datetime(frame["at"]).astype("datetime64[us]")
+    return frame.astype({"source": "string", "key": "string", "change": "string"})
+
+
+def test_flow_counts_received_resolved_and_reopened(demo_figures) -> None:
     period = demo_figures.period
-    fig = created_resolved_chart(demo_figures.tickets, start=period.start, end=period.end)
+    fig = created_resolved_chart(demo_figures.changes, start=period.start, end=period.end)
     check_common(fig)
-    came, went = defaultdict(int), defaultdict(int)
-    for row in demo_figures.tickets.to_dict("records"):
-        if in_window(row["created_at"], period.start, period.end):
-            came[fr.month(row["created_at"], short=True)] += 1
-        resolved = row["resolution_at"]
-        if resolved is pd.NaT:
-            resolved = row["resolved_at"] if row["resolved_at"] is not pd.NaT else row["closed_at"]
-        if in_window(resolved, period.start, period.end):
-            went[fr.month(resolved, short=True)] += 1
-    created, resolved = fig.data
-    assert [created.name, resolved.name] == ["Reçues", "Résolues"]
-    for month, c, r in zip(created.x, created.y, resolved.y, strict=True):
-        assert (c, r) == (came.get(month, 0), went.get(month, 0))
-    net = sum(came.values()) - sum(went.values())
+    contract = demo_figures.contract
+    history = [
+        (r["source"], r["ticket_key"], r["at"], r["status"])
+        for r in demo_figures.history.to_dict("records")
+    ]
+    naive = naive_states.changes_of(
+        demo_figures.tickets.to_dict("records"),
+        history,
+        contract.resolved_statuses,
+        demo_figures.at.to_pydatetime(),
+    )
+    by_month: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _, _, when, change in naive:
+        if when is not None and period.start <= when.date() <= period.end:
+            by_month[fr.month(when, short=True)][change] += 1
+    traces = {t.name: t for t in fig.data}
+    assert {"Reçues", "Résolues", "Ouvertes en fin de période"} <= set(traces)
+    for i, month in enumerate(traces["Reçues"].x):
+        assert traces["Reçues"].y[i] == by_month[month]["received"], month
+        assert traces["Résolues"].y[i] == by_month[month]["resolved"], month
+    totals = naive_states.window_counts(naive, period.start, period.end)
     expected = (
-        f"{sum(came.values())} reçues, {sum(went.values())} résolues "
-        f"(solde {fr.number(net, 0, signed=True)})"
+        f"{totals['received']} reçues, {totals['resolved']} résolues"
+        + (f", {totals['reopened']} réouvertes" if totals["reopened"] else "")
+        + f" ; ouvertes : {totals['open_start']} → {totals['open_end']}"
     )
     assert plain(expected) in plain(title_of(fig))
+    # The stock at the end of the chart is the backlog the pages show at the as-of date.
+    assert totals["open_end"] == int(demo_figures.tickets["is_open"].sum())
+
+
+def test_flow_balance_is_the_change_of_the_stock() -> None:
+    rows = changes(
+        ("1", None, "received"),  # no creation date: already there
+        ("2", "2026-10-05 10:00", "received"),
+        ("2", "2026-10-20 10:00", "resolved"),
+        ("2", "2026-11-03 10:00", "reopened"),
+        ("3", "2026-11-04 09:00", "received"),
+        ("3", "2026-11-04 17:00", "resolved"),
+    )
+    fig = created_resolved_chart(rows, start=date(2026, 10, 1), end=date(2026, 11, 30))
+    traces = {t.name: t for t in fig.data}
+    assert list(traces["Reçues"].x) == ["oct. 2026", "nov. 2026"]
+    assert values(traces["Reçues"].y).tolist() == [1, 1]
+    assert values(traces["Résolues"].y).tolist() == [1, 1]
+    assert values(traces["Réouvertes"].y).tolist() == [0, 1]
+    assert values(traces["Ouvertes en fin de période"].y).tolist() == [1, 2]
+    # open 1 → 2: +1 = 2 received - 2 resolved + 1 reopened
+    assert "ouvertes : 1 → 2 (solde +1)" in plain(title_of(fig))
 
 
 def test_weeks_start_on_monday() -> None:
-    rows = ticket_rows(
-        {"created_at": "2026-11-08 23:00"},  # a Sunday: week of Monday 02/11
-        {"created_at": "2026-11-09 08:00", "resolution_at": "2026-11-20 10:00"},
+    rows = changes(
+        ("1", "2026-11-08 23:00", "received"),  # a Sunday: week of Monday 02/11
+        ("2", "2026-11-09 08:00", "received"),
+        ("2", "2026-11-20 10:00", "resolved"),
     )
-    fig = created_resolved_chart(rows, freq="week")
-    created, resolved = fig.data
+    fig = created_resolved_chart(rows, freq="week", start=date(2026, 11, 2), end=date(2026, 11, 20))
+    created, resolved = fig.data[:2]
     assert list(created.x) == ["02/11/26", "09/11/26", "16/11/26"]
     assert values(created.y).tolist() == [1, 1, 0]
     assert values(resolved.y).tolist() == [0, 0, 1]
@@ -128,7 +170,7 @@ def test_weeks_start_on_monday() -> None:
 
 def test_flow_rejects_an_unknown_period() -> None:
     with pytest.raises(ValueError, match="attendu « month » ou « week »"):
-        created_resolved_chart(ticket_rows(), freq="quarter")
+        created_resolved_chart(changes(), freq="quarter")
 
 
 # -- backlog -------------------------------------------------------------------------
@@ -249,7 +291,7 @@ def test_long_titles_are_shortened_in_labels() -> None:
     ("build", "message"),
     [
         (lambda t: ticket_mix_chart(t), "Aucune demande créée"),
-        (lambda t: created_resolved_chart(t), "Aucune demande créée ni résolue"),
+        (lambda t: created_resolved_chart(changes()), "Aucune demande créée ni résolue"),
         (lambda t: backlog_age_chart(t, date(2026, 11, 20)), "Aucune demande ouverte"),
         (lambda t: costliest_tickets_chart(t), "Aucun temps saisi"),
         (lambda t: costliest_tickets_chart(t, client_view=True), "Aucun temps saisi"),

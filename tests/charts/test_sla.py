@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from datetime import date
@@ -44,9 +45,25 @@ def naive_counts(outcomes: pd.DataFrame, key, start=None, end=None) -> dict:
     return counts
 
 
+def low_high(cell: dict) -> tuple[float, float]:
+    """The range's ends in %, every unknown breached / met (NaN when nothing decided)."""
+    decided = cell["met"] + cell["breached"]
+    unknown = cell["applicable"] - cell["measurable"]
+    if not decided:
+        return np.nan, np.nan
+    span = decided + unknown
+    return 100 * cell["met"] / span, 100 * (cell["met"] + unknown) / span
+
+
 def headline(cell: dict) -> str:
     decided = cell["met"] + cell["breached"]
-    rate = f"{fr.percent(cell['met'] / decided)} ({cell['met']}/{decided})"
+    low, high = low_high(cell)
+    if not decided:
+        rate = "non mesurable"
+    elif cell["applicable"] > cell["measurable"]:
+        rate = f"entre {math.floor(round(low, 9))} % et {math.ceil(round(high, 9))} %"
+    else:
+        rate = f"{fr.percent(cell['met'] / decided)} ({cell['met']}/{decided})"
     coverage = fr.percent(cell["measurable"] / cell["applicable"])
     return plain(f"{rate}, couverture {coverage} ({cell['measurable']}/{cell['applicable']})")
 
@@ -75,22 +92,25 @@ def test_compliance_per_month_matches_a_naive_count(demo_figures, sla_kind, word
         period.start,
         period.end,
     )
-    bars = [t for t in fig.data if t.type == "bar"]
+    bars = [t for t in fig.data if t.type == "bar" and "fourchette" not in t.name]
+    ranges = [t for t in fig.data if t.type == "bar" and "fourchette" in t.name]
     lines = [t for t in fig.data if t.type == "scatter" and t.yaxis == "y2"]
     dashes = [t for t in fig.data if t.type == "scatter" and t.yaxis == "y"]
     for bar, dash in zip(bars, dashes, strict=True):  # the 0 % marks sit on the bars
         np.testing.assert_array_equal(values(dash.y), values(bar.y))
     shown = {SEVERITY_LABELS_FR[s] for (_, s), cell in cells.items() if cell["applicable"]}
     assert {t.name for t in bars} == shown
-    for bar, line in zip(bars, lines, strict=True):
+    for bar, band, line in zip(bars, ranges, lines, strict=True):
         code = {v: k for k, v in SEVERITY_LABELS_FR.items()}[bar.name]
-        for month, rate, coverage in zip(bar.x, values(bar.y), values(line.y), strict=True):
+        rows = zip(bar.x, values(bar.y), values(band.y), values(line.y), strict=True)
+        for month, low, width, coverage in rows:
             cell = cells.get((month, code))
-            decided = cell["met"] + cell["breached"] if cell else 0
-            if decided:
-                assert rate == pytest.approx(100 * cell["met"] / decided)
-            else:
-                assert np.isnan(rate)  # no made-up bar
+            want_low, want_high = low_high(cell) if cell else (np.nan, np.nan)
+            if np.isnan(want_low):
+                assert np.isnan(low) and np.isnan(width)  # no made-up bar
+            else:  # solid up to every unknown breached, hatched up to every unknown met
+                assert low == pytest.approx(want_low)
+                assert low + width == pytest.approx(want_high)
             if cell and cell["applicable"]:
                 assert coverage == pytest.approx(100 * cell["measurable"] / cell["applicable"])
             else:
@@ -117,6 +137,7 @@ def outcome_rows(*rows: tuple) -> pd.DataFrame:
                 "start_at": at - pd.Timedelta(days=1),
                 "stop_at": at if outcome in ("met", "breached") else pd.NaT,
                 "stop_source": "export" if outcome in ("met", "breached") else None,
+                "stop_kind": "event" if outcome in ("met", "breached") else None,
                 "elapsed_minutes": elapsed,
                 "paused_minutes": 0.0,
                 "deadline": at,
@@ -124,6 +145,7 @@ def outcome_rows(*rows: tuple) -> pd.DataFrame:
                 "outcome": outcome,
                 "period_at": at,
                 "note": None,
+                "gap": "history" if outcome == "not_measurable" else None,
             }
         )
     frame = pd.DataFrame(records, columns=list(OUTCOME_COLUMNS))
@@ -138,7 +160,7 @@ def test_nothing_measured_shows_zero_coverage_and_no_bar() -> None:
     fig = sla_compliance_by_month_chart(rows)
     check_common(fig)
     assert "non mesurable, couverture 0 % (0/2)" in plain(title_of(fig))
-    bar, _, line = fig.data
+    bar, _, _, line = fig.data
     assert np.isnan(values(bar.y)).all()
     assert values(line.y).tolist() == [0.0]
     assert "Aucun délai mesuré" in " ".join(a.text for a in fig.layout.annotations)
@@ -290,3 +312,36 @@ def test_running_clocks_are_not_resolution_times() -> None:
 def test_no_resolved_ticket_is_explained() -> None:
     rows = outcome_rows(("B", "majeure", "resolution", "open", "2026-01-12", 60.0, 2400.0))
     check_empty(resolution_time_chart(rows), "Aucune demande résolue sur la période")
+
+
+def test_a_range_is_drawn_solid_to_its_low_end_then_hatched() -> None:
+    # 1 met on its bound, 3 closed past the deadline on a bound only: never a bare 100 %
+    rows = outcome_rows(
+        ("A", "majeure", "resolution", "met", "2026-03-10", 600.0, 2400.0),
+        ("B", "majeure", "resolution", "not_measurable", "2026-03-11", np.nan, 2400.0),
+        ("C", "majeure", "resolution", "not_measurable", "2026-03-12", np.nan, 2400.0),
+        ("D", "majeure", "resolution", "not_measurable", "2026-03-13", np.nan, 2400.0),
+    )
+    rows.loc[0, "stop_kind"] = "bound"
+    fig = sla_compliance_by_month_chart(rows)
+    check_common(fig)
+    title = plain(title_of(fig))
+    assert "entre 25 % et 100 %, couverture 25 % (1/4)" in title
+    assert "100 %" not in title.replace("et 100 %", "")
+    subtitle = plain(fig.layout.title.subtitle.text)
+    assert "3 délais non mesurables : synchronisez l'historique des statuts" in subtitle
+    solid, band = [t for t in fig.data if t.type == "bar"]
+    assert values(solid.y).tolist() == [25.0]
+    assert (values(band.base).tolist(), values(band.y).tolist()) == ([25.0], [75.0])
+    assert band.marker.pattern.shape == "/"
+    assert list(band.text) == ["25–100\u00a0%"]
+    matrix = sla_compliance_matrix_chart(rows)
+    cells = " ".join(a.text for a in matrix.layout.annotations)
+    assert "25–100\u00a0%" in cells and "+3 non mesurés" in cells
+
+
+def test_times_only_bounded_are_not_resolution_times() -> None:
+    rows = outcome_rows(("A", "majeure", "resolution", "met", "2026-01-10", 120.0, 2400.0))
+    rows["stop_kind"] = "bound"
+    fig = resolution_time_chart(rows)
+    check_empty(fig, "Aucune durée connue : 1 demande(s) résolues à une date seulement bornée")

@@ -86,6 +86,16 @@ def test_list_without_users_says_local_mode(tmp_path: Path, monkeypatch, capsys)
     assert "mode local" in capsys.readouterr().out
 
 
+def test_list_of_a_file_without_users_says_the_app_stays_closed(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    path = tmp_path / "users.toml"
+    path.write_text("# personne\n", encoding="utf-8")
+    assert run(["user", "list", "--users", str(path)], monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "l'application reste fermée" in out and "mode local (" not in out.split("revenir")[0]
+
+
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [

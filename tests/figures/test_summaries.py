@@ -26,7 +26,7 @@ from tma_metrics.figures import derive
 from tma_metrics.figures.loading import figures_for
 from tma_metrics.figures.summaries import summaries
 from tma_metrics.store import Store
-from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
+from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts, local_scope
 
 CONTRACTS = """
 [[contract]]
@@ -108,6 +108,7 @@ def _assert_same(store: Store, contracts, as_of: date, **period: date) -> list:
         for name in ("balance", "sla_summary", "estimation_summary", "warnings"):
             _same(getattr(s, name), getattr(f, name), f"{s.name}.{name}")
         _same(s.sla_period, f.sla_period, f"{s.name}.sla_period")
+        _same(s.changes, f.changes, f"{s.name}.changes")
         assert s.open_tickets == f.open_tickets
         if s.contract.model != "carnet":
             _same(s.monthly, f.monthly, f"{s.name}.monthly")
@@ -118,7 +119,7 @@ def _assert_same(store: Store, contracts, as_of: date, **period: date) -> list:
 def cases(tmp_path) -> Store:
     store = Store(tmp_path / "cases.duckdb")
     for name, text in (("demandes.csv", TICKETS), ("temps.csv", ENTRIES)):
-        report = store.import_file(text.encode("utf-8"), name)
+        report = store.import_file(text.encode("utf-8"), name, scope=local_scope(()))
         assert report.imported and report.rejected.empty, (report.error, report.rejected)
     yield store
     store.close()
@@ -161,10 +162,10 @@ def test_the_derived_tables_follow_imports_undos_and_contract_edits(cases: Store
     assert derive.ensure(cases, contracts).rebuilt == ("A", "B", "C")
     assert derive.ensure(cases, contracts).rebuilt == ()
     more = "date,person,hours,ticket,project,activity,comment\n2026-03-20,Lucas,5,B-1,pb,dev,\n"
-    report = cases.import_file(more.encode("utf-8"), "plus.csv")
+    report = cases.import_file(more.encode("utf-8"), "plus.csv", scope=local_scope(()))
     assert derive.ensure(cases, contracts).rebuilt == ("B",)
     _assert_same(cases, contracts, date(2026, 3, 31))
-    cases.undo(report.batch_id)
+    cases.undo(report.batch_id, scope=local_scope(()))
     assert derive.ensure(cases, contracts).rebuilt == ("B",)
     _assert_same(cases, contracts, date(2026, 3, 31))
     edited = parse_contracts(CONTRACTS.replace('model = "regie"', 'model = "regie"\nmargin = 0.1'))
@@ -203,7 +204,9 @@ def test_contracts_without_tickets_or_entries(tmp_path, entries: str) -> None:
     store = Store(tmp_path / "empty.duckdb")
     try:
         if entries:
-            assert store.import_file(entries.encode("utf-8"), "temps.csv").imported
+            assert store.import_file(
+                entries.encode("utf-8"), "temps.csv", scope=local_scope(())
+            ).imported
         found = _assert_same(store, parse_contracts(CONTRACTS), date(2026, 3, 31))
         assert [s.estimation_summary.tickets for s in found] == [0, 0, 0]
     finally:

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from tests.naive import states as naive_states
+
 HOURS_PER_DAY = 8.0
 
 
@@ -37,8 +39,23 @@ def created_keys(tickets: pd.DataFrame, start: date, end: date) -> set[str]:
     return {str(r["key"]) for r in records(tickets) if in_days(r["created_at"], start, end)}
 
 
-def resolved_keys(tickets: pd.DataFrame, start: date, end: date) -> set[str]:
-    return {str(r["key"]) for r in records(tickets) if in_days(r["resolution_at"], start, end)}
+def resolved_keys(figures, start: date, end: date) -> list[str]:
+    """The key of each resolution in [start, end] (`tests.naive.states`), one per change."""
+    changes = naive_changes(figures)
+    return [k for _, k, when, c in changes if c == "resolved" and in_days(when, start, end)]
+
+
+def naive_changes(figures) -> list:
+    """`tests.naive.states.changes_of` of a `ContractFigures`' tickets and history."""
+    history = [
+        (r["source"], r["ticket_key"], r["at"], r["status"]) for r in records(figures.history)
+    ]
+    return naive_states.changes_of(
+        records(figures.tickets),
+        history,
+        figures.contract.resolved_statuses,
+        figures.at.to_pydatetime(),
+    )
 
 
 def open_keys(tickets: pd.DataFrame) -> set[str]:

@@ -71,7 +71,7 @@ def test_a_deck_gets_real_images(chromium: str) -> None:
     deck = Deck("Copil", slides=(ChartSlide("Consommation", figure=small_figure()),))
     (slide,) = with_chart_images(deck).slides
     assert slide.image_error is None
-    assert png_size(slide.image_png) == (854 * 2, 528 * 2)
+    assert png_size(slide.image_png) == (1900, 1110)  # 760 × 444 CSS px at 2.5
 
 
 def test_a_missing_browser_is_a_clear_french_error(monkeypatch: pytest.MonkeyPatch) -> None:

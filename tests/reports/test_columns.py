@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.reports.helpers import every_dtype_frame
-from tma_metrics.reports.columns import Kind, Unit, normalise, unit_of
+from tma_metrics.reports.columns import Kind, normalise, unit_of
 from tma_metrics.reports.display import display_frame
 
 NBSP, THIN = "\u00a0", "\u202f"
@@ -77,23 +77,25 @@ def test_infinities_become_missing_values() -> None:
 
 
 UNIT_CASES = [
-    ("consumed_days", Unit.DAYS),
-    ("spent_hours", Unit.HOURS),
-    ("elapsed_minutes", Unit.MINUTES),
-    ("sla_rate", Unit.FRACTION),
-    ("corrective_share", Unit.FRACTION),
-    ("amount_eur", Unit.EURO),
-    ("daily_rate", Unit.EURO),
-    ("burn_rate", Unit.DAYS),
-    ("burn_rate_days", Unit.DAYS),
-    ("Consumed_Days", Unit.DAYS),
-    ("title", None),
-    ("days", None),
+    ("consumed_days", "j"),
+    ("Consommé (j)", "j"),
+    ("spent_hours", "h"),
+    ("Temps passé (h)", "h"),
+    ("elapsed_minutes", "duration"),
+    ("compliance", "%"),
+    ("Respect des SLA", "%"),
+    ("burn_rate_days_per_month", "j/mois"),
+    ("age_days", "jours"),
+    ("key", "id"),
+    ("median_ratio", "ratio"),
+    ("consumed_hours_of_mine", None),  # a name the catalog does not know has no unit
+    ("daily_rate", None),
+    ("Consumed_Days", None),  # field names are exact
 ]
 
 
 @pytest.mark.parametrize(("name", "unit"), UNIT_CASES, ids=[c[0] for c in UNIT_CASES])
-def test_the_unit_comes_from_the_column_name(name: str, unit: Unit | None) -> None:
+def test_the_unit_comes_from_the_kpi_catalog(name: str, unit: str | None) -> None:
     assert unit_of(name) == unit
 
 
@@ -101,10 +103,13 @@ DISPLAY_CASES = [
     ("consumed_days", [1234.5], f"1{THIN}234,5{NBSP}j"),
     ("spent_hours", [7.5], f"7,5{NBSP}h"),
     ("elapsed_minutes", [125], "2 h 05"),
-    ("sla_rate", [0.934], f"93{NBSP}%"),
-    ("daily_rate", [650.0], f"650,00{NBSP}€"),
-    ("ticket", [12345], "12345"),
-    ("ratio", [1.25], "1,2"),  # 1.25 is exact in binary: half-even gives 1,2
+    ("compliance", [0.934], f"93{NBSP}%"),
+    ("burn_rate_days_per_month", [3.25], f"3,2{NBSP}j/mois"),
+    ("age_days", [12], f"12{NBSP}jours"),
+    ("age_days", [1], f"1{NBSP}jour"),
+    ("key", [12345], "12345"),
+    ("median_ratio", [1.256], "1,26"),
+    ("ratio", [1.25], "1,2"),  # not in the catalog: a plain number; half-even gives 1,2
     ("ratio_missing", [np.nan], "—"),
     ("created_on", [date(2026, 11, 22)], "22/11/2026"),
     ("closed_at", [pd.Timestamp("2026-11-22 09:31")], "22/11/2026 09:31"),
@@ -118,7 +123,9 @@ DISPLAY_CASES = [
 
 
 @pytest.mark.parametrize(
-    ("name", "values", "text"), DISPLAY_CASES, ids=[c[0] for c in DISPLAY_CASES]
+    ("name", "values", "text"),
+    DISPLAY_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(DISPLAY_CASES)],
 )
 def test_display_text_is_french(name: str, values: object, text: str) -> None:
     frame = pd.DataFrame({name: values}, index=[42])

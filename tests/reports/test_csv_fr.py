@@ -124,3 +124,20 @@ def test_every_row_has_every_field() -> None:
     rows = read_back(csv_bytes(every_dtype_frame()))
     assert len(rows) == 4
     assert {len(r) for r in rows} == {len(every_dtype_frame().columns)}
+
+
+PERCENT_CASES = [
+    ("compliance", [0.9342, None, 1.0, -0.0], ["93,42%", "", "100%", "0%"]),
+    ("Respect des SLA", [0.1158432708], ["11,5843271%"]),
+    ("Part gestion de projet", [0.1], ["10%"]),
+    ("Demandes reçues", [97.0], ["97,0"]),  # a count stays a plain number
+    ("ratio", [0.5], ["0,5"]),  # a column the catalog does not know: no percent
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "fields"), PERCENT_CASES, ids=[c[0] for c in PERCENT_CASES]
+)
+def test_percentages_are_written_as_excel_reads_them(header, values, fields) -> None:
+    rows = read_back(csv_bytes(pd.DataFrame({header: pd.array(values, dtype="Float64")})))
+    assert [row[0] for row in rows[1:]] == fields

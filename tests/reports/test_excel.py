@@ -32,7 +32,7 @@ def column_cells(ws: Worksheet, header: str) -> list:
 ROUND_TRIP_CASES = [
     ("float", [1.5, -2.25, None], "n", "#,##0.00"),
     ("float_na", [0.1, None, -3], "n", "#,##0.00"),
-    ("int_na", [1, None, -7], "n", "0"),
+    ("int_na", [1, None, -7], "n", "#,##0"),
     ("text_str", ["a", None, "été"], "s", None),
     ("text_string", ["b", "c", None], "s", None),
     ("text_object", ["x", None, "z"], "s", None),
@@ -162,21 +162,28 @@ def test_a_long_text_column_is_wider_than_a_date_column_but_capped() -> None:
     assert ws.column_dimensions["B"].width == 12
 
 
+# Expected codes written by hand: Excel's US-style codes of the French display formats.
 FORMAT_CASES = [
-    ("consumed_days", [1.25], {}, "#,##0.00"),
-    ("spent_hours", [7.5], {}, "#,##0.00"),
-    ("elapsed_minutes", [125], {}, "#,##0"),
-    ("sla_rate", [0.93], {}, "0%"),
-    ("daily_rate", [650.0], {}, '#,##0.00 "€"'),
-    ("burn_rate", [3.5], {}, "#,##0.00"),
-    ("ratio", [1.2], {}, "#,##0.00"),
-    ("ticket", [12345], {}, "0"),
+    ("consumed_days", [1.25], {}, '#,##0.0 "j"'),
+    ("Consommé (j)", [1.25], {}, '#,##0.0 "j"'),
+    ("spent_hours", [7.5], {}, '#,##0.00 "h"'),
+    ("Temps décompté (h)", [7.25], {}, '#,##0.00 "h"'),
+    ("compliance", [0.93], {}, "0 %"),
+    ("Part gestion de projet", [0.1], {}, "0 %"),
+    ("tickets", [97], {}, "#,##0"),
+    ("Demandes reçues", [97], {}, "#,##0"),
+    ("age_days", [12], {}, "#,##0"),
+    ("median_ratio", [1.2], {}, "0.00"),
+    ("burn_rate_days_per_month", [3.5], {}, '#,##0.0 "j/mois"'),
+    ("key", [12345], {}, "0"),
+    ("ratio", [1.2], {}, "#,##0.00"),  # unknown to the catalog: the dtype decides
+    ("count", [3], {}, "#,##0"),
     ("updated_at", [pd.Timestamp("2026-11-22")], {}, "dd/mm/yyyy hh:mm"),
     ("due_date", [pd.Timestamp("2026-11-22 18:00")], {}, "dd/mm/yyyy"),
     ("month", pd.period_range("2026-11", periods=1, freq="M"), {}, "mm/yyyy"),
     ("waited", pd.to_timedelta(["90min"]), {}, "[h]:mm"),
-    ("Consommé", [1.0], {"Consommé": "days"}, "#,##0.00"),
-    ("sla_rate", [0.93], {"sla_rate": "0.0%"}, "0.0%"),
+    ("Consommé", [1.0], {"Consommé": "days"}, '#,##0.0 "j"'),
+    ("compliance", [0.93], {"compliance": "0.0%"}, "0.0%"),
 ]
 
 
@@ -185,7 +192,7 @@ FORMAT_CASES = [
     FORMAT_CASES,
     ids=[f"{c[0]}{'+override' if c[2] else ''}" for c in FORMAT_CASES],
 )
-def test_number_format_comes_from_override_then_name_then_dtype(
+def test_number_format_comes_from_override_then_catalog_then_dtype(
     name: str, values: object, formats: dict[str, str], code: str
 ) -> None:
     ws = reopen(workbook_bytes({"T": pd.DataFrame({name: values})}, column_formats=formats))["T"]
@@ -248,3 +255,35 @@ def test_the_index_is_not_written_and_column_names_become_text() -> None:
     frame = pd.DataFrame({2026: [1.0], "b": [2.0]}, index=["ignored"])
     ws = reopen(workbook_bytes({"T": frame}))["T"]
     assert [[c.value for c in row] for row in ws.iter_rows()] == [["2026", "b"], [1, 2]]
+
+
+KEY_CASES = [
+    (["3712", "12", None], [3712, 12, None], "n", "0"),
+    (["G-12", "G-7"], ["G-12", "G-7"], "s", "General"),
+    (["3712", "PROJ-4"], ["3712", "PROJ-4"], "s", "General"),  # mixed: text, sorts as text
+    (["0012", "13"], ["0012", "13"], "s", "General"),  # a leading zero is not a number
+]
+
+
+@pytest.mark.parametrize(
+    ("keys", "cells", "data_type", "code"),
+    KEY_CASES,
+    ids=["redmine-ids", "jira-keys", "mixed", "leading-zero"],
+)
+def test_ticket_keys_are_numbers_only_where_every_key_is_one(keys, cells, data_type, code) -> None:
+    frame = pd.DataFrame({"Demande": pd.array(keys, dtype="string")})
+    ws = reopen(workbook_bytes({"T": frame}))["T"]
+    found = column_cells(ws, "Demande")
+    assert [c.value for c in found] == cells
+    assert {(c.data_type, c.number_format) for c in found if c.value is not None} == {
+        (data_type, code)
+    }
+
+
+def test_a_column_of_key_figures_gets_one_format_per_row() -> None:
+    frame = pd.DataFrame({"Indicateur": ["Solde", "Respect", "Ouvertes"], "v": [2.5, 0.9, 12.0]})
+    formats = {"T": {"v": ["days", "percent", None]}}
+    ws = reopen(workbook_bytes({"T": frame}, row_formats=formats))["T"]
+    assert [c.number_format for c in column_cells(ws, "v")] == ['#,##0.0 "j"', "0 %", "#,##0.00"]
+    with pytest.raises(ValueError, match="un par ligne"):
+        workbook_bytes({"T": frame}, row_formats={"T": {"v": ["days"]}})

@@ -19,7 +19,7 @@ from tests.naive.demo import consumed, deducted_by_day, en_stamp, jira, jira_val
 from tma_metrics.cli import main
 from tma_metrics.domain.contracts.model import allowance_minutes
 from tma_metrics.store import Store
-from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
+from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts, local_scope
 
 CODES = {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}
 
@@ -201,12 +201,13 @@ def test_importing_the_demo_twice_leaves_the_same_counts(demo, tmp_path) -> None
     copy.write_bytes(db.read_bytes())
     store = Store(copy)
     before = store.counts()
-    reports = [store.import_file(p, p.name) for p in sorted(folder.iterdir())]
+    scope = local_scope()
+    reports = [store.import_file(p, p.name, scope=scope) for p in sorted(folder.iterdir())]
     assert store.counts() == before
     assert all(r.added == 0 and r.updated == 0 for r in reports)
     assert all(r.previous_batch is not None for r in reports)
     # undo of the second round restores exactly the first state
     for r in reports:
-        store.undo(r.batch_id)
+        store.undo(r.batch_id, scope)
     assert store.counts() == before
     store.close()

@@ -217,7 +217,7 @@ HOSTILE = [
         "ID;Titre;Date d'ouverture;Statistiques - Temps de prise en compte;Durée totale\n"
         "1;x;05-09-2025 14:10;99999999999999 heures;1e400\n",
     ),
-    ("redmine", TIMELOG + "05/11/2025;Zoé;Dev;;x;" + "9" * 400 + "\n"),
+    ("redmine", TIMELOG + ROW + "05/11/2025;Zoé;Dev;;x;" + "9" * 400 + "\n"),
     ("jira", "Issue key,Summary,Created,Original estimate\nAB-1,x,01/Jan/26 9:00 AM,1e308\n"),
 ]
 

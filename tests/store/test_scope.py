@@ -16,7 +16,7 @@ from tma_metrics.domain.model import conform
 from tma_metrics.store import Store
 from tma_metrics.store.writer import write_parsed
 
-from .test_writer import parsed
+from .test_writer import MANAGER, parsed
 
 A = Contract("Alpha", ("Extranet",))
 B = Contract("Beta", ("Intranet", "Portail RH"))
@@ -68,7 +68,12 @@ def store() -> Store:
     s = Store(":memory:")
     cur = s.cursor()
     write_parsed(
-        cur, parsed(cur, t=_ticket_rows(), e=_entry_rows()), file_name="f", digest="f", size=1
+        cur,
+        parsed(cur, t=_ticket_rows(), e=_entry_rows()),
+        file_name="f",
+        digest="f",
+        size=1,
+        scope=MANAGER,
     )
     yield s
     s.close()

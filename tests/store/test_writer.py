@@ -12,6 +12,7 @@ import pytest
 
 from tma_metrics.domain.model import ParsedFile, conform, rejects
 from tma_metrics.store import Store, StoreBusy, UndoError
+from tma_metrics.store.contracts_file import local_scope
 from tma_metrics.store.writer import write_parsed
 
 
@@ -63,9 +64,15 @@ def snapshot(store: Store) -> dict[str, list]:
     }
 
 
+#: The local manager, with no contracts file: every row may be written.
+MANAGER = local_scope(())
+
+
 def write(store: Store, name: str = "f.csv", **tables) -> object:
     cur = store.cursor()
-    return write_parsed(cur, parsed(cur, **tables), file_name=name, digest=name, size=1)
+    return write_parsed(
+        cur, parsed(cur, **tables), file_name=name, digest=name, size=1, scope=MANAGER
+    )
 
 
 @pytest.fixture
@@ -215,7 +222,7 @@ def test_rejected_rows_are_kept_with_the_batch(store: Store) -> None:
     bad = rejects([{"line": 7, "column": "Heures", "raw": "abc", "reason": "Nombre attendu"}])
     cur = store.cursor()
     report = write_parsed(
-        cur, parsed(cur, e=E1, rejected=bad), file_name="r.csv", digest="r", size=1
+        cur, parsed(cur, e=E1, rejected=bad), file_name="r.csv", digest="r", size=1, scope=MANAGER
     )
     rows = store.rejected_rows(report.batch_id)
     assert rows.to_dict("records") == [
@@ -240,7 +247,7 @@ def test_a_failure_mid_file_writes_nothing(store: Store) -> None:
     new_tickets = parsed(cur, t=tickets({"key": "5", "title": "never written"}))
     new_tickets.time_entries = broken
     with pytest.raises(duckdb.Error):
-        write_parsed(cur, new_tickets, file_name="bad.csv", digest="bad", size=1)
+        write_parsed(cur, new_tickets, file_name="bad.csv", digest="bad", size=1, scope=MANAGER)
     assert snapshot(store) == before
     assert len(store.history()) == 1
 

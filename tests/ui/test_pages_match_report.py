@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
+import re
 from pathlib import Path
 
 import pytest
@@ -76,12 +78,27 @@ def test_bilan_totals_equal_the_report(app_env, report, contract) -> None:
     assert shown["Consommé sur le carnet"] == kpi("consumed_days").format(expected["consumed_days"])
 
 
+def range_text(sla: dict) -> str:
+    """How the pages must word the report's SLA figures (a rate, a range or neither)."""
+    met, breached, unknown = sla["met"], sla["breached"], sla["unknown"]
+    if not met + breached:
+        return "non mesurable"
+    if not unknown:
+        return kpi("sla_compliance").format(sla["compliance"])
+    low = math.floor(round(100 * met / (met + breached + unknown), 9))
+    high = math.ceil(round(100 * (met + unknown) / (met + breached + unknown), 9))
+    return f"entre {low}\u00a0% et {high}\u00a0%"
+
+
 @pytest.mark.parametrize("contract", CONTRACTS, ids=["alpha", "beta", "gamma"])
 def test_copil_key_figures_equal_the_report(app_env, report, contract) -> None:
     shown = metrics(run_page("copil.py", contract))
     expected = report[contract]
     sla = kpi("sla_compliance")
-    assert shown[sla.label] == sla.format(expected["sla_overall"]["compliance"])
+    # the card writes a range compactly (« 25 à 97 % »), in full in its caption
+    full = range_text(expected["sla_overall"])
+    compact = re.sub(r"entre (\d+)\u00a0% et (\d+)\u00a0%", "\\1 à \\2\u00a0%", full)
+    assert shown[sla.label] == compact
     guarantee = kpi("within_guarantee_rate")
     assert shown[guarantee.label] == guarantee.format(
         expected["estimation"]["within_guarantee_rate"]
@@ -98,6 +115,7 @@ def test_portfolio_lists_every_contract_with_the_report_balance(app_env, report)
     assert sorted(shown.index) == sorted(report)
     for name, expected in report.items():
         assert shown.loc[name, "Solde (j)"] == pytest.approx(expected["remaining_days"])
-        assert shown.loc[name, "Respect SLA"] == pytest.approx(
-            expected["sla_overall"]["compliance"]
-        )
+        assert shown.loc[name, "Respect SLA"] == range_text(expected["sla_overall"])
+        low = expected["sla_overall"]["compliance_low"]
+        got = shown.loc[name, "Respect SLA au pire"]
+        assert (low is None and got != got) or got == pytest.approx(low, abs=1e-6)

@@ -203,7 +203,8 @@ def test_tickets_only_point_says_no_time_was_logged(use) -> None:
     # no pace is known: no "days likely unused" claim, no forecast
     assert "resteront inutilisés" not in text
     assert metrics(at)["Épuisement prévu"] == "Non prévisible"
-    assert "1 délai SLA dépassé : 2560 (résolution)." in text
+    # no workaround recorded: the resolution is the workaround, late too
+    assert "2 délais SLA dépassés : 2560 (contournement), 2560 (résolution)." in text
 
 
 def test_tickets_only_bilan_does_not_claim_every_ticket_had_an_estimate(use) -> None:
@@ -214,7 +215,10 @@ def test_tickets_only_bilan_does_not_claim_every_ticket_had_an_estimate(use) -> 
     assert "avaient un devis validé" not in mail
     assert "Aucun temps saisi ce mois-ci sur une demande à devis" in mail
     (sla,) = [df.value for df in at.dataframe if "Soumis au SLA" in df.value.columns]
-    assert list(sla["Respect des SLA"].round(2))[:2] == [0.0, 1.0]
+    low = sla["Respect au pire (non mesurables dépassés)"]
+    assert list(low.round(2))[:2] == [0.0, 1.0]
+    # the first severity's unknowns make its 0 % a range
+    assert sla["Respect des SLA (fourchette)"].iloc[0].startswith("entre 0\u00a0% et ")
 
 
 # -- (2) time entries only, no ticket --------------------------------------------------

@@ -106,10 +106,21 @@ def test_sla_compliance_of_the_month_per_severity_matches_loop(
         measurable,
         applicable,
     )
+    unknown = applicable - measurable
+    span = met + breached + unknown
     if met + breached:
-        assert row["compliance"] == pytest.approx(met / (met + breached))
+        assert row["compliance_low"] == pytest.approx(met / span)
+        assert row["compliance_high"] == pytest.approx((met + unknown) / span)
+    else:  # « non mesurable »: no « 0 % to 100 % » beside it
+        assert pd.isna(row["compliance_low"]) and pd.isna(row["compliance_high"])
+    if not applicable:
+        assert row["compliance_text"] == "—"
+    elif not met + breached:
+        assert row["compliance_text"] == "non mesurable"
+    elif not unknown:
+        assert row["compliance_text"] == f"{round(100 * met / (met + breached))}\u00a0%"
     else:
-        assert pd.isna(row["compliance"])
+        assert row["compliance_text"].startswith("entre ")
     if applicable:
         assert row["coverage"] == pytest.approx(measurable / applicable)
 

@@ -142,7 +142,7 @@ def test_workbook_formats_follow_the_headers(views) -> None:
     book = load_workbook(io.BytesIO(workbook(sheets, title="Point TMA")))
     ws = book["Demandes en cours"]
     headers = {cell.value: cell.column for cell in ws[1]}
-    assert ws.cell(row=2, column=headers["Temps décompté (h)"]).number_format == "#,##0.00"
+    assert ws.cell(row=2, column=headers["Temps décompté (h)"]).number_format == '#,##0.00 "h"'
     assert ws.cell(row=2, column=headers["Créée le"]).number_format == "dd/mm/yyyy"
     watch = book["SLA à surveiller"]
     headers = {cell.value: cell.column for cell in watch[1]}

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
+from tests.naive import states as naive_states
 from tests.naive import views as naive
 from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.metrics import kpi
@@ -81,9 +82,19 @@ def test_window_deducted_days_match_loop(view, demo_figures) -> None:
 def test_tables_list_the_tickets_a_loop_finds(view, demo_figures) -> None:
     t = demo_figures.tickets
     assert set(view.incoming["key"]) == naive.created_keys(t, SINCE, AS_OF)
-    assert set(view.resolved["key"]) == naive.resolved_keys(t, SINCE, AS_OF)
+    assert sorted(view.resolved["key"]) == sorted(naive.resolved_keys(demo_figures, SINCE, AS_OF))
     assert set(view.in_progress["key"]) == naive.open_keys(t)
     assert len(view.incoming) and len(view.resolved) and len(view.in_progress)
+
+
+def test_the_window_reconciles(view, demo_figures) -> None:
+    counts = naive_states.window_counts(naive.naive_changes(demo_figures), SINCE, AS_OF)
+    assert view.flow == counts
+    assert view.flow["received"] == len(view.incoming)
+    assert view.flow["resolved"] == len(view.resolved)
+    assert view.flow["open_end"] == len(view.in_progress)
+    f = view.flow
+    assert f["open_end"] == f["open_start"] + f["received"] - f["resolved"] + f["reopened"]
 
 
 def test_in_progress_committed_hours_are_the_commitments(view, demo_figures) -> None:

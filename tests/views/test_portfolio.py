@@ -153,8 +153,14 @@ def test_expiry_is_green_once_a_renewal_is_ordered(demo_figures) -> None:
         (_sla(80, 20), AMBER),
         (_sla(94, 6), AMBER),
         (_sla(95, 5), GREEN),
-        (_sla(97, 3, applicable=200, measurable=99), AMBER),
-        (_sla(97, 3, applicable=200, measurable=100), GREEN),
+        # 97 met, 3 breached, 199 running clocks measured: coverage 199/400 < 50 %
+        (_sla(97, 3, applicable=400, measurable=199), RED),  # low end 97/301 = 32 %
+        (_sla(97, 3, applicable=200, measurable=100), RED),  # low end 97/200 = 48,5 %
+        (_sla(97, 3, applicable=202, measurable=100), RED),  # 102 unknown
+        (_sla(95, 3, applicable=100, measurable=98), GREEN),  # low end 95/100 = 95 %
+        (_sla(95, 3, applicable=101, measurable=98), AMBER),  # low end 95/101 = 94,1 %
+        (_sla(94, 1, applicable=100, measurable=95), AMBER),  # range 94–99 %, low 94 %
+        (_sla(79, 0, applicable=100, measurable=79), RED),  # range 79–100 %, low 79 %
         (_sla(0, 0, applicable=5, measurable=0), GREY),
         (_sla(0, 0, applicable=0, measurable=0), GREY),
     ],
@@ -163,14 +169,28 @@ def test_expiry_is_green_once_a_renewal_is_ordered(demo_figures) -> None:
         "80-amber",
         "94-amber",
         "95-green",
-        "coverage-49-5-caps-amber",
-        "coverage-50-green",
+        "low-end-32-red",
+        "low-end-48-red",
+        "many-unknown-red",
+        "low-end-95-green",
+        "low-end-94-amber",
+        "range-94-99-amber",
+        "range-79-100-red",
         "nothing-measurable",
         "nothing-applicable",
     ],
 )
 def test_sla_status(summary, status) -> None:
     assert rag.sla_rag(summary).status == status
+
+
+def test_a_range_is_judged_on_its_low_end_and_says_so() -> None:
+    found = rag.sla_rag(_sla(45, 0, applicable=100, measurable=45))
+    assert found.status == RED
+    assert found.reason == (
+        "Respect des SLA entre 45\u00a0% et 100\u00a0% (couverture 45\u00a0%), jugé sur le "
+        "bas de la fourchette (45\u00a0%) sous 80\u00a0%"
+    )
 
 
 @pytest.mark.parametrize(

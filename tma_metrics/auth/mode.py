@@ -8,20 +8,26 @@ from typing import Literal
 AuthMode = Literal["local", "password", "oidc"]
 
 
-def decide_mode(*, oidc_configured: bool, user_count: int, users_file_broken: bool) -> AuthMode:
+def decide_mode(
+    *, oidc_configured: bool, user_count: int, users_file_broken: bool, users_file_exists: bool
+) -> AuthMode:
     """Return the login mode: OIDC when ``[auth]`` is configured, else password or local.
 
-    A users file that exists but cannot be read keeps the app closed (password mode,
-    which then refuses every login) rather than opening it as local mode would.
+    Local mode (no login, every contract) only when there is no users file at all. A
+    users file that exists keeps the app closed unless it defines users: unreadable,
+    invalid or without any user (emptied, or only comments), it gives password mode,
+    which then refuses every login, never local mode.
 
-    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=False)
+    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=False,
+    ...             users_file_exists=False)
     'local'
-    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=True)
+    >>> decide_mode(oidc_configured=False, user_count=0, users_file_broken=False,
+    ...             users_file_exists=True)
     'password'
     """
     if oidc_configured:
         return "oidc"
-    if user_count > 0 or users_file_broken:
+    if user_count > 0 or users_file_broken or users_file_exists:
         return "password"
     return "local"
 

@@ -1,9 +1,10 @@
 """Activity charts: ticket mix per month, created vs resolved, backlog age, costliest tickets.
 
 All read the per-ticket table of `ContractFigures.tickets` (``timeline.prepare_tickets``
-plus billing): ``key``, ``title``, ``kind``, ``severity``, ``created_at``,
-``resolution_at`` (else ``resolved_at`` / ``closed_at``), ``is_open``,
-``billed_spent_hours``, ``deducted_hours``, ``absorbed_hours``.
+plus billing): ``key``, ``title``, ``kind``, ``severity``, ``created_at``, ``is_open``,
+``billed_spent_hours``, ``deducted_hours``, ``absorbed_hours``; except the flow of
+tickets received and resolved, which reads `ContractFigures.changes` (the same state
+changes every ticket count comes from).
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from tma_metrics.charts.categories import (
     severity_label,
     severity_order,
 )
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
+    BLACK,
     BLUE,
     BLUISH_GREEN,
     CONSUMPTION_COLORS,
+    ORANGE,
     compact,
     count_of,
     empty_figure,
@@ -34,6 +38,7 @@ from tma_metrics.charts.style import (
     month_label,
     style_figure,
 )
+from tma_metrics.domain import ticket_states
 from tma_metrics.domain.model import Kind
 from tma_metrics.french import formats as fr
 
@@ -102,6 +107,7 @@ def _period_label(value: pd.Timestamp, freq: str, *, short: bool = True) -> str:
 # -- mix per month -------------------------------------------------------------------
 
 
+@escapes_data
 def ticket_mix_chart(
     tickets: pd.DataFrame, *, start: object = None, end: object = None
 ) -> go.Figure:
@@ -158,48 +164,70 @@ def ticket_mix_chart(
 # -- created vs resolved -------------------------------------------------------------
 
 
+@escapes_data
 def created_resolved_chart(
-    tickets: pd.DataFrame, *, freq: str = "month", start: object = None, end: object = None
+    changes: pd.DataFrame, *, freq: str = "month", start: object = None, end: object = None
 ) -> go.Figure:
-    """Draw the tickets created and resolved per month (or week, Monday first).
+    """Draw the tickets received, resolved and reopened per month (or week, Monday first).
 
-    Reads ``created_at`` and the resolution date (`resolved_dates`), each counted in the
-    period it falls in when inside [start, end]. The hover gives the net flow (created −
-    resolved): positive means the backlog grew.
+    Reads `ticket_states.state_changes` rows (``ContractFigures.changes``), counted by
+    `ticket_states.flow_by_period` over the periods covering [start, end] (default: the
+    changes' first and last dates). A line gives the tickets open at each period's end;
+    the title's balance is the change of that stock:
+    ``open at the end - open at the start = received - resolved + reopened``.
     """
     if freq not in _FREQ:
         raise ValueError(f"Période « {freq} » inconnue : attendu « month » ou « week ».")
-    created = _dates(tickets, "created_at")
-    resolved = resolved_dates(tickets)
-    created = created[_in_window(created, start, end)]
-    resolved = resolved[_in_window(resolved, start, end)]
     per = "par semaine" if freq == "week" else "par mois"
-    if created.empty and resolved.empty:
+    dated = changes["at"].dropna()
+    first = pd.Timestamp(start) if start is not None else (dated.min() if len(dated) else None)
+    last = pd.Timestamp(end) if end is not None else (dated.max() if len(dated) else None)
+    if first is None or last is None or first > last:
         return empty_figure(
             f"{FLOW_TITLE} {per}", "Aucune demande créée ni résolue sur la période."
         )
-    created_counts = _periods(created, freq).value_counts()
-    resolved_counts = _periods(resolved, freq).value_counts()
-    first = min(created_counts.index.min(), resolved_counts.index.min())
-    last = max(created_counts.index.max(), resolved_counts.index.max())
-    periods = pd.date_range(first, last, freq=_FREQ[freq], unit="us")
-    came = created_counts.reindex(periods, fill_value=0).to_numpy()
-    went = resolved_counts.reindex(periods, fill_value=0).to_numpy()
-    labels = [_period_label(p, freq) for p in periods]
+    table = ticket_states.flow_by_period(changes, _period_starts(first, last, freq), last)
+    # The first period starts at ``start`` even when it is not a month's (week's) first day.
+    if not (table[["received", "resolved", "reopened"]].to_numpy().sum()):
+        return empty_figure(
+            f"{FLOW_TITLE} {per}", "Aucune demande créée ni résolue sur la période."
+        )
+    periods = pd.DatetimeIndex(table["period"])
+    came, went, again = (table[name].to_numpy() for name in ("received", "resolved", "reopened"))
+    stock = table["open_end"].to_numpy()
+    labels = [_period_label(_periods(pd.Series([p]), freq).iloc[0], freq) for p in periods]
     texts = [
         f"<b>{_period_label(p, freq, short=False)}</b><br>Reçues : {c}<br>Résolues : {r}"
-        f"<br>Solde : {fr.number(c - r, 0, signed=True)}"
-        for p, c, r in zip(periods, came, went, strict=True)
+        + (f"<br>Réouvertes : {o}" if o else "")
+        + f"<br>Ouvertes en fin de période : {k}"
+        for p, c, r, o, k in zip(periods, came, went, again, stock, strict=True)
     ]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=came, name="Reçues", marker={"color": BLUE}, **hover(texts)))
     fig.add_trace(
         go.Bar(x=labels, y=went, name="Résolues", marker={"color": BLUISH_GREEN}, **hover(texts))
     )
-    net = int(came.sum() - went.sum())
+    if again.sum():
+        fig.add_trace(
+            go.Bar(x=labels, y=again, name="Réouvertes", marker={"color": ORANGE}, **hover(texts))
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=stock,
+            name="Ouvertes en fin de période",
+            mode="lines+markers",
+            line={"color": BLACK, "width": 2},
+            **hover(texts),
+        )
+    )
+    opened, closed = int(table["open_start"].iloc[0]), int(table["open_end"].iloc[-1])
     title = (
         f"{FLOW_TITLE} {per} : {fr.number(int(came.sum()), 0)} reçues, "
-        f"{fr.number(int(went.sum()), 0)} résolues (solde {fr.number(net, 0, signed=True)})"
+        f"{fr.number(int(went.sum()), 0)} résolues"
+        + (f", {fr.number(int(again.sum()), 0)} réouvertes" if again.sum() else "")
+        + f" ; ouvertes : {fr.number(opened, 0)} → {fr.number(closed, 0)} "
+        f"(solde {fr.number(closed - opened, 0, signed=True)})"
     )
     style_figure(
         fig,
@@ -212,9 +240,20 @@ def created_resolved_chart(
     return fig
 
 
+def _period_starts(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
+    """Return the starts of the periods covering [first, last]: ``first``, then each month
+    (each Monday) after it."""
+    day = pd.Timestamp(first).normalize()
+    anchor = _periods(pd.Series([day]), freq).iloc[0]
+    starts = pd.date_range(anchor, pd.Timestamp(last).normalize(), freq=_FREQ[freq], unit="us")
+    starts = starts[starts > day]
+    return pd.DatetimeIndex([day, *starts]).as_unit("us")
+
+
 # -- backlog age ---------------------------------------------------------------------
 
 
+@escapes_data
 def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -> go.Figure:
     """Draw the open tickets by age bucket (0–7 j, 8–30 j, 31–90 j, > 90 j), by kind or severity.
 
@@ -289,6 +328,7 @@ def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -
 # -- costliest tickets ---------------------------------------------------------------
 
 
+@escapes_data
 def costliest_tickets_chart(
     tickets: pd.DataFrame,
     *,

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     CONSUMPTION_COLORS,
     GREY,
@@ -29,6 +30,7 @@ BURN_UP_TITLE = "Consommation du carnet"
 _DAYS = ",.1~f\u00a0j"
 
 
+@escapes_data
 def burn_up_chart(
     burn_up: pd.DataFrame, balance: Balance, *, alert_days: float | None = None
 ) -> go.Figure:

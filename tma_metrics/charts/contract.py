@@ -57,7 +57,7 @@ def contract_charts(figures: ContractFigures, *, client_view: bool = False) -> d
         "estimate_ratio": estimate_ratio_histogram(figures.estimation, margin=contract.margin),
         "estimation_trend": estimation_trend_chart(figures.estimation, margin=contract.margin),
         "ticket_mix": ticket_mix_chart(figures.tickets, **window),
-        "created_resolved": created_resolved_chart(figures.tickets, **window),
+        "created_resolved": created_resolved_chart(figures.changes, **window),
         "backlog_age": backlog_age_chart(figures.tickets, period.as_of),
         "costliest_tickets": costliest_tickets_chart(
             figures.tickets, client_view=client_view, hours_per_day=contract.hours_per_day

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     BLUE,
@@ -56,6 +57,7 @@ def ratio_bins(
     return np.clip(index, 0, last), last + 1
 
 
+@escapes_data
 def estimate_ratio_histogram(
     estimation: pd.DataFrame, *, margin: float = 0.25, bin_width: float | None = None
 ) -> go.Figure:
@@ -176,6 +178,7 @@ def _bin_hover(i: int, n: int, bins: int, width: float, ratio: np.ndarray) -> st
     return f"Ratio {span} : {count_of(int(n), 'demande')}"
 
 
+@escapes_data
 def estimation_trend_chart(estimation: pd.DataFrame, *, margin: float = 0.25) -> go.Figure:
     """Draw the share of tickets within the guarantee (and within ±25 %) per month.
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     CONSUMPTION_COLORS,
@@ -25,6 +26,7 @@ MONTHLY_TITLE = "Jours décomptés par mois"
 MANAGEMENT_TITLE = "Part de gestion de projet"
 
 
+@escapes_data
 def monthly_consumption_chart(
     monthly: pd.DataFrame, *, hours_per_day: float = 8.0, client_view: bool = False
 ) -> go.Figure:
@@ -108,6 +110,7 @@ def monthly_consumption_chart(
     return fig
 
 
+@escapes_data
 def management_share_chart(
     monthly: pd.DataFrame, *, target: float = 0.10, tolerance: float = MANAGEMENT_TOLERANCE
 ) -> go.Figure:

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     GREY,
@@ -37,6 +38,7 @@ PORTFOLIO_OPTIONAL_COLUMNS = ("carried_over_days", "rag_reason")
 _RAG_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 
+@escapes_data
 def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
     """Draw each contract's remaining days (left) and its forecast exhaustion vs expiry (right).
 

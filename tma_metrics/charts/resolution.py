@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     compact,
@@ -33,6 +34,7 @@ _DONE_FR = {
 }
 
 
+@escapes_data
 def resolution_time_chart(
     outcomes: pd.DataFrame,
     *,
@@ -43,7 +45,8 @@ def resolution_time_chart(
     """Draw the business hours each ticket took, per severity, against the allowance.
 
     Reads `sla.sla_outcomes` rows of ``sla_kind`` whose clock has stopped (outcome
-    ``met`` or ``breached`` and a known ``stop_source``; running clocks are left out),
+    ``met`` or ``breached`` and a known ``stop_source``; running clocks and clocks
+    stopped by a bound, whose time is only capped, are left out),
     with ``period_at`` in [start, end]: ``elapsed_minutes`` (business time, client pauses
     removed) as a box with every ticket drawn, ``allowance_minutes`` as a black tick.
     """
@@ -51,8 +54,19 @@ def resolution_time_chart(
     done_one, done_many = _DONE_FR.get(sla_kind, ("close", "closes"))
     rows = in_period(outcomes[outcomes["sla_kind"] == sla_kind], start, end)
     stopped = rows["outcome"].isin(["met", "breached"]) & rows["stop_source"].notna()
-    rows = rows[stopped.to_numpy(bool) & rows["measurable"].to_numpy(bool)]
+    bounded = pd.Series(False, index=rows.index)
+    if "stop_kind" in rows:  # a bound only caps the time: it is not the time taken
+        bounded = (rows["stop_kind"] == "bound").fillna(False)
+        stopped &= rows["stop_kind"] == "event"
+    rows = rows[stopped.fillna(False).to_numpy(bool) & rows["measurable"].to_numpy(bool)]
     if rows.empty:
+        if bounded.any():
+            return empty_figure(
+                time_fr,
+                f"Aucune durée connue : {int(bounded.sum())} demande(s) {done_many} à une date "
+                "seulement bornée<br>(fermeture ou dernière mise à jour) : synchronisez "
+                "l'historique des statuts pour les mesurer.",
+            )
         return empty_figure(time_fr, f"Aucune demande {done_one} sur la période.")
     fig = go.Figure()
     limits: list[tuple[str, float]] = []
@@ -113,10 +127,13 @@ def resolution_time_chart(
         f"sur {count_of(len(rows), 'demande')} {done_one if len(rows) < 2 else done_many}, "
         f"{late} hors délai"
     )
+    subtitle = "Heures ouvrées du calendrier du délai, attente du client déduite"
+    if bounded.any():
+        subtitle += f" · {int(bounded.sum())} durée(s) seulement bornée(s), non comptée(s)"
     style_figure(
         fig,
         title,
-        subtitle="Heures ouvrées du calendrier du délai, attente du client déduite",
+        subtitle=subtitle,
         x_title="Sévérité",
         y_title="Temps ouvré écoulé (h)",
     )

@@ -1,4 +1,9 @@
-"""SLA compliance charts: per month and severity (with its coverage), severity × SLA kind."""
+"""SLA compliance charts: per month and severity (with its coverage), severity × SLA kind.
+
+When some clocks are not measurable the compliance is a range (`views.sla_range`): the
+bar is solid up to the low end (every unknown breached) and hatched up to the high end
+(every unknown met); the heatmap colours a cell by its low end and writes the range.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from tma_metrics.charts.categories import severity_color, severity_label, severity_order
+from tma_metrics.charts.safe_text import escapes_data
 from tma_metrics.charts.style import (
     BLACK,
     COMPLIANCE_SCALE,
@@ -25,6 +31,7 @@ from tma_metrics.domain.model import Severity
 from tma_metrics.domain.sla.compliance import compliance, summarise
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import OUTCOME_LABELS_FR, SLA_KIND_LABELS_FR
+from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 
 #: "Respect des délais de résolution", "… de prise en charge", "… de contournement".
 _OF_KIND_FR = {
@@ -35,22 +42,34 @@ _OF_KIND_FR = {
 _DEFINITION_FR = (
     "Respect = respectés / (respectés + dépassés) · couverture = mesurables / soumises au délai"
 )
+#: How a range is drawn: bars (solid, then hatched) and the heatmap's colour.
+_RANGE_FR = {
+    "bars": "Plein : au pire · hachuré : au mieux",
+    "heatmap": "Couleur : au pire",
+}
 
 
-def _headline(summary_met: int, decided: int, measurable: int, applicable: int) -> str:
-    """Return ``81 % (83/103), couverture 100 % (106/106)`` (or "non mesurable")."""
-    rate = (
-        f"{fr.percent(summary_met / decided)} ({ratio_text(summary_met, decided)})"
-        if decided
-        else "non mesurable"
-    )
-    coverage = fr.percent(measurable / applicable) if applicable else fr.MISSING
-    return f"{rate}, couverture {coverage} ({ratio_text(measurable, applicable)})"
+def _headline(total: ComplianceRange) -> str:
+    """Return ``81 % (83/103), couverture 100 % (106/106)``, a range, or "non mesurable"."""
+    rate = total.text()
+    if total.measured and not total.is_range:
+        rate += f" ({ratio_text(total.met, total.decided)})"
+    return f"{rate}, {total.coverage_text()}"
+
+
+def _subtitle(total: ComplianceRange, drawn: str) -> str:
+    """The definition, or how the range is ``drawn`` and what would measure the unknowns."""
+    if total.unknown and total.measured:
+        return f"{_RANGE_FR[drawn]} · {total.action()}"
+    if total.unknown:
+        return f"{_DEFINITION_FR} · {total.action()}"
+    return _DEFINITION_FR
 
 
 # -- compliance per month and severity -----------------------------------------------
 
 
+@escapes_data
 def sla_compliance_by_month_chart(
     outcomes: pd.DataFrame,
     *,
@@ -74,8 +93,7 @@ def sla_compliance_by_month_chart(
     title = f"Respect des délais {kind_fr}"
     if table.empty:
         return empty_figure(title, f"Aucune demande soumise au délai {kind_fr} sur la période.")
-    total = summarise(rows, start, end)
-    decided = total.met + total.breached
+    total = ComplianceRange.of(summarise(rows, start, end))
     months = sorted(table["month"].unique())
     labels = [month_label(m) for m in months]
     fig = make_subplots(
@@ -88,16 +106,39 @@ def sla_compliance_by_month_chart(
             _month_hover(name, month, row)
             for month, row in zip(months, sub.itertuples(), strict=True)
         ]
-        rate = 100 * sub["compliance"].to_numpy(float)
+        low = 100 * sub["compliance_low"].to_numpy(float)
+        high = 100 * sub["compliance_high"].to_numpy(float)
+        decided = (sub["met"] + sub["breached"]).fillna(0).to_numpy(float)
+        # Nothing met or breached: no bar at all (the cell is « non mesurable »).
+        low, high = np.where(decided > 0, low, np.nan), np.where(decided > 0, high, np.nan)
         fig.add_trace(
             go.Bar(
                 x=labels,
-                y=rate,
+                y=low,
                 name=name,
                 legendgroup=severity,
                 offsetgroup=severity,
                 marker={"color": color},
-                text=[fr.percent(v) if v == v else "" for v in sub["compliance"]],
+                **hover(texts),
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=high - low,
+                base=low,
+                name=f"{name} : fourchette",
+                legendgroup=severity,
+                offsetgroup=severity,
+                showlegend=False,
+                marker={
+                    "color": rgba(color, 0.25),
+                    "line": {"color": color, "width": 1},
+                    "pattern": {"shape": "/", "fgcolor": color, "size": 6},
+                },
+                text=[_bar_text(row) for row in sub.itertuples()],
                 textposition="outside",
                 cliponaxis=False,
                 **hover(texts),
@@ -105,11 +146,11 @@ def sla_compliance_by_month_chart(
             row=1,
             col=1,
         )
-        # A dash on each bar's top, so that a 0 % month is seen (its bar has no height).
+        # A dash on the low end, so that a 0 % month is seen (its bar has no height).
         fig.add_trace(
             go.Scatter(
                 x=labels,
-                y=rate,
+                y=low,
                 name=f"{name} : respect",
                 legendgroup=severity,
                 offsetgroup=severity,
@@ -137,8 +178,9 @@ def sla_compliance_by_month_chart(
             row=2,
             col=1,
         )
-    headline = _headline(total.met, decided, total.measurable, total.applicable)
-    style_figure(fig, f"{title} : {headline}", subtitle=_DEFINITION_FR, height=460)
+    style_figure(
+        fig, f"{title} : {_headline(total)}", subtitle=_subtitle(total, "bars"), height=460
+    )
     # Labels too small to read on narrow bars are hidden (the hover keeps them).
     fig.update_layout(
         barmode="group",
@@ -152,7 +194,7 @@ def sla_compliance_by_month_chart(
     fig.update_yaxes(
         title_text="Couverture (%)", range=[0, 110], ticksuffix="\u00a0%", row=2, col=1
     )
-    if decided == 0:
+    if not total.measured:
         fig.add_annotation(
             text="Aucun délai mesuré (respecté ou dépassé) : voir la couverture",
             xref="x domain",
@@ -165,14 +207,27 @@ def sla_compliance_by_month_chart(
     return fig
 
 
+def _bar_text(row: object) -> str:
+    """The label on a bar: ``81 %``, ``45–100 %`` or nothing (nothing measured)."""
+    found = ComplianceRange.of_row(row)
+    if not found.measured:
+        return ""
+    if found.is_range:
+        return f"{percent_down(found.low)[:-2]}–{percent_up(found.high)}"
+    return fr.percent(found.compliance)
+
+
 def _month_hover(severity_fr: str, month: object, row: object) -> str:
-    """Word one (month, severity) cell: rate with counts, coverage with counts."""
+    """Word one (month, severity) cell: rate (or range) with counts, coverage with counts."""
     head = f"<b>{severity_fr} — {month_label(month, short=False)}</b>"
     applicable = row.applicable
     if applicable != applicable or not applicable:
         return head + "<br>Aucune demande soumise au délai"
-    decided = int(row.met + row.breached)
-    rate = f"{fr.percent(row.compliance)} ({ratio_text(int(row.met), decided)})" if decided else "—"
+    found = ComplianceRange.of_row(row)
+    rate = found.text()
+    if found.measured:
+        rate += f" ({ratio_text(found.met, found.decided)} mesurés"
+        rate += f", {found.unknown} non mesurable(s))" if found.unknown else ")"
     return (
         f"{head}<br>Respect : {rate}"
         f"<br>Couverture : {fr.percent(row.coverage)} "
@@ -184,6 +239,7 @@ def _month_hover(severity_fr: str, month: object, row: object) -> str:
 # -- severity x SLA kind -------------------------------------------------------------
 
 
+@escapes_data
 def sla_compliance_matrix_chart(
     outcomes: pd.DataFrame, *, start: object = None, end: object = None
 ) -> go.Figure:
@@ -239,12 +295,11 @@ def sla_compliance_matrix_chart(
                 showarrow=False,
                 font={"color": BLACK, "size": 13},
             )
-    total = summarise(outcomes, start, end)
-    headline = _headline(total.met, total.met + total.breached, total.measurable, total.applicable)
+    total = ComplianceRange.of(summarise(outcomes, start, end))
     style_figure(
         fig,
-        f"{title} : {headline}",
-        subtitle=_DEFINITION_FR,
+        f"{title} : {_headline(total)}",
+        subtitle=_subtitle(total, "heatmap"),
         x_title="Type de délai",
         y_title="Sévérité",
         show_legend=False,
@@ -257,7 +312,10 @@ def sla_compliance_matrix_chart(
 
 
 def _matrix_cell(row: pd.Series | None) -> tuple[str, str, float]:
-    """Return a cell's text, its hover and its rate in % (NaN when nothing was measured)."""
+    """Return a cell's text, its hover and its colour in % (NaN when nothing was measured).
+
+    A range is coloured by its low end (every unknown breached).
+    """
     if row is None or int(row["rows"]) == 0:
         return "Aucune demande", "<br>Aucune demande sur la période", np.nan
     applicable = int(row["applicable"])
@@ -267,7 +325,7 @@ def _matrix_cell(row: pd.Series | None) -> tuple[str, str, float]:
             "<br>Pas de délai contractuel (sur planification) ou demandes rejetées",
             np.nan,
         )
-    decided = int(row["met"] + row["breached"])
+    found = ComplianceRange.of_row(row)
     coverage = (
         f"couverture {fr.percent(row['coverage'])} "
         f"({ratio_text(int(row['measurable']), applicable)})"
@@ -276,10 +334,18 @@ def _matrix_cell(row: pd.Series | None) -> tuple[str, str, float]:
         f"<br>{OUTCOME_LABELS_FR['open']} : {int(row['open'])}, "
         f"{OUTCOME_LABELS_FR['at_risk'].lower()} : {int(row['at_risk'])}"
     )
-    if decided == 0:
+    if not found.measured:
         return f"Non mesuré<br>{coverage}", f"<br>Aucun délai mesuré<br>{coverage}{counts}", np.nan
-    rate = fr.percent(row["compliance"])
-    fraction = ratio_text(int(row["met"]), decided)
+    fraction = ratio_text(found.met, found.decided)
+    if found.is_range:
+        rate = f"{percent_down(found.low)[:-2]}–{percent_up(found.high)}"
+        text = f"<b>{rate}</b> · {fraction}<br>+{found.unknown} non mesurés"
+        tip = (
+            f"<br>Respect : {found.text()} ({fraction} mesurés dans le délai, "
+            f"{found.unknown} non mesurables)<br>{coverage.capitalize()}{counts}"
+        )
+        return text, tip, 100 * found.low
+    rate = fr.percent(found.compliance)
     text = f"<b>{rate}</b> · {fraction}<br>couv. {fr.percent(row['coverage'])}"
     tip = f"<br>Respect : {rate} ({fraction} dans le délai)<br>{coverage.capitalize()}{counts}"
-    return text, tip, 100 * float(row["compliance"])
+    return text, tip, 100 * found.compliance

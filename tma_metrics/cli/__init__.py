@@ -1,4 +1,4 @@
-"""Command line: ``python -m tma_metrics {import,report,history,undo,demo,template,bench,user}``."""
+"""Command line: ``python -m tma_metrics COMMAND`` (import, sync, report, history, undo, ...)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tma_metrics",
         description="TMA Metrics : import des exports, rapport des contrats, données de démo.",
+        epilog=(
+            "Codes de sortie : 0 terminé ; 1 refusé (arguments, import inconnu ou déjà "
+            "annulé, fichier des utilisateurs) ; 2 rien n'a pu être importé ; 3 base "
+            "occupée par un autre processus (tableau de bord ou autre commande)."
+        ),
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     db_help = f"base DuckDB (défaut : ${DB_ENV} ou data/tma_metrics.duckdb)"
@@ -77,9 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", choices=("small", "full"), default="full")
     p.add_argument("--out", type=Path, help="dossier de sortie (JSON, fichiers générés)")
 
+    from tma_metrics.cli.sync import add_sync_parser
     from tma_metrics.cli.users import add_user_parser
 
     add_user_parser(sub)
+    add_sync_parser(sub)
+
+    from tma_metrics.cli.export import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 
@@ -116,7 +127,9 @@ def crash_log(exc: BaseException) -> Path:
 def _cmd_import(args: argparse.Namespace) -> int:
     from tma_metrics.reports.import_text import import_report_text
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
+    scope = local_scope()  # whoever runs the command line holds the database file
     store = Store(args.db, wait_seconds=args.wait)
     reports = []
     for file in args.files:
@@ -134,7 +147,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 )
             )
             continue
-        reports.append(store.import_file(file, file.name, source=args.source))
+        reports.append(store.import_file(file, file.name, source=args.source, scope=scope))
     store.close()
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
@@ -145,9 +158,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from tma_metrics.store import Store
+    from tma_metrics.store.contracts_file import local_scope
 
     store = Store(args.db)
-    history = store.history()
+    history = store.history(local_scope())
     store.close()
     if args.json:
         print(history.to_json(orient="records", date_format="iso", force_ascii=False))
@@ -158,10 +172,11 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_undo(args: argparse.Namespace) -> int:
     from tma_metrics.store import Store, UndoError
+    from tma_metrics.store.contracts_file import local_scope
 
     store = Store(args.db)
     try:
-        store.undo(args.batch)
+        store.undo(args.batch, local_scope())
     except UndoError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
@@ -226,8 +241,21 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return cmd_user(args)
 
 
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from tma_metrics.cli.sync import cmd_sync
+
+    return cmd_sync(args)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tma_metrics.cli.export import run_export
+
+    return run_export(args)
+
+
 _COMMANDS = {
     "user": _cmd_user,
+    "sync": _cmd_sync,
     "import": _cmd_import,
     "report": _cmd_report,
     "history": _cmd_history,
@@ -235,4 +263,5 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "template": _cmd_template,
     "bench": _cmd_bench,
+    "export": _cmd_export,
 }

@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 
+from tma_metrics.domain import ticket_states
 from tma_metrics.domain.contracts.model import ContractError
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.summaries import ContractSummary, iter_summaries
@@ -15,6 +16,7 @@ from tma_metrics.metrics import kpi
 from tma_metrics.reports.json_report import contract_json
 from tma_metrics.store import Store
 from tma_metrics.store.contracts_file import load_contracts
+from tma_metrics.views.sla_range import ComplianceRange
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -79,10 +81,16 @@ def report_text(figures: ContractFigures | ContractSummary) -> str:
     if b.low_balance:
         lines.append("  ALERTE : solde sous le seuil d'alerte — proposer un renouvellement.")
     s = figures.sla_summary
+    found = ComplianceRange.of(s)
     lines.append(
-        f"  {kpi('sla_compliance').label} : {fr.percent(s.compliance)} "
-        f"({s.met} dans les délais, {s.breached} hors délai ; couverture "
-        f"{fr.percent(s.coverage)})"
+        f"  {kpi('sla_compliance').label} : {found.text()} "
+        f"({s.met} dans les délais, {s.breached} hors délai ; {found.detail()})"
+    )
+    flow = ticket_states.flow(figures.changes, figures.period.start, figures.period.end)
+    lines.append(
+        f"  Demandes : {flow['open_start']} ouvertes au début, {flow['received']} reçues, "
+        f"{flow['resolved']} résolues, {flow['reopened']} réouvertes, {flow['open_end']} "
+        "ouvertes à la fin"
     )
     e = figures.estimation_summary
     lines.append(

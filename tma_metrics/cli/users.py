@@ -167,8 +167,14 @@ def _cmd_list(args: argparse.Namespace) -> int:
             for u in users
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif not len(users) and file.exists():
+        print(
+            f"Aucun utilisateur dans {file} : l'application reste fermée (aucune connexion "
+            "possible). Ajoutez un utilisateur avec « user add », ou supprimez le fichier pour "
+            "revenir au mode local (sans connexion, sur cette machine)."
+        )
     elif not len(users):
-        print(f"Aucun utilisateur dans {file} : mode local (sans connexion, sur cette machine).")
+        print(f"Pas de fichier {file} : mode local (sans connexion, sur cette machine).")
     else:
         table = [("Identifiant", "Nom", "Rôle", "Contrats", "E-mail", "Mot de passe")]
         table += [

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tma_metrics.store import ImportReport, Store
 from tma_metrics.store.connection import PROJECT_ROOT
+from tma_metrics.store.contracts_file import local_scope
 
 #: Where the generated demo exports go (ignored by git, rebuilt on demand).
 DEMO_FOLDER = PROJECT_ROOT / "data" / "demo"
@@ -21,9 +22,10 @@ def write_exports(folder: Path = DEMO_FOLDER) -> list[Path]:
 
 def build_demo_database(store: Store, folder: Path = DEMO_FOLDER) -> list[ImportReport]:
     """Generate the demo exports and import each one, exactly as a user would."""
-    return [store.import_file(path, path.name) for path in write_exports(folder)]
+    scope = local_scope()
+    return [store.import_file(path, path.name, scope=scope) for path in write_exports(folder)]
 
 
 def is_empty(store: Store) -> bool:
     """True when nothing was ever imported into this database (first start)."""
-    return store.history().empty
+    return store.history(local_scope(())).empty

@@ -14,9 +14,9 @@ Pure and vectorised. Rules:
   `timeline.prepare_tickets` (column ``is_open``), a ticket it finds open (reopened
   after its resolution) is open here too: DOMAIN.md §5 measures closed tickets only.
   Open tickets are left out unless ``include_open``.
-- **Month.** The month of the resolution: ``resolution_at`` (the timeline's, from the
-  status history first, DOMAIN.md §4) when given, else ``resolved_at``, else
-  ``closed_at`` (NaT when open).
+- **Month.** The month of the resolution: ``resolved_on`` (the timeline's: the date the
+  ticket counts as resolved, its event else its bound, `ticket_states`) when given, else
+  ``resolution_at``, else ``resolved_at``, else ``closed_at`` (NaT when open).
 - **Size class.** From E in days (E / hours_per_day): ``< 5 j`` below 5, ``5 à 25 j``
   from 5 to 25 included, ``> 25 j`` above 25.
 - **Late re-estimate.** As `billing` defines it; known only when the spent figures come
@@ -245,10 +245,10 @@ def closed_mask(
 
 
 def _resolution_dates(tickets: pd.DataFrame) -> pd.Series:
-    """Return each ticket's resolution time: ``resolution_at``, else ``resolved_at``,
-    else ``closed_at`` (the first present column wins, row by row)."""
-    ended = pd.to_datetime(column_or_null(tickets, "resolution_at"))
-    for name in ("resolved_at", "closed_at"):
+    """Return each ticket's resolution time: ``resolved_on``, else ``resolution_at``, else
+    ``resolved_at``, else ``closed_at`` (the first present column wins, row by row)."""
+    ended = pd.to_datetime(column_or_null(tickets, "resolved_on"))
+    for name in ("resolution_at", "resolved_at", "closed_at"):
         ended = ended.fillna(pd.to_datetime(column_or_null(tickets, name)))
     return ended
 

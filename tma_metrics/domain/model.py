@@ -63,8 +63,9 @@ TICKET_COLUMNS: dict[str, str] = {
     "created_at": "datetime64[us]",
     "responded_at": "datetime64[us]",
     "workaround_at": "datetime64[us]",
-    "resolved_at": "datetime64[us]",
-    "closed_at": "datetime64[us]",
+    "resolved_at": "datetime64[us]",  # the tool's own resolution date: an event
+    "closed_at": "datetime64[us]",  # the closing (after the client's acceptance): a bound
+    "updated_at": "datetime64[us]",  # the last update of any kind: a bound, never an event
     "estimate_hours": "Float64",
     "estimate_status": "string",  # EstimateStatus value or null
     "reestimate_hours": "Float64",
@@ -93,10 +94,11 @@ TIME_ENTRY_COLUMNS: dict[str, str] = {
 }
 
 STATUS_HISTORY_COLUMNS: dict[str, str] = {
-    "source": "string",
-    "ticket_key": "string",
+    "source": "string",  # who wrote the row (a tool, "canonical"); not part of the link
+    "ticket_key": "string",  # links the row to the ticket with this key, whatever its tool
     "at": "datetime64[us]",
-    "status": "string",
+    "status": "string",  # the status the ticket entered
+    "project": "string",  # tells tickets of different tools with the same key apart
 }
 
 TABLE_COLUMNS: dict[str, dict[str, str]] = {
@@ -165,6 +167,9 @@ class ParsedFile:
     status_history: Any = None
     rejected: pd.DataFrame = field(default_factory=rejects)
     warnings: list[str] = field(default_factory=list)
+    #: Rows the source says no longer exist (a live sync's deleted time entries):
+    #: canonical table -> DataFrame with a ``uid`` column. Files never remove rows.
+    removed: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 class ImportFormatError(InputError):

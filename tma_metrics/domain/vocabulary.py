@@ -106,13 +106,33 @@ DEFAULT_KINDS: dict[str, str] = {
     "management": Kind.MANAGEMENT,
 }
 
-DEFAULT_WAITING_STATUSES = ("En attente client", "Waiting for customer")
+#: Statuses that wait on the client: they pause the SLA clocks (with a status history)
+#: and, without one, a ticket in one of them is never breached on its unpaused clock.
+#: Jira Service Management, GLPI (« En attente » / Pending), Redmine's « Commentaire »
+#: (Feedback: waiting for the reporter's answer).
+DEFAULT_WAITING_STATUSES = (
+    "En attente client",
+    "Waiting for customer",
+    "En attente du client",
+    "En attente",
+    "Pending",
+    "En espera",
+    "Pendente",
+    "Commentaire",
+    "Feedback",
+)
+#: Statuses meaning the ticket is resolved (DOMAIN.md §4: resolved even without a date),
+#: as the tools the importers read name them: Redmine (fr, en, de, es, pt-BR, ja),
+#: Jira (fr, en, de, es), GLPI (fr, en, es, pt-BR), Mantis, Zendesk, GitLab.
 DEFAULT_RESOLVED_STATUSES = (
     "Résolu",
+    "Résolue",
     "Resolved",
     "Fermé",
+    "Fermée",
     "Closed",
     "Clos",
+    "Close",
     "Done",
     "Terminé",
     "Terminée",
@@ -121,17 +141,44 @@ DEFAULT_RESOLVED_STATUSES = (
     "Solved",
     "Rejeté",
     "Rejected",
-    "Solucionado",
-    "Fechado",
+    "Annulé",
+    "Cancelled",
+    "Canceled",
+    "Gelöst",
+    "Erledigt",
+    "Fertig",
+    "Geschlossen",
+    "Abgewiesen",
     "Resuelta",
+    "Resuelto",
     "Cerrada",
+    "Cerrado",
+    "Rechazada",
     "Listo",
+    "Hecho",
+    "Solucionado",
+    "Resolvida",
+    "Resolvido",
+    "Fechada",
+    "Fechado",
+    "Rejeitada",
+    "Concluído",
+    "解決",
+    "終了",
+    "却下",
 )
 #: Resolution / status labels meaning "not an anomaly" or "duplicate": such tickets count
 #: for the response SLA but not for workaround or resolution (DOMAIN.md section 4).
 DEFAULT_REJECTED_LABELS = (
     "Rejeté",
     "Rejected",
+    "Abgewiesen",
+    "Rechazada",
+    "Rejeitada",
+    "却下",
+    "Annulé",
+    "Cancelled",
+    "Canceled",
     "Duplicate",
     "Doublon",
     "Dupliqué",
@@ -142,3 +189,30 @@ DEFAULT_REJECTED_LABELS = (
     "Invalid",
     "Invalide",
 )
+
+#: Per SLA event, the column of each tool's export that dates it (French header as the
+#: user sees it): what to add to the export when the event is unknown. A tool absent
+#: here exports no such date (Redmine: only a status history dates its resolution).
+EVENT_COLUMNS_FR: dict[str, dict[str, str]] = {
+    "resolution": {
+        "jira": "Résolu (Resolved)",
+        "glpi": "Date de résolution",
+        "zendesk": "Solved at",
+        "gitlab": "Closed At (UTC)",
+        "canonical": "Résolu le",
+    },
+    "response": {
+        "glpi": "Temps de prise en compte",
+        "zendesk": "First reply time in minutes",
+        "canonical": "Pris en charge le",
+    },
+    "created": {
+        "redmine": "Créé",
+        "jira": "Créé (Created)",
+        "glpi": "Date d'ouverture",
+        "zendesk": "Created at",
+        "gitlab": "Created At (UTC)",
+        "mantis": "Date de soumission",
+        "canonical": "Créé le",
+    },
+}

@@ -89,6 +89,7 @@ class SlaGroup:
     members: list[int]  # positions of the group's contracts among the rows given
     contract: Contract  # the first member (every member has the same engine settings)
     prepared: pd.DataFrame  # timeline.prepare_tickets of every member's tickets
+    history: pd.DataFrame  # `history_frame` of every member's status history
     owner: np.ndarray  # per prepared ticket: its contract's position in ``members``
     outcomes: list[pd.DataFrame]  # per member: sla.sla_outcomes (all periods)
     in_period: list[np.ndarray]  # per member: its outcomes placed in its period
@@ -169,6 +170,7 @@ def _sla_group(rows: list[TicketRows], members: list[int], at: pd.Timestamp) -> 
         members=members,
         contract=contract,
         prepared=prepared,
+        history=history,
         owner=prepared_owner,
         outcomes=_split(outcomes, outcome_owner, n),
         in_period=[in_period[outcome_owner == i] for i in range(n)],
@@ -204,10 +206,15 @@ def _sla_summaries(
         count(outcome == "at_risk"),
         count(~applicable),
     )
+    unknown = n_applicable - n_measurable
     with np.errstate(invalid="ignore", divide="ignore"):
         decided = (met + breached).astype(float)
         rate = np.where(decided > 0, met.astype(float) / decided, np.nan)
         cover = np.where(n_applicable > 0, n_measurable.astype(float) / n_applicable, np.nan)
+        span = decided + unknown
+        low = np.where(span > 0, met.astype(float) / span, np.nan)
+        high = np.where(span > 0, (met + unknown).astype(float) / span, np.nan)
+    gaps = _main_gaps(outcomes, kept & applicable & ~measurable, owner)
     return [
         ComplianceSummary(
             applicable=int(n_applicable[i]),
@@ -219,9 +226,26 @@ def _sla_summaries(
             not_applicable=int(not_applicable[i]),
             compliance=float(rate[i]),
             coverage=float(cover[i]),
+            compliance_low=float(low[i]),
+            compliance_high=float(high[i]),
+            gap=gaps.get(i),
         )
         for i in range(n)
     ]
+
+
+def _main_gaps(outcomes: pd.DataFrame, unknown: np.ndarray, owner: np.ndarray) -> dict[int, str]:
+    """`compliance.main_gap` of each contract: its unknowns' most frequent gap."""
+    if "gap" not in outcomes.columns or not unknown.any():
+        return {}
+    found = pd.DataFrame(
+        {"owner": owner[unknown], "gap": outcomes["gap"].to_numpy(object)[unknown]}
+    )
+    found = found.dropna()
+    counts = found.groupby(["owner", "gap"]).size().reset_index(name="n")
+    counts = counts.sort_values(["owner", "n", "gap"], ascending=[True, False, True])
+    first = counts.drop_duplicates("owner")
+    return {int(o): str(g) for o, g in zip(first["owner"], first["gap"], strict=True)}
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from tma_metrics.domain import estimation
 from tma_metrics.domain.business_time import timeline
 from tma_metrics.domain.carnet import billing, consumption
 from tma_metrics.domain.carnet.consumption import Balance
-from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.domain.contracts.model import SLA_KINDS, Contract
 from tma_metrics.domain.estimation import AccuracySummary
 from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.model import STATUS_HISTORY_COLUMNS, TICKET_COLUMNS, Kind
@@ -100,6 +100,7 @@ class ContractFigures:
     prepared: pd.DataFrame  # timeline.prepare_tickets (every ticket, with ``is_open``)
     per_ticket: pd.DataFrame  # billing.ticket_billing (at least every prepared ticket)
     warnings: tuple[str, ...] = field(default=())
+    history: pd.DataFrame | None = None  # the status history of the tickets (linked)
     # prepared tickets + billing per ticket + SLA summary
     tickets: pd.DataFrame = _Deferred(  # type: ignore[assignment]
         lambda f: _ticket_table(f.prepared, f.per_ticket, f.outcomes)
@@ -117,6 +118,11 @@ class ContractFigures:
         lambda f: delivery.delivery_commitments(
             f.prepared, f.contract, f.at, timezone=f.contract.timezone
         )
+    )
+    # every open / resolved state change of the tickets (ticket_states): the one source
+    # of every count of tickets received, resolved, reopened and open
+    changes: pd.DataFrame = _Deferred(  # type: ignore[assignment]
+        lambda f: timeline.ticket_changes(f.prepared, f.history, f.contract, f.at)
     )
 
     @property
@@ -136,7 +142,7 @@ class ContractFigures:
 
 
 #: The fields `ContractFigures` computes on first read.
-DEFERRED_FIELDS = ("tickets", "monthly", "burn_up", "delivery")
+DEFERRED_FIELDS = ("tickets", "monthly", "burn_up", "delivery", "changes")
 
 
 def compute_figures(
@@ -204,6 +210,7 @@ def compute_figures(
         prepared=prepared,
         per_ticket=own_billing(per_ticket, tickets["ticket_uid"]),
         warnings=tuple(_warnings(contract, prepared, balance, deducted)),
+        history=history,
     )
 
 
@@ -237,8 +244,8 @@ def history_frame(history: pd.DataFrame) -> pd.DataFrame:
     columns = list(STATUS_HISTORY_COLUMNS)
     if history is None or history.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in STATUS_HISTORY_COLUMNS.items()})
-    out = history[columns].copy()
-    for name in ("source", "ticket_key", "status"):
+    out = history.reindex(columns=columns)
+    for name in ("source", "ticket_key", "status", "project"):
         out[name] = out[name].astype("string")
     return out.reset_index(drop=True)
 
@@ -277,8 +284,8 @@ def _quoted_uid(entries: pd.DataFrame) -> pd.Series:
 
 
 def ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
-    """When each ticket ended: its resolution, else its closing (NaT when unknown)."""
-    ended = prepared["resolution_at"].fillna(prepared["closed_at"]).to_numpy("datetime64[us]")
+    """When each ticket ended: counted resolved (`resolved_on`), else closed (NaT: unknown)."""
+    ended = prepared["resolved_on"].fillna(prepared["closed_at"]).to_numpy("datetime64[us]")
     at = positions_in(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
     padded = np.append(ended, np.datetime64("NaT", "us"))  # -1: not a prepared ticket
     return pd.Series(padded[at], index=ticket_uids.index)
@@ -318,6 +325,7 @@ def _ticket_table(
     table["billed_spent_hours"] = table["billed_spent_hours"].astype("float64").fillna(0.0)
     for name in ("deducted_hours", "absorbed_hours"):
         table[name] = table[name].astype("float64").fillna(0.0)
+    _stop_columns(table, outcomes)
     applicable = outcomes[outcomes["applicable"]].copy()
     if applicable.empty:
         table["sla_state"] = pd.Series(pd.NA, index=table.index, dtype="string")
@@ -335,6 +343,28 @@ def _ticket_table(
     return table
 
 
+#: Per SLA kind, the outcome columns the ticket table repeats (`STOP_COLUMNS` names).
+_STOP_FIELDS = ("outcome", "stop_at", "stop_kind", "stop_source")
+#: Columns `_stop_columns` adds: ``resolution_stop_at``, ``response_stop_kind``...
+STOP_COLUMNS = tuple(f"{kind}_{name}" for kind in SLA_KINDS for name in _STOP_FIELDS)
+
+
+def _stop_columns(table: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+    """Add, per SLA kind, the clock's outcome, what stopped it and whether an event or a bound.
+
+    ``{kind}_stop_kind`` is ``event`` (the response, workaround or resolution itself)
+    or ``bound`` (a date it happened by: the closing, the last update, the resolution
+    for the response); null while the clock runs or when nothing dates it.
+    """
+    index = pd.MultiIndex.from_arrays([table["source"], table["key"]])
+    for kind in SLA_KINDS:
+        rows = outcomes[(outcomes["sla_kind"] == kind).to_numpy(bool)]
+        rows = rows.set_index(["source", "key"])
+        for name in _STOP_FIELDS:
+            values = rows[name].reindex(index)
+            table[f"{kind}_{name}"] = values.to_numpy() if name == "stop_at" else values.array
+
+
 # -- warnings ------------------------------------------------------------------------
 
 
@@ -350,7 +380,7 @@ class WarningFacts:
 
     unmapped: int  # SLA tickets whose priority the contract does not map
     unmapped_labels: tuple[str, ...]  # those priorities, sorted
-    closing: int  # tickets whose resolution is dated by their closing
+    closing: int  # tickets whose resolution only a bound dates (closing, last update)
     unknown_entries: int  # entries naming a ticket missing from the exports
     unknown_keys: tuple[str, ...] = ()  # the first `NAMED` of those tickets, sorted
     unknown_key_count: int = 0  # how many different tickets they name
@@ -359,6 +389,8 @@ class WarningFacts:
 
 #: Tickets named in a warning, at most.
 NAMED = 5
+#: Resolution sources that only bound the resolution (`timeline.prepare_tickets`).
+BOUND_SOURCES = ("closing", "update")
 
 
 def warning_facts(
@@ -394,7 +426,7 @@ def warning_facts_of(
     unprioritised = np.bincount(
         ticket_owner[no_severity & prepared["priority"].isna().to_numpy()], minlength=n
     )
-    closing = (prepared["resolution_source"] == "closing").to_numpy(bool, na_value=False)
+    closing = prepared["resolution_source"].isin(BOUND_SOURCES).to_numpy(bool, na_value=False)
     labels: dict[int, set[str]] = {}
     priority = prepared["priority"].to_numpy(object)
     for i in np.flatnonzero(unmapped):  # a few tickets at most
@@ -449,8 +481,10 @@ def warning_texts(contract: Contract, balance: Balance, facts: WarningFacts) -> 
         )
     if facts.closing:
         found.append(
-            f"Résolution datée par la date de fermeture pour {facts.closing} demande(s) : "
-            "l'export n'a pas de date de résolution (ex. colonne « Fermé » de Redmine)."
+            f"{facts.closing} demande(s) sans date de résolution : la date de fermeture "
+            "(« Fermé ») ou de dernière mise à jour ne fait que borner la résolution ; "
+            "leurs SLA ne sont respectés que si cette borne tombe dans le délai, sinon non "
+            "mesurables. Synchronisez l'historique des statuts pour les mesurer."
         )
     if balance.out_of_carnet is not None and balance.out_of_carnet.entries:
         ooc = balance.out_of_carnet

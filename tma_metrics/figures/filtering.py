@@ -55,6 +55,7 @@ def filter_figures(
         sla_period=sla_period,
         sla_summary=summarise(sla_period),
         delivery=by_ticket(figures.delivery),
+        changes=by_ticket(figures.changes),
         estimation=accuracy,
         estimation_summary=estimation.summary(accuracy),
     )

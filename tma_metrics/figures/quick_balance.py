@@ -1,191 +1,263 @@
-"""The client's quick balance: their files in a private in-memory database, one carnet.
+"""The client's quick balance: their files in a private in-memory store, carnets they confirm.
 
-Nothing here touches the shared database or the disk: a `QuickBalance` owns a DuckDB
-``:memory:`` store that lives as long as the visitor's session.
+Rules (for the README):
+
+- a file is known by its content (SHA-256), not its name: the same bytes under two
+  names count once; a file removed from the uploader no longer counts; a file uploaded
+  again under the same name with another content (a corrected file) replaces the
+  earlier one, which no longer counts;
+- the store only ever holds the files that count: when one leaves, the store is rebuilt
+  from those that remain, in their upload order (an import cannot be taken back row by
+  row: rows without an id are known by their content);
+- one balance per project found in the files, or one for all of them, as the visitor
+  chooses; nothing is computed before the visitor confirms the carnet (days, start,
+  hours per day), pre-filled from a workbook's « Carnet » sheet when there is one.
+
+Nothing here touches the shared database or the disk (`store.quick.PrivateStore`).
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
+
+import pandas as pd
 
 from tma_metrics.domain.contracts.model import Carnet, Contract, default_end, normalise_label
 from tma_metrics.figures.contract_figures import ContractFigures, compute_figures, moment
 from tma_metrics.figures.periods import default_period
 from tma_metrics.french import formats as fr
-from tma_metrics.store import ImportReport, Store
+from tma_metrics.french.parsing import french_day, french_number
+from tma_metrics.sources import limits
+from tma_metrics.sources.carnet_sheet import CarnetSettings, read_carnet_settings
+from tma_metrics.store import ImportReport
+from tma_metrics.store.quick import UNNAMED_PROJECT, PrivateStore
 
-#: Project label given to rows whose export names no project, so the carnet covers them.
-UNNAMED_PROJECT = "(sans projet)"
+__all__ = [
+    "MAX_FILE_BYTES",
+    "UNNAMED_PROJECT",
+    "CarnetSettings",
+    "QuickBalance",
+    "QuickFile",
+    "confirm_settings",
+    "file_digest",
+]
+
 #: Upload limit of the public page (per file).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: What a typed carnet may hold: days purchased, and the range of its start date.
+MAX_DAYS = 10_000
+FIRST_START = date(2000, 1, 1)
+LAST_START = date(2099, 12, 31)
 
-_SETTING_LABELS = {
-    "days": ("jours achetes", "jours commandes", "nombre de jours", "days purchased", "days"),
-    "start": ("date de debut", "debut", "debut du carnet", "start", "start date"),
-    "hours_per_day": ("heures par jour", "heures / jour", "hours per day", "hours_per_day"),
-}
+
+def file_digest(data: bytes) -> str:
+    """Return the SHA-256 of a file's bytes: how the page knows a file."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
-class CarnetSettings:
-    """What the quick balance needs besides the files (read from them when present)."""
+class QuickFile:
+    """One uploaded file: its report and whether it counts.
 
-    days: float | None = None
-    start: date | None = None
-    hours_per_day: float | None = None
+    ``status`` is ``counted``, ``same_as`` (the same bytes as ``other``, counted once) or
+    ``replaced`` (an earlier upload of ``other``'s name, replaced by it).
+    """
+
+    name: str
+    digest: str
+    report: ImportReport
+    settings: CarnetSettings
+    status: str = "counted"
+    other: str = ""
 
 
 @dataclass
 class QuickBalance:
-    """One visitor's uploads and their carnet, in a private in-memory database."""
+    """One visitor's files, in a private in-memory store rebuilt when a file leaves."""
 
-    store: Store = field(default_factory=lambda: Store(":memory:"))
-    reports: list[ImportReport] = field(default_factory=list)
-    settings: CarnetSettings = field(default_factory=CarnetSettings)
+    store: PrivateStore = field(default_factory=PrivateStore)
+    #: The files in the store, in upload order (their digests).
+    loaded: list[str] = field(default_factory=list)
+    #: What each file content gave when read (kept: a file is never read twice).
+    known: dict[str, tuple[ImportReport, CarnetSettings]] = field(default_factory=dict)
 
-    def add(self, data: bytes, name: str) -> ImportReport:
-        """Import one file; a file already added (same bytes) is not imported twice."""
-        for known in self.reports:
-            if known.imported and known.file_name == name:
-                return known
+    def sync(self, uploads: Sequence[tuple[str, bytes]]) -> list[QuickFile]:
+        """Make the store hold exactly the files that count among ``uploads``; report each."""
+        files = _sort_out(uploads)
+        readable = [
+            f.digest
+            for f in files
+            if f.status == "counted" and (f.digest not in self.known or self._imported(f.digest))
+        ]
+        if self.loaded != readable[: len(self.loaded)]:
+            # a file left (or moved): start again from the files that remain
+            self.store.close()
+            self.store, self.loaded = PrivateStore(), []
+        contents = {file_digest(content): content for _, content in uploads}
+        before = len(self.loaded)
+        for f in files:
+            if f.status == "counted" and f.digest not in self.loaded:
+                self._load(f.name, f.digest, contents[f.digest])
+        if len(self.loaded) != before:
+            self.store.name_unnamed_rows()
+        return [
+            QuickFile(f.name, f.digest, *self.known.get(f.digest, _NOT_READ), f.status, f.other)
+            for f in files
+        ]
+
+    def _imported(self, digest: str) -> bool:
+        return self.known[digest][0].imported
+
+    def _load(self, name: str, digest: str, data: bytes) -> None:
+        known = self.known.get(digest)
+        if known is not None and not known[0].imported:
+            return  # a refused file stays refused: it is not read twice
         if len(data) > MAX_FILE_BYTES:
-            report = ImportReport(
-                file_name=name,
-                file_hash="",
-                tool="",
-                variant="",
-                rows_read=0,
-                error=(
-                    f"Fichier trop volumineux : attendu au plus "
-                    f"{fr.number(MAX_FILE_BYTES / 1_048_576, 0)} Mo par fichier sur cette page, "
-                    f"trouvé {fr.number(len(data) / 1_048_576)} Mo."
-                ),
-            )
+            report = _refused(name, digest, _too_large(len(data)))
         else:
-            report = self.store.import_file(data, name)
-            # settings are read only from a file the importer accepted (it has already
-            # refused zip bombs, encrypted or truncated workbooks)
-            found = read_settings(data, name) if report.imported else CarnetSettings()
-            self.settings = CarnetSettings(
-                days=self.settings.days or found.days,
-                start=self.settings.start or found.start,
-                hours_per_day=self.settings.hours_per_day or found.hours_per_day,
-            )
-        self.reports.append(report)
-        return report
+            # The public page's limits: parsed in a child process with a memory budget.
+            with limits.using(limits.QUICK_PAGE):
+                report = self.store.import_file(data, name)
+        if known is not None:
+            found = known[1]
+        elif report.imported:
+            # read only from a file the importer accepted: it has refused the zip bombs,
+            # encrypted or truncated workbooks
+            found = read_carnet_settings(data, name)
+        else:
+            found = CarnetSettings()
+        self.known[digest] = (report, found)
+        if report.imported:
+            self.loaded.append(digest)
+
+    @property
+    def settings(self) -> CarnetSettings:
+        """The carnet settings read from the files that count (the first file wins)."""
+        merged = CarnetSettings()
+        for digest in self.loaded:
+            merged = merged.or_else(self.known[digest][1])
+        return merged
 
     def has_data(self) -> bool:
+        """True when the files that count hold at least a ticket or a time entry."""
         counts = self.store.counts()
         return counts["time_entries"] > 0 or counts["tickets"] > 0
 
-    def contract(self, days: float, start: date, hours_per_day: float) -> Contract:
-        """A one-carnet contract covering every project of the uploaded files."""
-        cur = self.store.cursor()
-        cur.execute(
-            "UPDATE ticket SET project = $p WHERE project IS NULL AND project_name IS NULL",
-            {"p": UNNAMED_PROJECT},
-        )
-        cur.execute(
-            "UPDATE time_entry SET project = $p WHERE project IS NULL", {"p": UNNAMED_PROJECT}
-        )
-        rows = cur.execute(
-            "SELECT DISTINCT project FROM ticket WHERE project IS NOT NULL UNION "
-            "SELECT DISTINCT project_name FROM ticket WHERE project_name IS NOT NULL UNION "
-            "SELECT DISTINCT project FROM time_entry WHERE project IS NOT NULL"
-        ).fetchall()
-        labels = {normalise_label(r[0]): r[0] for r in rows}
-        projects = tuple(sorted(labels.values())) or (UNNAMED_PROJECT,)
-        return Contract(
-            name="Votre carnet",
-            projects=projects,
-            carnets=(Carnet(start=start, end=default_end(start), days=days),),
-            hours_per_day=hours_per_day,
-        )
+    def projects(self) -> pd.DataFrame:
+        """The projects found in the files (see `PrivateStore.projects`)."""
+        return self.store.projects()
 
     def figures(
-        self, days: float, start: date, hours_per_day: float, as_of: date, now: datetime
+        self,
+        settings: CarnetSettings,
+        projects: Sequence[str],
+        as_of: date,
+        now: datetime,
+        *,
+        name: str = "Votre carnet",
     ) -> ContractFigures:
-        """Compute the carnet's figures from the uploaded rows (never cached across sessions)."""
-        contract = self.contract(days, start, hours_per_day)
+        """Compute one carnet over ``projects`` with confirmed ``settings`` (all given)."""
+        if settings.days is None or settings.start is None or settings.hours_per_day is None:
+            raise ValueError("Carnet incomplet : jours, début et heures par jour sont requis.")
+        labels = {normalise_label(p): p for p in projects}
+        contract = Contract(
+            name=name,
+            projects=tuple(sorted(labels.values())) or (UNNAMED_PROJECT,),
+            carnets=(
+                Carnet(start=settings.start, end=default_end(settings.start), days=settings.days),
+            ),
+            hours_per_day=settings.hours_per_day,
+        )
         scope = self.store.scope([contract])
-        history = scope.history
         return compute_figures(
             contract,
             scope.tickets,
             scope.entries,
-            history,
+            scope.history,
             default_period(contract, as_of),
             moment(as_of, now),
         )
 
     def close(self) -> None:
-        """Drop the in-memory database (when the visitor clears the page)."""
+        """Drop the in-memory store (when the visitor clears the page)."""
         self.store.close()
 
 
-def read_settings(data: bytes, name: str) -> CarnetSettings:
-    """Read days purchased, start date and hours per day from a workbook's "Carnet" sheet.
+class _Upload(NamedTuple):
+    name: str
+    digest: str
+    status: str
+    other: str
 
-    The sheet holds label / value rows ("Jours achetés" | 40). Anything else (a CSV, a
-    workbook without such a sheet, an unreadable value) gives empty settings.
+
+def _sort_out(uploads: Sequence[tuple[str, bytes]]) -> list[_Upload]:
+    """Say of each upload whether it counts, and if not, which file stands for it."""
+    last_of_name = {name: i for i, (name, _) in enumerate(uploads)}
+    first_of_digest: dict[str, str] = {}
+    files = []
+    for i, (name, data) in enumerate(uploads):
+        digest = file_digest(data)
+        if last_of_name[name] != i:
+            files.append(_Upload(name, digest, "replaced", name))
+        elif digest in first_of_digest:
+            files.append(_Upload(name, digest, "same_as", first_of_digest[digest]))
+        else:
+            first_of_digest[digest] = name
+            files.append(_Upload(name, digest, "counted", ""))
+    return files
+
+
+def confirm_settings(
+    days: str, start: str, hours_per_day: str
+) -> tuple[CarnetSettings | None, list[str]]:
+    """Read the carnet as the visitor typed it (``12,5``, ``01/01/2026``); else say why not.
+
+    Returns the settings, or None with one French message per wrong field.
     """
-    if not name.lower().endswith((".xlsx", ".xls")) or not zipfile.is_zipfile(io.BytesIO(data)):
-        return CarnetSettings()
-    try:
-        from python_calamine import CalamineWorkbook
+    problems = []
+    number = french_number(days)
+    if number is None or not 0 < number <= MAX_DAYS:
+        problems.append(
+            f"Jours achetés : attendu un nombre de jours entre 0 et {fr.number(MAX_DAYS, 0)} "
+            f"(par exemple 12,5), trouvé « {days.strip()} »."
+        )
+    day = french_day(start)
+    if day is None or not FIRST_START <= day <= LAST_START:
+        problems.append(
+            "Début du carnet : attendu une date JJ/MM/AAAA entre le "
+            f"{fr.day(FIRST_START)} et le {fr.day(LAST_START)} (par exemple 01/01/2026), "
+            f"trouvé « {start.strip()} »."
+        )
+    hours = french_number(hours_per_day)
+    if hours is None or not 0 < hours <= 24:
+        problems.append(
+            "Heures par jour : attendu un nombre d'heures entre 0 et 24 (par exemple 7 ou "
+            f"7,5), trouvé « {hours_per_day.strip()} »."
+        )
+    if problems:
+        return None, problems
+    return CarnetSettings(days=number, start=day, hours_per_day=hours), []
 
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet_names = [
-            s for s in book.sheet_names if normalise_label(s) in ("carnet", "contrat", "contract")
-        ]
-        if not sheet_names:
-            return CarnetSettings()
-        rows = book.get_sheet_by_name(sheet_names[0]).to_python()
-    except Exception:
-        return CarnetSettings()
-    found: dict[str, object] = {}
-    for row in rows:
-        if len(row) < 2 or not isinstance(row[0], str):
-            continue
-        label = normalise_label(row[0]).rstrip(" :")
-        for key, aliases in _SETTING_LABELS.items():
-            if label in aliases and key not in found:
-                found[key] = row[1]
-    return CarnetSettings(
-        days=_positive(found.get("days")),
-        start=_day(found.get("start")),
-        hours_per_day=_positive(found.get("hours_per_day")),
+
+def _too_large(size: int) -> str:
+    return (
+        f"Fichier trop volumineux : attendu au plus {fr.number(MAX_FILE_BYTES / 1_048_576, 0)} Mo "
+        f"par fichier sur cette page, trouvé {fr.number(size / 1_048_576)} Mo."
     )
 
 
-def _positive(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        value = value.replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
-        value = value.replace(",", ".")
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+def _refused(name: str, digest: str, error: str) -> ImportReport:
+    return ImportReport(
+        file_name=name, file_hash=digest, tool="", variant="", rows_read=0, error=error
+    )
 
 
-def _day(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", value)
-        try:
-            if match:
-                return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+#: What a file that was never read (replaced, or the same as another) reports.
+_NOT_READ = (
+    ImportReport(file_name="", file_hash="", tool="", variant="", rows_read=0),
+    CarnetSettings(),
+)

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from tma_metrics.domain import estimation
+from tma_metrics.domain.business_time import timeline
 from tma_metrics.domain.carnet import billing, consumption
 from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
@@ -34,6 +35,7 @@ from tma_metrics.figures import derive
 from tma_metrics.figures.batch import SlaGroup, TicketRows, sla_groups
 from tma_metrics.figures.contract_figures import (
     ended_on,
+    history_frame,
     moment,
     warning_facts_of,
     warning_texts,
@@ -60,6 +62,7 @@ class ContractSummary:
     open_tickets: int
     warnings: tuple[str, ...]
     monthly: pd.DataFrame  # consumption.monthly (empty for a carnet: not read)
+    changes: pd.DataFrame  # `timeline.ticket_changes`, as `ContractFigures.changes`
 
     @property
     def name(self) -> str:
@@ -139,15 +142,16 @@ def _summarise(
         facts=facts,
         descriptive=False,
     )
-    at = positions_in(accuracy["ticket_uid"], uids)  # every row is a prepared ticket
+    pos = positions_in(accuracy["ticket_uid"], uids)  # every row is a prepared ticket
     ended = ended_on(group.prepared, accuracy["ticket_uid"]).to_numpy("datetime64[us]")
-    accuracy_owner = group.owner[at]
+    accuracy_owner = group.owner[pos]
     starts = np.array([np.datetime64(r.period.start, "us") for r in members])
     stops = np.array([np.datetime64(r.period.end, "us") + np.timedelta64(1, "D") for r in members])
     window = (ended >= starts[accuracy_owner]) & (ended < stops[accuracy_owner])
     accuracy_summaries = estimation.summaries(accuracy[window], accuracy_owner[window], n)
     warned = warning_facts_of(contract, group.prepared, group.owner, money.unknown(members), n)
     open_tickets = np.bincount(group.owner[group.prepared["is_open"].to_numpy(bool)], minlength=n)
+    changes = _changes(group, members, at)
     out = []
     for i, r in enumerate(members):
         days = money.days(r.contract)
@@ -172,12 +176,39 @@ def _summarise(
                 open_tickets=int(open_tickets[i]),
                 warnings=tuple(warning_texts(r.contract, balance, warned[i])),
                 monthly=monthly,
+                changes=changes[i],
             )
         )
     return out
 
 
 _NO_MONTHS = pd.DataFrame()
+
+
+def _changes(group: SlaGroup, members: list[TicketRows], at: pd.Timestamp) -> list[pd.DataFrame]:
+    """Each member's `timeline.ticket_changes`, computed once for the group.
+
+    A ticket's changes read its own row and history only, so the group's run gives
+    each contract's; a key two members share (an ambiguous owner) computes per member.
+    """
+    prepared, n = group.prepared, len(members)
+    keys = pd.MultiIndex.from_arrays(
+        [prepared["source"].astype("string"), prepared["key"].astype("string")]
+    )
+    if keys.has_duplicates:
+        return [
+            timeline.ticket_changes(
+                prepared[group.owner == i].reset_index(drop=True),
+                history_frame(r.history),
+                r.contract,
+                at,
+            )
+            for i, r in enumerate(members)
+        ]
+    changes = timeline.ticket_changes(prepared, group.history, group.contract, at)
+    found = keys.get_indexer(pd.MultiIndex.from_arrays([changes["source"], changes["key"]]))
+    parts = _by_owner(changes, group.owner[found], n)
+    return [part.reset_index(drop=True) for part in parts]
 
 
 def _by_owner(frame: pd.DataFrame, owner: np.ndarray, n: int) -> list[pd.DataFrame]:

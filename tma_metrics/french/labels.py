@@ -16,9 +16,12 @@ __all__ = [
     "MODEL_LABELS_FR",
     "NO_TICKET_FR",
     "OUTCOME_LABELS_FR",
+    "RESOLVED_BY_LABELS_FR",
     "RULE_LABELS_FR",
     "SEVERITY_LABELS_FR",
     "SLA_KIND_LABELS_FR",
+    "STOP_KIND_LABELS_FR",
+    "STOP_SOURCE_LABELS_FR",
     "SUBJECT_LABELS_FR",
     "label",
     "labels",
@@ -54,6 +57,26 @@ ALERT_LEVEL_LABELS_FR: dict[str, str] = {
     "danger": "Alerte",
     "warning": "Attention",
     "info": "Information",
+}
+
+#: What stopped an SLA clock (`sla.STOP_SOURCES`).
+STOP_SOURCE_LABELS_FR: dict[str, str] = {
+    "export": "Date de l'export",
+    "history": "Historique des statuts",
+    "closing": "Date de fermeture",
+    "update": "Dernière mise à jour",
+    "resolution": "Résolution",
+}
+#: Whether that date is the event itself or only bounds it from above.
+STOP_KIND_LABELS_FR: dict[str, str] = {
+    "event": "Événement daté",
+    "bound": "Borne (au plus tard)",
+}
+#: How a ticket's resolution date is known (`activity.ticket_rows`' ``resolved_by``).
+RESOLVED_BY_LABELS_FR: dict[str, str] = {
+    "event": "Date de résolution",
+    "bound": "Borne : fermeture ou mise à jour",
+    "undated": "Aucune date de résolution connue",
 }
 
 #: Row label of time logged without a ticket (transverse management).

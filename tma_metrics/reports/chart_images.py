@@ -27,6 +27,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from tma_metrics.charts.safe_text import safe_figure
 from tma_metrics.config import settings
 from tma_metrics.errors import RenderError
 
@@ -76,7 +77,7 @@ def figure_png(fig: go.Figure, *, width: int = 1200, height: int = 600, scale: f
     if width <= 0 or height <= 0 or scale <= 0:
         raise ValueError(f"Taille d'image invalide : {width} × {height} (échelle {scale}).")
     opts = {"format": "png", "width": int(width), "height": int(height), "scale": scale}
-    return _RENDERER.render(fig, opts)
+    return _RENDERER.render(safe_figure(fig), opts)
 
 
 def shutdown() -> None:

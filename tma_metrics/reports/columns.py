@@ -3,7 +3,9 @@
 Every writer (Excel, CSV, slides) first turns each column into a :class:`Column`
 whose values have one predictable representation per kind, so pandas' many dtypes
 (numpy, nullable ``Int64``/``Float64``/``boolean``, ``string``/``str``, object columns
-of ``date`` objects, tz-aware timestamps, periods) are handled in one place.
+of ``date`` objects, tz-aware timestamps, periods) are handled in one place. The unit
+is the KPI catalog's (`tma_metrics.metrics.COLUMNS`), found by the column's field name
+or by its French header; a column the catalog does not know has no unit.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
+
+from tma_metrics.metrics import COLUMNS as CATALOG
+from tma_metrics.metrics import Column as CatalogColumn
 
 #: Wall-clock zone used when a timestamp column carries a time zone.
 LOCAL_TZ = "Europe/Paris"
@@ -33,30 +38,8 @@ class Kind(StrEnum):
     DURATION = "duration"  # timedelta64 Series
 
 
-class Unit(StrEnum):
-    """The unit a numeric column's name announces."""
-
-    DAYS = "days"
-    HOURS = "hours"
-    MINUTES = "minutes"
-    FRACTION = "fraction"  # 0.93 shown as 93 %
-    EURO = "euro"
-
-
-#: Exact names that the suffix rules would get wrong (``*_rate`` is a fraction).
-UNIT_BY_NAME: dict[str, Unit] = {
-    "daily_rate": Unit.EURO,
-    "burn_rate": Unit.DAYS,  # days per month
-}
-#: Name suffixes and the unit they announce; the first match wins.
-UNIT_BY_SUFFIX: tuple[tuple[str, Unit], ...] = (
-    ("_days", Unit.DAYS),
-    ("_hours", Unit.HOURS),
-    ("_minutes", Unit.MINUTES),
-    ("_eur", Unit.EURO),
-    ("_rate", Unit.FRACTION),
-    ("_share", Unit.FRACTION),
-)
+#: Catalog entries by French header (`metrics.Column.header`), next to field names.
+_BY_HEADER: dict[str, CatalogColumn] = {c.header: c for c in CATALOG.values()}
 #: Names of columns holding a calendar date (time of day dropped).
 _DATE_NAME = re.compile(r"(^|_)(date|day|on|start|end)$")
 #: Names of columns holding a moment (date and time).
@@ -70,22 +53,22 @@ class Column:
     name: str
     kind: Kind
     data: pd.Series
-    unit: Unit | None = None
+    unit: str | None = None  # the catalog's unit (`metrics.COLUMN_UNITS`)
 
 
-def unit_of(name: str) -> Unit | None:
-    """Return the unit announced by a column name, if any.
+def catalog_entry(name: str) -> CatalogColumn | None:
+    """Return the catalog entry of a column named by its field name or its French header."""
+    return CATALOG.get(name) or _BY_HEADER.get(name)
 
-    >>> unit_of("consumed_days"), unit_of("sla_rate"), unit_of("daily_rate"), unit_of("x")
-    (<Unit.DAYS: 'days'>, <Unit.FRACTION: 'fraction'>, <Unit.EURO: 'euro'>, None)
+
+def unit_of(name: str) -> str | None:
+    """Return the catalog unit of a column, None when the catalog does not know it.
+
+    >>> unit_of("consumed_days"), unit_of("Temps passé (h)"), unit_of("compliance"), unit_of("x")
+    ('j', 'h', '%', None)
     """
-    key = name.lower()
-    if key in UNIT_BY_NAME:
-        return UNIT_BY_NAME[key]
-    for suffix, unit in UNIT_BY_SUFFIX:
-        if key.endswith(suffix):
-            return unit
-    return None
+    entry = catalog_entry(name)
+    return entry.unit if entry is not None else None
 
 
 def columns_of(df: pd.DataFrame) -> list[Column]:
@@ -99,8 +82,7 @@ def columns_of(df: pd.DataFrame) -> list[Column]:
 def normalise(name: str, series: pd.Series) -> Column:
     """Classify one column and convert its values to its kind's representation."""
     kind, values = _classify(name, series)
-    unit = unit_of(name) if kind in (Kind.NUMBER, Kind.INTEGER) else None
-    return Column(name=name, kind=kind, data=values, unit=unit)
+    return Column(name=name, kind=kind, data=values, unit=unit_of(name))
 
 
 def _classify(name: str, s: pd.Series) -> tuple[Kind, pd.Series]:

@@ -2,11 +2,12 @@
 
 Rules (for the README): UTF-8 with a BOM (so Excel reads the accents), ``;`` between
 fields, CRLF line ends, a decimal comma and no thousands separator (so Excel reads a
-number, not text), dates ``dd/mm/yyyy``, timestamps ``dd/mm/yyyy HH:MM`` (tz-aware ones
-in Paris time), months ``mm/yyyy``, durations ``h:mm``, booleans ``Oui`` / ``Non``,
-missing values as empty fields. Fields holding ``;``, quotes or line breaks are quoted.
-Text that a spreadsheet would run as a formula is prefixed with ``'`` (see
-``formula_guard``); real negative numbers are left alone. The index is not written.
+number, not text), percentages (unit ``%`` in the KPI catalog) as ``93,4%`` (Excel reads
+the fraction 0,934 shown as a percentage), dates ``dd/mm/yyyy``, timestamps ``dd/mm/yyyy
+HH:MM`` (tz-aware ones in Paris time), months ``mm/yyyy``, durations ``h:mm``, booleans
+``Oui`` / ``Non``, missing values as empty fields. Fields holding ``;``, quotes or line
+breaks are quoted. Text that a spreadsheet would run as a formula is prefixed with ``'``
+(see ``formula_guard``); real negative numbers are left alone. The index is not written.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def _field(column: Column) -> pd.Series:
     """Return a column as text, or as float64 for pandas' decimal-comma writer."""
     s = column.data
+    if column.kind in (Kind.NUMBER, Kind.INTEGER) and column.unit == "%":
+        return _percents(s.astype("float64"))
     if column.kind == Kind.NUMBER:
         return s.round(DECIMALS)
     if column.kind == Kind.INTEGER:
@@ -67,3 +70,14 @@ def _field(column: Column) -> pd.Series:
         text = sign + hours.astype(str) + ":" + rest.astype(str).str.zfill(2)
         return text.astype(object).where(s.notna(), None)
     return s.dt.strftime(_DATE_FORMATS[column.kind]).astype(object).where(s.notna(), None)
+
+
+def _percents(s: pd.Series) -> pd.Series:
+    """Write fractions as French percentages Excel reads as numbers: ``93,42%``."""
+    out = pd.Series(None, index=s.index, dtype=object)
+    known = s.notna()
+    scaled = (s[known] * 100).round(DECIMALS - 2)
+    scaled = scaled.mask(scaled == 0, 0.0)  # no "-0%"
+    texts = [f"{v:.{DECIMALS - 2}f}".rstrip("0").rstrip(".") for v in scaled.tolist()]
+    out[known] = [text.replace(".", ",") + "%" for text in texts]
+    return out

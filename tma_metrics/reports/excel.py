@@ -1,18 +1,23 @@
-"""Excel workbook export: one formatted sheet per table, safe to open.
+"""Excel workbook export: one formatted sheet per table, safe to open, ready to compute.
 
 Rules (for the README):
 
-- numbers stay numbers and dates stay dates, with French-looking formats: Excel stores
-  number formats US-style (``#,##0.00``) and shows them in the reader's locale
-  (``1 234,50`` in French Excel);
-- the format of a column comes, in order, from ``column_formats``, from its name
-  (``*_days``, ``*_hours``: two decimals; ``*_minutes``: none; ``*_rate``, ``*_share``:
-  ``0%``; ``*_eur``, ``daily_rate``: euros; ``*_at``: date and time; ``date``,
-  ``*_date``, ``*_on``, ``start``, ``end``: date), then from its dtype (a datetime
-  column whose values are all at midnight is a date);
+- numbers stay numbers and dates stay dates, with French display formats: Excel stores
+  number formats US-style (``#,##0.0 "j"``) and shows them in the reader's locale
+  (``1 234,5 j`` in French Excel); percentages are fractions shown ``93 %``;
+- the format of a cell comes, in order, from ``row_formats`` (one per row: a column of
+  key figures in different units), from ``column_formats``, from its unit in the KPI
+  catalog (`tma_metrics.metrics`, found by field name or French header: days
+  ``# ##0,0 "j"``, hours ``# ##0,00 "h"``, counts ``# ##0``, percentages ``0 %``,
+  ratios ``0,00``, dates ``jj/mm/aaaa``...), then from its dtype (a datetime column
+  whose values are all at midnight is a date);
+- ticket keys (unit ``id``) are numbers when every key of the column is one (Redmine,
+  Mantis, GLPI ids: they sort and filter as numbers), text otherwise (``PROJ-12``);
 - booleans are written ``Oui`` / ``Non`` (the readers are managers, not formulas),
   missing values (NaN, NA, NaT, None) as empty cells, infinities as empty cells,
   tz-aware timestamps in Paris wall-clock time, months (``Period[M]``) as ``mm/yyyy``;
+- every sheet has a formatted, frozen header row with filters, and column widths that
+  fit the displayed values (capped);
 - text that a spreadsheet would run as a formula (see ``formula_guard``) is stored as
   a string with Excel's ``quotePrefix``: it displays unchanged and can never compute;
 - the DataFrame index is not written: reset it first if it carries data.
@@ -23,7 +28,7 @@ from __future__ import annotations
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -35,17 +40,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tma_metrics.french import formats as fr
-from tma_metrics.reports.columns import Column, Kind, Unit, columns_of
+from tma_metrics.reports.columns import Column, Kind, columns_of, normalise
 from tma_metrics.reports.formula_guard import formula_like
+from tma_metrics.views.tables import FORMAT_OF_UNIT
 
 #: Named formats accepted in ``column_formats`` (any other string is an Excel code).
 FORMAT_CODES: dict[str, str] = {
-    "days": "#,##0.00",
-    "hours": "#,##0.00",
+    "days": '#,##0.0 "j"',
+    "hours": '#,##0.00 "h"',
+    "days_per_month": '#,##0.0 "j/mois"',
     "minutes": "#,##0",
     "number": "#,##0.00",
-    "integer": "0",  # no thousands separator: ticket numbers are integers too
-    "percent": "0%",
+    "ratio": "0.00",
+    "integer": "#,##0",
+    "calendar_days": "#,##0",  # the header says "(jours)": calendar days, not carnet days
+    "identifier": "0",  # ticket numbers: no thousands separator
+    "percent": "0 %",
     "euro": '#,##0.00 "€"',
     "date": "dd/mm/yyyy",
     "datetime": "dd/mm/yyyy hh:mm",
@@ -53,13 +63,11 @@ FORMAT_CODES: dict[str, str] = {
     "duration": "[h]:mm",
     "text": "@",
 }
-_BY_UNIT = {
-    Unit.DAYS: "days",
-    Unit.HOURS: "hours",
-    Unit.MINUTES: "minutes",
-    Unit.FRACTION: "percent",
-    Unit.EURO: "euro",
-}
+#: Formats whose cells are not numbers: the writer leaves their number format alone.
+_NOT_NUMBER_FORMATS = frozenset({"text", "bool", "row", "identifier"})
+#: Longest number a ticket key may be to be written as a number (Excel keeps 15 digits).
+_MAX_ID_DIGITS = 15
+_ID = re.compile(rf"[1-9][0-9]{{0,{_MAX_ID_DIGITS - 1}}}")
 _BY_KIND = {
     Kind.NUMBER: "number",
     Kind.INTEGER: "integer",
@@ -117,6 +125,7 @@ def workbook_bytes(
     title: str | None = None,
     about: Mapping[str, str] | None = None,
     column_formats: Mapping[str, str] | None = None,
+    row_formats: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None,
     generated_at: datetime | None = None,
 ) -> bytes:
     """Write tables as an ``.xlsx`` workbook, one formatted sheet per table.
@@ -131,7 +140,10 @@ def workbook_bytes(
         and the list of sheets.
     column_formats
         Column name → a name of :data:`FORMAT_CODES` or a raw Excel format code
-        (US-style: ``#,##0.0``); it overrides the naming convention.
+        (US-style: ``#,##0.0``); it overrides the catalog's unit.
+    row_formats
+        Sheet name (as given) → column name → one format (name or code, None: the
+        column's) per row; it overrides ``column_formats`` for those cells.
     generated_at
         The date printed on the "À propos" sheet (now by default).
     """
@@ -153,8 +165,10 @@ def workbook_bytes(
         wb.properties.title = title
         wb.properties.created = moment
     wb.properties.creator = "TMA Metrics"
-    for sheet_title, frame in zip(titles, frames, strict=True):
-        _write_table(wb.create_sheet(sheet_title), frame, column_formats or {})
+    per_row = row_formats or {}
+    for name, sheet_title, frame in zip(sheets, titles, frames, strict=True):
+        ws = wb.create_sheet(sheet_title)
+        _write_table(ws, frame, column_formats or {}, per_row.get(name, {}))
     if not wb.worksheets:
         wb.create_sheet(EMPTY_SHEET)["A1"] = "Aucune donnée à exporter."
     buffer = io.BytesIO()
@@ -162,19 +176,32 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
+def format_name(column: Column, column_formats: Mapping[str, str]) -> str | None:
+    """Return the named format (or raw code) of a column: override, catalog unit, dtype."""
+    if column.name in column_formats:
+        return column_formats[column.name]
+    if column.unit is not None and FORMAT_OF_UNIT[column.unit] not in ("text", "bool", "row"):
+        return FORMAT_OF_UNIT[column.unit]
+    return _BY_KIND.get(column.kind)
+
+
 def format_code(column: Column, column_formats: Mapping[str, str]) -> str | None:
     """Return the Excel number format of a column (None: leave Excel's default)."""
-    if column.name in column_formats:
-        wanted = column_formats[column.name]
-        return FORMAT_CODES.get(wanted, wanted)
-    if column.unit is not None:
-        return FORMAT_CODES[_BY_UNIT[column.unit]]
-    name = _BY_KIND.get(column.kind)
-    return FORMAT_CODES[name] if name else None
+    name = format_name(column, column_formats)
+    if name == "identifier":
+        return FORMAT_CODES[name] if column.kind == Kind.INTEGER else None
+    if name is None or name in _NOT_NUMBER_FORMATS:
+        return None
+    return FORMAT_CODES.get(name, name)
 
 
-def _write_table(ws: Worksheet, frame: pd.DataFrame, column_formats: Mapping[str, str]) -> None:
-    columns = columns_of(frame)
+def _write_table(
+    ws: Worksheet,
+    frame: pd.DataFrame,
+    column_formats: Mapping[str, str],
+    row_formats: Mapping[str, Sequence[str | None]],
+) -> None:
+    columns = [_as_identifiers(c, column_formats) for c in columns_of(frame)]
     if not columns:
         ws["A1"] = "Aucune donnée."
         return
@@ -186,15 +213,14 @@ def _write_table(ws: Worksheet, frame: pd.DataFrame, column_formats: Mapping[str
     n_rows = len(frame)
     widths = []
     for j, column in enumerate(columns, start=1):
-        letter = get_column_letter(j)
-        code = format_code(column, column_formats)
-        if code is not None and n_rows:
-            for (cell,) in ws.iter_rows(min_row=2, max_row=n_rows + 1, min_col=j, max_col=j):
-                cell.number_format = code
+        codes = _row_codes(column, column_formats, row_formats.get(column.name), n_rows)
+        for i, code in enumerate(codes, start=2):
+            if code is not None:
+                ws.cell(row=i, column=j).number_format = code
         if column.kind == Kind.TEXT:
             _keep_as_text(ws, j, values[j - 1])
-        width = _width(column, values[j - 1], code)
-        ws.column_dimensions[letter].width = width
+        width = _width(column, values[j - 1], codes)
+        ws.column_dimensions[get_column_letter(j)].width = width
         widths.append(width)
     _style_header(ws, columns, widths)
     ws.freeze_panes = "A2"
@@ -204,6 +230,35 @@ def _write_table(ws: Worksheet, frame: pd.DataFrame, column_formats: Mapping[str
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _as_identifiers(column: Column, column_formats: Mapping[str, str]) -> Column:
+    """Turn a text column of ticket keys into numbers when every key is a number."""
+    if column.kind != Kind.TEXT or format_name(column, column_formats) != "identifier":
+        return column
+    keys = column.data.dropna().astype(str)
+    if keys.empty or not keys.str.fullmatch(_ID).all():
+        return column
+    numbers = pd.to_numeric(column.data, errors="coerce").astype("Int64")
+    return normalise(column.name, numbers)
+
+
+def _row_codes(
+    column: Column,
+    column_formats: Mapping[str, str],
+    per_row: Sequence[str | None] | None,
+    n_rows: int,
+) -> list[str | None]:
+    """Return the number format of each cell of a column (one per row)."""
+    default = format_code(column, column_formats)
+    if per_row is None:
+        return [default] * n_rows
+    if len(per_row) != n_rows:
+        raise ValueError(
+            f"Formats de la colonne « {column.name} » : attendu un par ligne ({n_rows}), "
+            f"trouvé {len(per_row)}."
+        )
+    return [FORMAT_CODES.get(name, name) if name else default for name in per_row]
 
 
 def _cell_values(column: Column) -> list[object]:
@@ -238,21 +293,36 @@ def _as_text(cell: Cell) -> None:
     cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
 
 
-def _width(column: Column, values: list[object], code: str | None) -> float:
+def _width(column: Column, values: list[object], codes: list[str | None]) -> float:
+    """Return a column's width in characters: its longest displayed value, or its header."""
     if column.kind in _FIXED_WIDTH:
         content = _FIXED_WIDTH[column.kind]
     elif column.kind == Kind.TEXT:
         lengths = pd.Series(values, dtype=object).str.len()
         content = int(lengths.max()) if lengths.notna().any() else 0
     else:
-        finite = column.data.dropna().astype(float).abs()
-        biggest = float(finite.max()) if len(finite) else 0.0
-        digits = len(f"{biggest:,.0f}")
-        decimals = 3 if code and "0.00" in code else 0
-        percent = 1 if code and code.endswith("%") else 0
-        content = digits + decimals + percent + (1 if (column.data < 0).any() else 0)
+        numbers = pd.Series(values, dtype=object)
+        shown = [
+            _shown_length(float(v), code)
+            for v, code in zip(numbers, codes, strict=True)
+            if v is not None
+        ]
+        content = max(shown, default=0)
     header = min(len(column.name), 24)  # longer headers wrap
     return float(min(max(content, header, 6), 60) + 2)
+
+
+def _shown_length(value: float, code: str | None) -> int:
+    """Return the length of a number as a format code displays it (close enough)."""
+    code = code or "General"
+    decimals = len(code.split(".", 1)[1].split('"')[0].rstrip(" %")) if "." in code else 0
+    if code.endswith("%"):
+        value *= 100
+    text = f"{value:,.{decimals}f}" if "," in code else f"{value:.{decimals}f}"
+    if code == "General":
+        text = f"{value:g}"
+    suffix = re.findall(r'"([^"]*)"', code)
+    return len(text) + sum(len(s) + 1 for s in suffix) + (2 if code.endswith("%") else 0)
 
 
 def _style_header(ws: Worksheet, columns: list[Column], widths: list[float]) -> None:

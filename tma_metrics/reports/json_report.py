@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tma_metrics.domain import ticket_states
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import SLA_KINDS
 from tma_metrics.domain.frames import positions_in
@@ -68,7 +69,11 @@ def contract_json(figures: ContractFigures | ContractSummary) -> dict[str, Any]:
         "at_risk": total.at_risk,
         "compliance": _number(total.compliance),
         "coverage": _number(total.coverage),
+        "unknown": total.unknown,
+        "compliance_low": _number(total.compliance_low),
+        "compliance_high": _number(total.compliance_high),
     }
+    out["tickets"] = tickets_json(figures)
     s = figures.estimation_summary
     out["estimation"] = {
         "tickets": s.tickets,
@@ -113,6 +118,22 @@ def month_json(figures: ContractFigures | ContractSummary) -> dict[str, Any] | N
     }
 
 
+def tickets_json(figures: ContractFigures | ContractSummary) -> dict[str, int]:
+    """Tickets received, resolved and reopened over the period, open at its start and end.
+
+    From the figures' ``changes`` (`ticket_states.flow`): ``open`` = ``open_at_start``
+    + ``received`` - ``resolved`` + ``reopened``.
+    """
+    found = ticket_states.flow(figures.changes, figures.period.start, figures.period.end)
+    return {
+        "received": found["received"],
+        "resolved": found["resolved"],
+        "open": found["open_end"],
+        "reopened": found["reopened"],
+        "open_at_start": found["open_start"],
+    }
+
+
 def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, dict[str, Any]]]:
     """Severity → SLA kind → counts and compliance over the period.
 
@@ -138,6 +159,7 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
         "applicable": count(applicable),
         "measurable": count(measurable),
         **{o: count(outcome == i) for i, o in enumerate(_OUTCOMES)},
+        "unknown": count(applicable & ~measurable),
     }
     result: dict[str, dict[str, dict[str, Any]]] = {}
     for i, sev in enumerate(severities):
@@ -146,6 +168,7 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
             at = i * len(SLA_KINDS) + j
             found = {name: int(values[at]) for name, values in counts.items()}
             decided = found["met"] + found["breached"]
+            span = decided + found["unknown"]
             result[sev][sla_kind] = {
                 **found,
                 "compliance": _number(found["met"] / decided) if decided else None,
@@ -153,6 +176,10 @@ def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, 
                     _number(found["measurable"] / found["applicable"])
                     if found["applicable"]
                     else None
+                ),
+                "compliance_low": _number(found["met"] / span) if span else None,
+                "compliance_high": (
+                    _number((found["met"] + found["unknown"]) / span) if span else None
                 ),
             }
     return result

@@ -27,6 +27,14 @@ _NOTES = {
     "_days": "`days` in the file: man-days of 8 hours, instead of `hours`",
     "estimate_status": "validated, refused or pending; empty with an estimate = validated",
     "reestimate_status": "accepted or refused",
+    "resolved_at": "the resolution's date: an event that stops the SLA clocks",
+    "closed_at": "the closing (after the client's acceptance): only bounds the resolution",
+    "updated_at": "the last update: bounds the resolution of a ticket in a resolved status",
+}
+#: Notes of one table's column (a name several tables share).
+_TABLE_NOTES = {
+    ("status_history", "project"): "tells apart tickets of different tools with the same key",
+    ("status_history", "ticket_key"): "the ticket's key, whatever tool the ticket came from",
 }
 
 
@@ -46,7 +54,8 @@ def canonical_format_markdown() -> str:
             shown = name.lstrip("_")
             lines.append(
                 f"| `{shown}` | {header} | {_KINDS.get(kind, kind)} | "
-                f"{'yes' if required else ''} | {_NOTES.get(name, '')} |"
+                f"{'yes' if required else ''} | "
+                f"{_TABLE_NOTES.get((table, name), _NOTES.get(name, ''))} |"
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

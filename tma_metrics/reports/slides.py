@@ -1,39 +1,64 @@
 """PowerPoint (16:9) layout of a :class:`~tma_metrics.reports.deck.Deck`.
 
-A title slide, then per slide kind: a chart with its key figure big on the right, a
-table in French formats (continued over at most ``max_slides`` slides, then "… et N
-autres lignes"), or a list of points. A chart without an image says so in French.
-Every content slide carries a footer: deck title, date label, page number.
+A title slide (title, client, period, date, logo), then per slide kind: key figures as
+tiles, a chart with its key figure big on the right, a table in French formats
+(continued over at most ``max_slides`` slides, then "… et N autres lignes"), a list of
+points, or a section divider. A chart without an image says so in French. Every content
+slide carries a footer: deck title, client, date label, page number.
+
+Every text is in the deck font (`text_metrics.DECK_FONT`), marked French for the spell
+checker, never auto-shrunk by the viewer: sizes are chosen here, from the font's metrics,
+so that each text fits its box (a test measures every box of real decks).
 """
 
 from __future__ import annotations
 
 import io
 
+from PIL import Image, UnidentifiedImageError
 from pptx import Presentation
-from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.shapes.base import BaseShape
 from pptx.slide import Slide as PptxSlide
-from pptx.table import _Cell
 from pptx.text.text import TextFrame
 from pptx.util import Emu, Inches, Pt
 
-from tma_metrics.reports.columns import columns_of
-from tma_metrics.reports.deck import ChartSlide, Deck, TableSlide, TextSlide, with_chart_images
-from tma_metrics.reports.display import display_texts, is_numeric
+from tma_metrics.reports import slide_tables
+from tma_metrics.reports.deck import (
+    ChartSlide,
+    Deck,
+    FiguresSlide,
+    SectionSlide,
+    TableSlide,
+    TextSlide,
+    with_chart_images,
+)
+from tma_metrics.reports.slide_text import (
+    DARK,
+    GREY,
+    INSET_X,
+    INSET_Y,
+    LIGHT,
+    PARAGRAPH_GAP,
+    add_paragraph,
+    fit_text,
+    inner_width,
+    room,
+    set_text,
+)
+from tma_metrics.reports.text_metrics import fitting_size, text_height
 
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # PowerPoint's 16:9: 13.333 × 7.5 in
 MARGIN = Inches(0.5)
-BODY_TOP = Inches(1.35)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(0.75)
+MESSAGE_TOP, MESSAGE_HEIGHT = Inches(1.05), Inches(0.5)
+BODY_TOP = Inches(1.6)
 BODY_BOTTOM = Inches(6.85)
-CHART_WIDTH, CHART_HEIGHT = Inches(8.9), Inches(5.5)  # see deck.CHART_IMAGE_PX
-ROW_HEIGHT = Inches(0.34)
-DARK = RGBColor(0x1F, 0x4E, 0x78)
-GREY = RGBColor(0x59, 0x59, 0x59)
-LIGHT = RGBColor(0xF2, 0xF2, 0xF2)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+FOOTER_TOP, FOOTER_HEIGHT = Inches(7.0), Inches(0.35)
+CHART_WIDTH, CHART_HEIGHT = Inches(8.9), Inches(5.2)  # see deck.CHART_IMAGE_PX
+LOGO_WIDTH, LOGO_HEIGHT = Inches(3.0), Inches(1.4)
+GAP = Inches(0.25)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _TITLE_ONLY, _TITLE_SLIDE = 5, 0  # layouts of python-pptx's default template
 
@@ -49,17 +74,13 @@ def deck_bytes(deck: Deck, *, render_charts: bool = True) -> bytes:
         deck = with_chart_images(deck)
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    prs.core_properties.title = " — ".join(p for p in (deck.title, deck.client) if p)
+    prs.core_properties.author = "TMA Metrics"
+    prs.core_properties.language = "fr-FR"
     _title_slide(prs, deck)
-    footer = " · ".join(part for part in (deck.title, deck.date_label) if part)
     for item in deck.slides:
-        if isinstance(item, ChartSlide):
-            _chart_slide(prs, item)
-        elif isinstance(item, TableSlide):
-            _table_slides(prs, item)
-        elif isinstance(item, TextSlide):
-            _text_slide(prs, item)
-        else:
-            raise TypeError(f"Type de diapositive inconnu : {type(item).__name__}")
+        _LAYOUTS.get(type(item), _unknown)(prs, item)
+    footer = " · ".join(part for part in (deck.title, deck.client, deck.date_label) if part)
     for number, slide in enumerate(prs.slides, start=1):
         if number > 1:
             _footer(slide, footer, number)
@@ -80,37 +101,67 @@ def png_size(data: bytes) -> tuple[int, int] | None:
     return (width, height) if width and height else None
 
 
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Return a PNG's or JPEG's (width, height) in pixels, None when it is neither."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("PNG", "JPEG"):
+                return None
+            return image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return None
+
+
+# -- slides ---------------------------------------------------------------------------
+
+
 def _title_slide(prs: Presentation, deck: Deck) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_SLIDE])
     title, subtitle = slide.placeholders[0], slide.placeholders[1]
-    _place(title, MARGIN, Inches(2.2), WIDTH - 2 * MARGIN, Inches(1.5))
-    _set_text(title.text_frame, deck.title, size=40, bold=True, color=DARK)
-    _place(subtitle, MARGIN, Inches(3.9), WIDTH - 2 * MARGIN, Inches(1.4))
-    lines = [line for line in (deck.subtitle, deck.date_label) if line]
-    _set_text(subtitle.text_frame, "\n".join(lines), size=22, color=GREY)
+    width = WIDTH - 2 * MARGIN
+    if deck.logo:
+        _picture(slide, deck.logo, WIDTH - MARGIN - LOGO_WIDTH, MARGIN, LOGO_WIDTH, LOGO_HEIGHT)
+    _place(title, MARGIN, Inches(2.1), width, Inches(1.2))
+    fit_text(title.text_frame, deck.title, width, Inches(1.2), largest=40, bold=True, color=DARK)
+    title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+    bar = slide.shapes.add_shape(
+        MSO_SHAPE.RECTANGLE, MARGIN + INSET_X, Inches(3.4), Inches(1.6), Inches(0.06)
+    )
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = DARK
+    bar.line.fill.background()
+    if deck.client:
+        box = slide.shapes.add_textbox(MARGIN, Inches(3.6), width, Inches(1.0))
+        fit_text(box.text_frame, deck.client, width, Inches(1.0), largest=30, color=DARK)
+    _place(subtitle, MARGIN, Inches(4.8), width, Inches(1.1))
+    lines = "\n".join(line for line in (deck.subtitle, deck.date_label) if line)
+    set_text(subtitle.text_frame, lines, size=20, color=GREY, align=PP_ALIGN.LEFT)
+    subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP
 
 
-def _content_slide(prs: Presentation, title: str, notes: str) -> PptxSlide:
+def _content_slide(prs: Presentation, title: str, notes: str, message: str = "") -> PptxSlide:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
     shape = slide.shapes.title
-    _place(shape, MARGIN, Inches(0.3), WIDTH - 2 * MARGIN, Inches(0.9))
-    _set_text(shape.text_frame, title, size=28, bold=True, color=DARK, align=PP_ALIGN.LEFT)
+    width = WIDTH - 2 * MARGIN
+    _place(shape, MARGIN, TITLE_TOP, width, TITLE_HEIGHT)
+    fit_text(
+        shape.text_frame, title, width, TITLE_HEIGHT, largest=28, smallest=18, bold=True, color=DARK
+    )
     shape.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    if message:
+        box = slide.shapes.add_textbox(MARGIN, MESSAGE_TOP, width, MESSAGE_HEIGHT)
+        fit_text(
+            box.text_frame, message, width, MESSAGE_HEIGHT, largest=16, smallest=10, color=GREY
+        )
     if notes:
         slide.notes_slide.notes_text_frame.text = notes
     return slide
 
 
 def _chart_slide(prs: Presentation, item: ChartSlide) -> None:
-    slide = _content_slide(prs, item.title, item.notes)
-    box_height = CHART_HEIGHT
-    size = png_size(item.image_png) if item.image_png else None
-    if size is not None:
-        width, height = size
-        scale = min(CHART_WIDTH / width, box_height / height)
-        pic_width, pic_height = Emu(int(width * scale)), Emu(int(height * scale))
-        top = BODY_TOP + (box_height - pic_height) // 2
-        slide.shapes.add_picture(io.BytesIO(item.image_png), MARGIN, top, pic_width, pic_height)
+    slide = _content_slide(prs, item.title, item.notes, item.message)
+    if item.image_png and png_size(item.image_png):
+        _picture(slide, item.image_png, MARGIN, BODY_TOP, CHART_WIDTH, CHART_HEIGHT)
     else:
         reason = item.image_error or (
             "l'image fournie n'est pas un PNG lisible."
@@ -118,12 +169,12 @@ def _chart_slide(prs: Presentation, item: ChartSlide) -> None:
             else "aucune image n'a été fournie."
         )
         box = slide.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, BODY_TOP, CHART_WIDTH, box_height
+            MSO_SHAPE.ROUNDED_RECTANGLE, MARGIN, BODY_TOP, CHART_WIDTH, CHART_HEIGHT
         )
         box.fill.solid()
         box.fill.fore_color.rgb = LIGHT
         box.line.color.rgb = GREY
-        _set_text(
+        set_text(
             box.text_frame,
             f"Graphique indisponible\n{reason}",
             size=16,
@@ -131,138 +182,167 @@ def _chart_slide(prs: Presentation, item: ChartSlide) -> None:
             align=PP_ALIGN.CENTER,
         )
         box.text_frame.paragraphs[0].runs[0].font.bold = True
-    side_left = MARGIN + CHART_WIDTH + Inches(0.3)
-    side_width = WIDTH - MARGIN - side_left
-    panel = slide.shapes.add_textbox(side_left, BODY_TOP + Inches(0.6), side_width, Inches(4))
-    frame = panel.text_frame
-    frame.word_wrap = True
-    _set_text(frame, item.key_figure, size=48, bold=True, color=DARK, align=PP_ALIGN.LEFT)
-    for text, size, color in ((item.key_label, 18, GREY), (item.comment, 14, GREY)):
-        if text:
-            paragraph = frame.add_paragraph()
-            paragraph.space_before = Pt(12)
-            run = paragraph.add_run()
-            run.text = text
-            run.font.size, run.font.color.rgb = Pt(size), color
+    left = MARGIN + CHART_WIDTH + GAP
+    width = WIDTH - MARGIN - left
+    _key_figure_panel(slide, item, left, width)
 
 
-def _table_slides(prs: Presentation, item: TableSlide) -> None:
-    columns = columns_of(item.table)
-    n_rows = len(item.table)
-    if not columns or not n_rows:
-        slide = _content_slide(prs, item.title, item.notes)
-        box = slide.shapes.add_textbox(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(1))
-        _set_text(box.text_frame, "Aucune ligne.", size=18, color=GREY, align=PP_ALIGN.LEFT)
-        return
-    shown = min(n_rows, item.max_rows * item.max_slides)
-    head = columns_of(item.table.iloc[:shown])
-    texts = [display_texts(c) for c in head]
-    widths = _column_widths([c.name for c in head], texts)
-    chunks = range(0, shown, item.max_rows)
-    for page, start in enumerate(chunks, start=1):
-        title = item.title if len(chunks) == 1 else f"{item.title} ({page}/{len(chunks)})"
-        slide = _content_slide(prs, title, item.notes)
-        stop = min(start + item.max_rows, shown)
-        rows = stop - start + 1
-        frame = slide.shapes.add_table(
-            rows, len(head), MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, ROW_HEIGHT * rows
+def _key_figure_panel(slide: PptxSlide, item: ChartSlide, left: int, width: int) -> None:
+    """The key figure big, its label and the comment, stacked on the chart's right."""
+    top = BODY_TOP + Inches(0.3)
+    if item.key_figure:
+        height = Inches(1.1)
+        box = slide.shapes.add_textbox(left, top, width, height)
+        fit_text(
+            box.text_frame,
+            item.key_figure,
+            width,
+            height,
+            largest=44,
+            smallest=20,
+            bold=True,
+            color=DARK,
         )
-        table = frame.table
-        for j, (column, width) in enumerate(zip(head, widths, strict=True)):
-            table.columns[j].width = width
-            align = PP_ALIGN.RIGHT if is_numeric(column) else PP_ALIGN.LEFT
-            _cell(table.cell(0, j), column.name, bold=True, color=WHITE, fill=DARK, align=align)
-            for i in range(start, stop):
-                _cell(table.cell(i - start + 1, j), texts[j][i], align=align)
-        if stop == shown and shown < n_rows:
-            rest = n_rows - shown
-            more = slide.shapes.add_textbox(
-                MARGIN, BODY_TOP + ROW_HEIGHT * rows + Inches(0.1), Inches(8), Inches(0.4)
-            )
-            _set_text(
-                more.text_frame,
-                f"… et {rest} autre{'s' if rest > 1 else ''} ligne{'s' if rest > 1 else ''}",
-                size=14,
-                color=GREY,
-                align=PP_ALIGN.LEFT,
-            )
+        top += height
+    for text, size, height in ((item.key_label, 16, Inches(1.6)), (item.comment, 13, Inches(1.6))):
+        if text:
+            box = slide.shapes.add_textbox(left, top, width, height)
+            fit_text(box.text_frame, text, width, height, largest=size, smallest=10, color=GREY)
+            used = text_height(text, inner_width(width), _size_of(box.text_frame))
+            top += Pt(used) + 2 * INSET_Y + Inches(0.15)
+
+
+def _figures_slide(prs: Presentation, item: FiguresSlide) -> None:
+    slide = _content_slide(prs, item.title, item.notes, item.message)
+    if not item.figures:
+        _empty_note(slide, "Aucun chiffre à présenter.")
+        return
+    columns = 3
+    rows = -(-len(item.figures) // columns)
+    width = (WIDTH - 2 * MARGIN - (columns - 1) * GAP) // columns
+    height = min(Inches(1.8), (BODY_BOTTOM - BODY_TOP - (rows - 1) * GAP) // rows)
+    for i, figure in enumerate(item.figures):
+        left = MARGIN + (i % columns) * (width + GAP)
+        top = BODY_TOP + (i // columns) * (height + GAP)
+        tile = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, top, width, height)
+        tile.adjustments[0] = 0.08
+        tile.fill.solid()
+        tile.fill.fore_color.rgb = LIGHT
+        tile.line.fill.background()
+        tile.shadow.inherit = False
+        _tile_text(tile.text_frame, figure.value, figure.label, figure.detail, width, height)
+
+
+def _tile_text(
+    frame: TextFrame, value: str, label: str, detail: str, width: int, height: int
+) -> None:
+    """Value big, label bold, detail small; sizes chosen so the three fit the tile."""
+    w = inner_width(width)
+    value_size = fitting_size(value, w, 40, largest=32, smallest=16, bold=True)
+    label_size = fitting_size(label, w, 2 * 14 * 1.2, largest=14, smallest=10, bold=True)
+    label_height = text_height(label, w, label_size, bold=True)
+    rest = room(height) - 1.2 * value_size - label_height - 2 - 4
+    detail_size = fitting_size(detail, w, rest, largest=12, smallest=8) if detail else 12
+    set_text(frame, value, size=value_size, bold=True, color=DARK, align=PP_ALIGN.LEFT)
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    add_paragraph(frame, label, label_size, bold=True, color=DARK, space_before=2)
+    if detail:
+        add_paragraph(frame, detail, detail_size, color=GREY, space_before=4)
 
 
 def _text_slide(prs: Presentation, item: TextSlide) -> None:
-    slide = _content_slide(prs, item.title, item.notes)
-    box = slide.shapes.add_textbox(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
-    frame = box.text_frame
-    frame.word_wrap = True
-    bullets = item.bullets or ("Rien à signaler.",)
-    for i, text in enumerate(bullets):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        paragraph.space_after = Pt(10)
-        run = paragraph.add_run()
-        run.text = f"• {text}"
-        run.font.size = Pt(20)
+    """A list of points, as large as fits (20 to 14 pt), continued on more slides if long."""
+    width, height = WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP
+    bullets = [f"• {text}" for text in (item.bullets or ("Rien à signaler.",))]
+    line_width = inner_width(width)
+    size = fitting_size(
+        "\n".join(bullets), line_width, room(height, len(bullets)), largest=20, smallest=14
+    )
+    pages: list[list[str]] = [[]]
+    used = 0.0
+    for text in bullets:
+        needed = text_height(text, line_width, size) + (PARAGRAPH_GAP if pages[-1] else 0)
+        if pages[-1] and used + needed > room(height):
+            pages.append([])
+            needed -= PARAGRAPH_GAP
+            used = 0.0
+        pages[-1].append(text)
+        used += needed
+    for number, page in enumerate(pages, start=1):
+        title = item.title if len(pages) == 1 else f"{item.title} ({number}/{len(pages)})"
+        slide = _content_slide(prs, title, item.notes)
+        frame = slide.shapes.add_textbox(MARGIN, BODY_TOP, width, height).text_frame
+        set_text(frame, page[0], size=size, align=PP_ALIGN.LEFT)
+        for text in page[1:]:
+            add_paragraph(frame, text, size, space_before=PARAGRAPH_GAP)
+
+
+def _section_slide(prs: Presentation, item: SectionSlide) -> None:
+    slide = _content_slide(prs, item.title, "")
+    if item.subtitle:
+        box = slide.shapes.add_textbox(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(1.2))
+        fit_text(
+            box.text_frame, item.subtitle, WIDTH - 2 * MARGIN, Inches(1.2), largest=18, color=GREY
+        )
+
+
+def _table_slides(prs: Presentation, item: TableSlide) -> None:
+    pages = slide_tables.pages(item, WIDTH - 2 * MARGIN, BODY_BOTTOM - BODY_TOP)
+    if not pages:
+        slide = _content_slide(prs, item.title, item.notes)
+        _empty_note(slide, "Aucune ligne.")
+        return
+    for page in pages:
+        title = item.title if len(pages) == 1 else f"{item.title} ({page.number}/{len(pages)})"
+        slide = _content_slide(prs, title, item.notes)
+        bottom = slide_tables.draw(slide, page, MARGIN, BODY_TOP)
+        if page.rest:
+            more = slide.shapes.add_textbox(MARGIN, bottom + Inches(0.1), Inches(8), Inches(0.4))
+            plural = "s" if page.rest > 1 else ""
+            text = f"… et {page.rest} autre{plural} ligne{plural}"
+            set_text(more.text_frame, text, size=14, color=GREY, align=PP_ALIGN.LEFT)
+
+
+def _unknown(prs: Presentation, item: object) -> None:
+    raise TypeError(f"Type de diapositive inconnu : {type(item).__name__}")
+
+
+_LAYOUTS = {
+    ChartSlide: _chart_slide,
+    TableSlide: _table_slides,
+    TextSlide: _text_slide,
+    FiguresSlide: _figures_slide,
+    SectionSlide: _section_slide,
+}
+
+
+# -- parts ----------------------------------------------------------------------------
 
 
 def _footer(slide: PptxSlide, text: str, number: int) -> None:
-    box = slide.shapes.add_textbox(MARGIN, Inches(7.0), WIDTH - 2 * MARGIN, Inches(0.35))
-    _set_text(box.text_frame, f"{text}    {number}", size=10, color=GREY, align=PP_ALIGN.RIGHT)
+    box = slide.shapes.add_textbox(MARGIN, FOOTER_TOP, WIDTH - 2 * MARGIN, FOOTER_HEIGHT)
+    set_text(box.text_frame, f"{text}    {number}", size=10, color=GREY, align=PP_ALIGN.RIGHT)
 
 
-def _column_widths(names: list[str], texts: list[list[str]]) -> list[Emu]:
-    """Share the table width in proportion to each column's longest text."""
-    weights = [
-        # a header wraps between words, never inside one (bold: one more character)
-        max(
-            1 + max(len(word) for word in [*name.split(), ""]),
-            min(len(name), 12),
-            *(min(len(t), 40) for t in column),
-            4,
-        )
-        for name, column in zip(names, texts, strict=True)
-    ]
-    total = WIDTH - 2 * MARGIN
-    widths = [Emu(int(total * w / sum(weights))) for w in weights]
-    widths[-1] = Emu(total - sum(widths[:-1]))
-    return widths
+def _empty_note(slide: PptxSlide, text: str) -> None:
+    box = slide.shapes.add_textbox(MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, Inches(0.6))
+    set_text(box.text_frame, text, size=18, color=GREY, align=PP_ALIGN.LEFT)
 
 
-def _cell(
-    cell: _Cell,
-    text: str,
-    *,
-    bold: bool = False,
-    color: RGBColor | None = None,
-    fill: RGBColor | None = None,
-    align: PP_ALIGN = PP_ALIGN.LEFT,
-) -> None:
-    if fill is not None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
-    cell.margin_top = cell.margin_bottom = Inches(0.03)
-    _set_text(cell.text_frame, text, size=12, bold=bold, color=color, align=align)
+def _picture(slide: PptxSlide, data: bytes, left: int, top: int, width: int, height: int) -> None:
+    """Add an image scaled to fit the box (aspect kept), centred vertically, left-aligned."""
+    size = image_size(data)
+    if size is None:
+        return
+    scale = min(width / size[0], height / size[1])
+    pic_width, pic_height = Emu(int(size[0] * scale)), Emu(int(size[1] * scale))
+    slide.shapes.add_picture(
+        io.BytesIO(data), left, top + (height - pic_height) // 2, pic_width, pic_height
+    )
 
 
-def _set_text(
-    frame: TextFrame,
-    text: str,
-    *,
-    size: int,
-    bold: bool = False,
-    color: RGBColor | None = None,
-    align: PP_ALIGN | None = None,
-) -> None:
-    """Replace a text frame's text, one paragraph per line, in one style."""
-    frame.clear()
-    frame.word_wrap = True  # else LibreOffice shrinks the box and centres the text
-    for i, line in enumerate(text.split("\n")):
-        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        if align is not None:
-            paragraph.alignment = align
-        run = paragraph.add_run()
-        run.text = line
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        if color is not None:
-            run.font.color.rgb = color
+def _size_of(frame: TextFrame) -> float:
+    return frame.paragraphs[0].runs[0].font.size.pt
 
 
 def _place(shape: BaseShape, left: int, top: int, width: int, height: int) -> None:

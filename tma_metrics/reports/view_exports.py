@@ -1,9 +1,10 @@
 """Export tables of the meeting views: French sheet names and headers, typed values.
 
-``*_sheets(view, client_view=...)`` returns sheet name → table, ready for
-`reports.excel.workbook_bytes` (pass ``column_formats=excel_formats(sheets)``, or call
-`workbook`) and, table by table, `reports.csv_fr.csv_bytes`. Numbers stay numbers,
-dates stay dates, business minutes become durations; codes become French labels.
+``*_sheets(view, client_view=...)`` returns sheet name → table, ready for `workbook`
+(the formats of the KPI catalog; key figures of mixed units get one format per row,
+from their « Unité » column) and, table by table, `reports.csv_fr.csv_bytes`. Numbers
+stay numbers, dates stay dates, business minutes become durations; codes become
+French labels.
 
 Client view (asked for, or the view itself built as one): no internal column (time
 spent, absorbed hours, guarantee overruns, people and comments of time entries), no
@@ -20,14 +21,15 @@ import numpy as np
 import pandas as pd
 
 from tma_metrics.french import formats as fr
-from tma_metrics.metrics import kpi
+from tma_metrics.metrics import column, format_value, kpi
 from tma_metrics.reports.excel import workbook_bytes
 from tma_metrics.views.alerts import Alert
 from tma_metrics.views.bilan import BilanView
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
 from tma_metrics.views.point import PointView
-from tma_metrics.views.tables import excel_formats, french_table
+from tma_metrics.views.sla_range import compliance_text
+from tma_metrics.views.tables import FORMAT_OF_UNIT, excel_formats, french_table
 
 #: A summary line: (label, value, unit, internal).
 Line = tuple[str, object, str, bool]
@@ -43,6 +45,7 @@ def point_sheets(view: PointView, *, client_view: bool = False) -> dict[str, pd.
         "Devis en attente": view.pending_estimates,
         "SLA à surveiller": view.to_watch,
         "SLA dépassés": view.breaches,
+        "SLA par demande": view.sla_by_ticket,
     }
     return {
         "Solde": cards_frame(view.cards, client_view=client),
@@ -108,8 +111,42 @@ def workbook(
         title=title,
         about=about,
         column_formats=excel_formats(sheets),
+        row_formats={name: _row_formats(frame) for name, frame in sheets.items()},
         generated_at=generated_at,
     )
+
+
+#: Catalog unit -> the French word of the « Unité » column of key-figure sheets.
+UNITS_FR = {
+    "j": "jours",
+    "h": "heures",
+    "%": "%",
+    "date": "date",
+    "nb": "nombre",
+    "jours": "jours calendaires",
+    "ratio": "ratio",
+    "j/mois": "jours par mois",
+    "bool": "oui / non",
+}
+#: The same word -> the Excel format of a value in that unit (`reports.excel.FORMAT_CODES`).
+_FORMAT_OF_WORD = {
+    UNITS_FR[unit]: FORMAT_OF_UNIT[unit] for unit in UNITS_FR if unit not in ("date", "bool")
+}
+#: ... and of a change in that unit (a date moves by calendar days).
+_CHANGE_FORMAT_OF_WORD = {**_FORMAT_OF_WORD, UNITS_FR["date"]: "calendar_days"}
+
+
+def _row_formats(frame: pd.DataFrame) -> dict[str, list[str | None]]:
+    """Return one format per row for the « Valeur » and « Évolution » of key figures."""
+    unit, value, change = (column(name).header for name in ("unit", "value", "change"))
+    if unit not in frame.columns:
+        return {}
+    words = frame[unit].astype(object).tolist()
+    formats = {}
+    for header, of_word in ((value, _FORMAT_OF_WORD), (change, _CHANGE_FORMAT_OF_WORD)):
+        if header in frame.columns:
+            formats[header] = [of_word.get(w) if isinstance(w, str) else None for w in words]
+    return formats
 
 
 def about(view: PointView | BilanView | CopilView, *, client_view: bool = False) -> dict[str, str]:
@@ -181,36 +218,41 @@ def summary_frame(lines: list[Line], *, client_view: bool = False) -> pd.DataFra
 
 
 def bilan_lines(view: BilanView) -> list[Line]:
-    """Return the Bilan's key figures, labelled from the KPI catalog where possible."""
+    """Return the Bilan's key figures, labelled from the KPI catalog where possible.
+
+    The carnet's lines are left out when there is no balance (régie, forfait...).
+    """
     e, s, b = view.estimation, view.sla_month, view.backlog
-    available = None
-    if view.purchased_days is not None:
-        available = view.purchased_days + (view.carried_over_days or 0.0)
+    carnet: list[Line] = []
+    if view.remaining_days is not None:
+        available = (view.purchased_days or 0.0) + (view.carried_over_days or 0.0)
+        carnet = [
+            ("Disponible sur le carnet (achat + report)", available, "j", False),
+            (f"{kpi('consumed_days').label} sur le carnet", view.consumed_total_days, "j", False),
+            (kpi("remaining_days").label, view.remaining_days, "j", False),
+        ]
     return [
         (f"Consommé en {fr.month(view.month)}", view.consumed_month_days, "j", False),
         (f"{kpi('deducted_hours').label} du mois", view.deducted_month_hours, "h", False),
         (f"{kpi('spent_hours').label} du mois", view.spent_month_hours, "h", True),
         (f"{kpi('absorbed_hours').label} du mois", view.absorbed_month_hours, "h", True),
-        ("Disponible sur le carnet (achat + report)", available, "j", False),
-        (f"{kpi('consumed_days').label} sur le carnet", view.consumed_total_days, "j", False),
-        (kpi("remaining_days").label, view.remaining_days, "j", False),
+        *carnet,
         (kpi("management_share").label, view.management_share, "%", False),
-        (kpi("sla_compliance").label, s.compliance, "%", False),
+        (kpi("sla_compliance").label, compliance_text(s), "%", False),
+        (kpi("sla_compliance_low").label, s.compliance_low, "%", False),
+        (kpi("sla_compliance_high").label, s.compliance_high, "%", False),
         (kpi("sla_coverage").label, s.coverage, "%", False),
         (kpi("within_guarantee_rate").label, e.within_guarantee_rate, "%", False),
-        (kpi("estimation_tickets").label, e.tickets, "nb", False),
+        (kpi("estimated_tickets").label, e.tickets, "nb", False),
         (kpi("tickets_without_estimate").label, len(view.unestimated), "nb", False),
         ("Qualification au-delà de 2 h", view.qualification_over_2h, "nb", False),
         (kpi("backlog_open").label, b.open, "nb", False),
-        (kpi("backlog_median_age_days").label, b.median_age_days, "nb", False),
+        (kpi("backlog_median_age_days").label, b.median_age_days, "jours", False),
     ]
 
 
-_UNITS_FR = {"j": "jours", "h": "heures", "%": "%", "date": "date", "nb": "nombre"}
-
-
 def _unit(unit: str) -> str:
-    return _UNITS_FR.get(unit, unit)
+    return UNITS_FR.get(unit, unit)
 
 
 def _float(value: object) -> float:
@@ -223,11 +265,11 @@ def _float(value: object) -> float:
 
 
 def _text(value: object, unit: str) -> str:
+    if isinstance(value, str):  # already worded (an SLA range, « non mesurable »)
+        return value
     number = _float(value)
     if unit == "j":
         return fr.days(number)
     if unit == "h":
         return fr.hours(number, 2)
-    if unit == "%":
-        return fr.percent(number)
-    return fr.number(number, 0)
+    return format_value(number, unit)

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 import duckdb
 
 from tma_metrics.domain.model import ImportFormatError
+from tma_metrics.french import formats as fr
+from tma_metrics.sources import csv_scan, limits
+from tma_metrics.sources.failures import LimitExceeded
 from tma_metrics.sources.payload import Encoding, Payload, decode, detect_encoding
 from tma_metrics.sources.source import Row, Source, column_names, from_rows
 
@@ -22,10 +25,11 @@ _DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "une tabulation", "|": "« | »"}
 #: Records kept from the head of a file to recognise it.
 _SNIFF_RECORDS = 1000
-#: DuckDB refuses longer records; Jira rows with long comment threads stay far below.
-_MAX_LINE_BYTES = 16 << 20
+#: The csv module's bound on one field (a child process lowers it to its page's limit);
+#: Jira rows with long comment threads stay far below.
+_MAX_FIELD_BYTES = limits.CLI.field_bytes
 
-csv.field_size_limit(_MAX_LINE_BYTES)
+csv.field_size_limit(_MAX_FIELD_BYTES)
 
 
 @dataclass
@@ -52,18 +56,49 @@ def sniff(payload: Payload) -> CsvSniff:
     text, decoding = decode(head, encoding)
     if not complete:
         text = text[: text.rfind("\n") + 1] or text
+    _check_text(text, encoding)
     delimiter = _choose_delimiter(text)
     records, end_lines = _parse(text, delimiter, _SNIFF_RECORDS)
     if not complete and records:
         # The last record may be cut by the end of the head.
         records, end_lines = records[:-1], end_lines[:-1]
     if not complete and len(records) < 2:
+        # Lines of more than half the head: bound them before reading the whole file.
+        csv_scan.check(payload, encoding, delimiter, limits.active())
         full, decoding = decode(payload.read_all(), encoding)
         records, end_lines = _parse(full, delimiter, _SNIFF_RECORDS)
         complete = len(records) < _SNIFF_RECORDS
+    _check_width(records)
     return CsvSniff(
         encoding, delimiter, records, end_lines, complete, list(payload.notes), decoding
     )
+
+
+def _check_text(text: str, encoding: Encoding) -> None:
+    """Refuse UTF-16 bytes that read as no text at all (a fragment, another format)."""
+    sample = text[:4096]
+    if not encoding.codec.startswith("utf-16") or not sample:
+        return
+    readable = sum(1 for ch in sample if ch.isprintable() or ch in "\t\r\n")
+    latin = sum(1 for ch in sample if ord(ch) < 0x2000)
+    if readable < len(sample) * 0.8 or latin < len(sample) * 0.05:
+        raise ImportFormatError(
+            "Texte UTF-16 illisible : attendu un CSV en UTF-16 complet, trouvé des octets "
+            "qui ne forment pas de texte dans aucun ordre (fragment de fichier, ou fichier "
+            "qui n'est pas du texte ?)."
+        )
+
+
+def _check_width(records: list[Row]) -> None:
+    """Refuse a file whose first records are wider than the active column limit."""
+    bound = limits.active()
+    widest = max((len(r) for r in records), default=0)
+    if widest > bound.columns:
+        line = next(i for i, r in enumerate(records, start=1) if len(r) == widest)
+        raise LimitExceeded(
+            f"Trop de colonnes : attendu au plus {fr.number(bound.columns, 0)} colonnes "
+            f"{bound.where}, trouvé {fr.number(widest, 0)} colonnes (enregistrement n° {line})."
+        )
 
 
 def _parse(text: str, delimiter: str, limit: int | None) -> tuple[list[Row], list[int]]:
@@ -138,12 +173,13 @@ def duckdb_source(
     """
     assert payload.path is not None and sniffed.encoding.duckdb is not None
     width = len(sniffed.records[header_index])
+    line_bytes = int(limits.active().line_bytes)
     columns = ", ".join(f"'{name}': 'VARCHAR'" for name in column_names(width))
     from_sql = (
         "read_csv($tma_path, auto_detect = false, header = false, "
         f"skip = {int(sniffed.end_lines[header_index])}, delim = $tma_delim, quote = '\"', "
         f"escape = '\"', encoding = '{sniffed.encoding.duckdb}', columns = {{{columns}}}, "
-        f"max_line_size = {_MAX_LINE_BYTES}, buffer_size = {2 * _MAX_LINE_BYTES})"
+        f"max_line_size = {line_bytes}, buffer_size = {2 * line_bytes})"
     )
     fitted = _fit_header(header, width)
     first = header_index + 1
@@ -180,6 +216,7 @@ def python_source(
     header: Row,
 ) -> Source:
     """Return a Source parsed in Python (uploads, re-encoded or damaged files)."""
+    csv_scan.check(payload, sniffed.encoding, sniffed.delimiter, limits.active())
     text, notes = decode(payload.read_all(), sniffed.encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter, strict=False)
     width = len(sniffed.records[header_index])

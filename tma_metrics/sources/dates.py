@@ -110,6 +110,28 @@ def _reading(x: str, iso: str, choice: TsChoice, *, utc: bool = False) -> str:
     return f"tma_utc_to({value}, $tma_tz)" if utc else value
 
 
+def unguarded(raw: str, choice: TsChoice) -> str:
+    """Return the SQL reading ``raw`` as `expression` does, without the plausible years.
+
+    The import keeps instants of 1950-2099 only; this reading tells a date outside them
+    (01/01/1900, a placeholder of some tools) from text that is no date at all.
+    """
+    iso = f"tma_ts_clean({raw})" if choice.clean else raw
+    x = _prepared(raw, choice)
+    fmts = "[" + ", ".join(_literal(f) for f in choice.formats or _YEAR_FIRST[:1]) + "]"
+    parts = [f"tma_ts_offset({iso}, 'UTC')"] if choice.offset else []
+    if choice.iso:
+        parts.append(f"tma_ts_iso({x})")
+    parts.append(f"try_strptime({x}, {fmts})")
+    if choice.serial:
+        parts.append(f"tma_excel_serial({iso})")
+    return parts[0] if len(parts) == 1 else "coalesce(" + ", ".join(parts) + ")"
+
+
+#: The years an instant must fall in to be kept (as the SQL macro tma_ts_guard).
+PLAUSIBLE_YEARS = (1950, 2099)
+
+
 def _prepared(raw: str, choice: TsChoice) -> str:
     """Return the SQL of ``raw`` cleaned as ``choice`` says, ready for strptime.
 

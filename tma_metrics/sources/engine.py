@@ -18,7 +18,7 @@ import pandas as pd
 
 from tma_metrics.domain.model import LINE_COLUMN, REJECT_COLUMNS, TABLE_COLUMNS, rejects
 from tma_metrics.errors import InputError
-from tma_metrics.sources import dates, labels
+from tma_metrics.sources import dates, labels, out_of_period, plausibility
 from tma_metrics.sources.plan import (
     CHOICE,
     DATE,
@@ -79,7 +79,10 @@ def materialise(
     canonical = ", ".join(f'"{c}"' for c in TABLE_COLUMNS[plan.table])
     relation = con.sql(f"SELECT {canonical}, {line_sql} AS {LINE_COLUMN} FROM {name} WHERE _ok")
     rejected = _rejected(con, name, line_sql, plan, choices)
-    warnings = _warnings(plan, stats)
+    outside = out_of_period.optional_dates(con, name, plan, choices, stats)
+    warnings = _warnings(plan, stats, outside)
+    if stats["kept"]:
+        warnings += plausibility.warnings(con, name, plan.table, line_sql)
     return Materialised(
         plan=plan,
         name=name,
@@ -169,7 +172,11 @@ def _create(
         raw_cols += ["_malformed", "_malformed_raw"]
     names = column_names(source.width)
     empty = f"coalesce({', '.join(names)}) IS NULL" if len(names) > 1 else f"{names[0]} IS NULL"
-    raw_cols.append(f"{empty} AS _empty")
+    # A record the reader lost (its cells left empty, its reason in _malformed) is
+    # neither blank nor a total row: it is rejected with that reason.
+    lost = f"_malformed IS NOT NULL AND {empty}" if source.has_malformed else "false"
+    raw_cols.append(f"{empty} AND NOT ({lost}) AS _empty")
+    raw_cols.append(f"{lost} AS _lost")
     raw_cols += [f"{f.raw} AS r{i}" for i, f in enumerate(fields)]
     raw_cols += [f"{raw} AS x{j}" for j, (_, raw) in enumerate(plan.extra)]
     raw_cols += [f"{raw} AS {carry}" for carry, raw in plan.carry.items()]
@@ -220,7 +227,11 @@ def _create(
         for i, f in enumerate(fields)
         if f.kind in (TS, DATE)
     ]
-    skip = f"_empty OR coalesce(({_fill(plan.skip, subst)}), false)" if plan.skip else "_empty"
+    skip = (
+        f"_empty OR (NOT _lost AND coalesce(({_fill(plan.skip, subst)}), false))"
+        if plan.skip
+        else "_empty"
+    )
     out.append("_empty")
     out.append(f"{skip} AS _skip")
     reject, reject_raw = _reject_sql(fields, skip, source.has_malformed)
@@ -402,6 +413,9 @@ def _rejected(
     shown = raw.fillna("")
     reason = codes.map(before).astype("string") + shown + codes.map(after).astype("string")
     reason = reason.where(codes != 0, found["note"].astype("string"))
+    outside = out_of_period.rejected_dates(con, found, plan, choices)
+    if outside.any():
+        reason = reason.where(~outside, out_of_period.reasons(found["code"], shown, plan))
     out = pd.DataFrame(
         {
             "line": found["line"],
@@ -413,14 +427,18 @@ def _rejected(
     return out.astype(REJECT_COLUMNS)
 
 
-def _warnings(plan: TablePlan, stats: Mapping[str, int]) -> list[str]:
+def _warnings(plan: TablePlan, stats: Mapping[str, int], outside: Mapping[str, int]) -> list[str]:
     """Return the French warnings of a built table (unreadable values, notes)."""
     found = []
     parsed = [f for f in plan.fields if f.kind in PARSED_KINDS]
     for k, f in enumerate(parsed):
         n = stats.get(f"bad{k}", 0)
-        if n and not f.required:
-            found.append(labels.unreadable(f, n))
+        if not n or f.required:
+            continue
+        if n - outside.get(f.name, 0):
+            found.append(labels.unreadable(f, n - outside.get(f.name, 0)))
+        if outside.get(f.name, 0):
+            found.append(out_of_period.warning(f, outside[f.name]))
     if plan.skip_note and stats["skipped"]:
         n = stats["skipped"]
         found.append(plan.skip_note[0 if n == 1 else 1].format(n=n))

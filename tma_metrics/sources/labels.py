@@ -117,8 +117,9 @@ def table_notes(plan: TablePlan, stats: Mapping[str, int]) -> list[str]:
             notes.append(f"{plural(missing, 'demande', 'demandes')} sans temps estimé")
         if not stats["n_responded_at"]:
             notes.append(
-                "Aucune date de première réponse dans ce fichier : le délai de prise en "
-                "charge ne sera pas mesurable"
+                "Aucune date de première réponse dans ce fichier : seule la résolution "
+                "bornera le délai de prise en charge (respecté si elle tombe dans le délai, "
+                "sinon non mesurable) ; importez l'historique des statuts pour le mesurer"
             )
         closed = plan.field("closed_at")
         if not stats["n_resolved_at"] and not stats["n_closed_at"]:
@@ -129,7 +130,9 @@ def table_notes(plan: TablePlan, stats: Mapping[str, int]) -> list[str]:
         elif plan.field("resolved_at") is None and closed is not None:
             notes.append(
                 f"Pas de date de résolution dans cet export : la date de clôture (colonne "
-                f"« {closed.header} ») en tiendra lieu, ce que le rapport signale"
+                f"« {closed.header} ») ne fait que borner la résolution (le délai est "
+                "respecté si elle tombe dedans, non mesurable sinon, jamais dépassé) ; "
+                "importez l'historique des statuts pour le mesurer"
             )
     if plan.table == "time_entries":
         without = kept - stats["n_ticket_key"]

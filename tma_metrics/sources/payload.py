@@ -7,11 +7,14 @@ content is the job of `csvfile` and `workbook`.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from tma_metrics.domain.model import ImportFormatError
+from tma_metrics.french import formats as fr
 
 #: How much of a file is looked at to recognise it (and sniff a CSV dialect).
 HEAD_BYTES = 1 << 20
@@ -51,6 +54,7 @@ class Encoding:
     bom: int = 0  # bytes of BOM to skip
     duckdb: str | None = None  # DuckDB's name when it reads this encoding natively
     mixed: bool = False  # UTF-8 with a few Windows-1252 bytes
+    shifted: bool = False  # UTF-16 whose first byte is a stray one (a cut fragment)
 
 
 UTF8 = Encoding("utf-8", "UTF-8", duckdb="utf-8")
@@ -73,6 +77,7 @@ class Payload:
     data: bytes | None = None
     path: Path | None = None
     notes: list[str] = field(default_factory=list)
+    nul: int = 0  # NUL bytes seen in a text file (all of them, or the head's for a path)
 
     def read_all(self) -> bytes:
         """Return every byte of the file."""
@@ -80,6 +85,13 @@ class Payload:
             return self.data
         assert self.path is not None
         return self.path.read_bytes()
+
+    def open(self) -> BinaryIO:
+        """Return a binary stream over the file (the caller closes it)."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return self.path.open("rb")
 
 
 def load_payload(data: bytes | Path, file_name: str) -> Payload:
@@ -131,7 +143,15 @@ def _kind(payload: Payload) -> str:
     if _looks_binary(head):
         raise ImportFormatError(
             "Fichier binaire ou chiffré : attendu un CSV ou un classeur Excel, trouvé des "
-            f"octets {head[:8].hex(' ')}…"
+            f"octets de contrôle (début : {head[:8].hex(' ')}…)."
+        )
+    data = payload.data if payload.data is not None else head
+    if b"\x00" in data and not _is_utf16(head[:8192]):
+        payload.nul = data.count(b"\x00")
+        at_least = "" if payload.data is not None or payload.size <= len(head) else "au moins "
+        payload.notes.append(
+            f"Octets nuls (\\0) retirés du texte : {at_least}{fr.number(payload.nul, 0)} ; "
+            "fichier complété par des zéros ou endommagé ? Vérifiez ses dernières lignes."
         )
     if name.lower().endswith(_WORKBOOK_SUFFIXES):
         payload.notes.append(
@@ -142,14 +162,24 @@ def _kind(payload: Payload) -> str:
 
 
 def _looks_binary(head: bytes) -> bool:
-    """Return True for bytes that are neither text nor UTF-16 text."""
+    """Return True for bytes that are neither text nor UTF-16 text.
+
+    NUL bytes alone do not make a file binary: a text padded with zeros (a copy cut
+    short, a disk full) is text once they are left out.
+    """
     sample = head[:8192]
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _is_utf16(sample):
         return False
-    if b"\x00" in sample:
-        return _utf16_order(sample) is None
+    sample = sample.replace(b"\x00", b"")
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return controls > len(sample) * 0.05
+
+
+def _is_utf16(sample: bytes) -> bool:
+    """Return True for UTF-16 text (a BOM, or NUL bytes on one side of each pair)."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return b"\x00" in sample and _utf16_order(sample) is not None
 
 
 def _utf16_order(sample: bytes) -> str | None:
@@ -176,13 +206,8 @@ def detect_encoding(head: bytes, complete: bool) -> Encoding:
     """
     if head.startswith(codecs.BOM_UTF8):
         return UTF8_BOM if _valid_utf8(head[3:], complete) else UTF8_MIXED_BOM
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return Encoding("utf-16-le", "UTF-16", bom=2)
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return Encoding("utf-16-be", "UTF-16", bom=2)
-    if b"\x00" in head[:8192]:
-        order = _utf16_order(head[:8192])
-        return Encoding(f"utf-16-{order or 'le'}", "UTF-16")
+    if _is_utf16(head[:8192]):
+        return _utf16_alignment(head[:8192])
     if _valid_utf8(head, complete):
         return UTF8
     if _UTF8_MULTIBYTE.search(head):
@@ -194,6 +219,33 @@ def detect_encoding(head: bytes, complete: bool) -> Encoding:
     if re.search(rb"[\x80-\x9f]", head):
         return CP1252
     return LATIN1
+
+
+def _utf16_alignment(sample: bytes) -> Encoding:
+    """Return the UTF-16 byte order and start that read ``sample`` as the most text.
+
+    A BOM is a hint, not the truth: a fragment cut at an odd byte, or a BOM glued onto
+    text of the other order, reads as CJK characters until realigned.
+    """
+    bom = 2 if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else 0
+    hinted = "be" if sample.startswith(codecs.BOM_UTF16_BE) else "le"
+    if not bom:
+        hinted = _utf16_order(sample) or "le"
+    candidates = [(hinted, bom)] + [
+        (order, bom + skip)
+        for order in ("le", "be")
+        for skip in (0, 1)
+        if (order, bom + skip) != (hinted, bom)
+    ]
+    scores = {c: _text_score(sample[c[1] :], c[0]) for c in candidates}
+    order, start = max(candidates, key=lambda c: (scores[c], c == candidates[0]))
+    return Encoding(f"utf-16-{order}", "UTF-16", bom=start, shifted=start % 2 == 1)
+
+
+def _text_score(data: bytes, order: str) -> int:
+    """Return how many characters of ``data`` read as UTF-16 look like text."""
+    text = data[: len(data) // 2 * 2].decode(f"utf-16-{order}", errors="replace")
+    return sum(1 for ch in text if (ch.isprintable() and ord(ch) < 0x2000) or ch in "\t\r\n")
 
 
 def _valid_utf8(data: bytes, complete: bool) -> bool:
@@ -226,8 +278,13 @@ def decode(data: bytes, encoding: Encoding) -> tuple[str, list[str]]:
     """
     body = data[encoding.bom :]
     notes: list[str] = []
+    if encoding.shifted:
+        notes.append(
+            "Texte UTF-16 décalé d'un octet (fragment de fichier ?) : lu en ignorant le "
+            "premier octet ; vérifiez la première ligne."
+        )
     if encoding.codec == "utf-8":
-        text = body.decode("utf-8", errors="surrogateescape")
+        text = body.decode("utf-8", errors="surrogateescape").replace("\x00", "")
         first = _ESCAPED.search(text)
         if first is None:
             return text, notes
@@ -239,7 +296,7 @@ def decode(data: bytes, encoding: Encoding) -> tuple[str, list[str]]:
             f"Windows-1252 (ligne(s) {shown}) ; vérifiez les accents de ces lignes."
         )
         return _ESCAPED.sub(_byte_as_cp1252, text), notes
-    text = body.decode(encoding.codec, errors="replace")
+    text = body.decode(encoding.codec, errors="replace").replace("\x00", "")
     if encoding.codec in ("cp1252", "cp1251"):
         notes.append(f"Fichier encodé en {encoding.label} : converti en UTF-8.")
     return text, notes

@@ -18,7 +18,7 @@ from tma_metrics.domain.model import (
     ParsedFile,
     rejects,
 )
-from tma_metrics.sources import csvfile, engine, workbook
+from tma_metrics.sources import csvfile, engine, failures, limits, sandbox, workbook
 from tma_metrics.sources.adapters import canonical
 from tma_metrics.sources.adapters.base import Build, Context
 from tma_metrics.sources.detect import cleaned, content_refusal, pick_header
@@ -85,16 +85,41 @@ def read_export(
     """Read one export (bytes of an upload, or a path read by DuckDB) into a `ParsedFile`.
 
     Raises `ImportFormatError` (French message: expected vs found) for a file that
-    cannot be read, and `UnrecognisedFormat` when no export format matches its header
-    and no saved profile does either.
+    cannot be read, `UnrecognisedFormat` when no export format matches its header and
+    no saved profile does either, and the errors of `failures` for a file beyond the
+    active `limits` or whose rows were all rejected. Under limits that say so (uploads),
+    and for workbooks whose content the checks cannot bound, the file is parsed in a
+    child process (`sandbox`) and the tables come back as relations on ``con``.
     """
     if source not in SOURCE_CHOICES:
         raise ImportFormatError(
             f"Outil inconnu « {source} » : attendu un de {', '.join(SOURCE_CHOICES)}."
         )
     _check_timezone(timezone)
+    payload = _bounded_payload(data, file_name)
+    if sandbox.needed(payload):
+        return sandbox.read(con, payload, source=source, profiles=profiles, timezone=timezone)
     install_macros(con)
+    with failures.in_french():
+        return _read_export(con, payload, source, profiles or {}, timezone)
+
+
+def _bounded_payload(data: bytes | Path, file_name: str) -> Payload:
+    """Return the payload of ``data`` after the size limit (only its head is read)."""
     payload = load_payload(data, file_name)
+    refusal = limits.active().refuse_size(payload.size)
+    if refusal:
+        raise failures.LimitExceeded(refusal)
+    return payload
+
+
+def _read_export(
+    con: duckdb.DuckDBPyConnection,
+    payload: Payload,
+    source: str,
+    profiles: Mapping[str, MappingProfile],
+    timezone: str,
+) -> ParsedFile:
     tables = _tables(con, payload)
     done: list[_Part] = []
     skipped: list[tuple[str, str]] = []  # (table label, why it was left out)
@@ -102,7 +127,7 @@ def read_export(
     problem_rank = (-1, -1)
     for table in tables:
         try:
-            part = _read_table(con, table, source, profiles or {}, timezone)
+            part = _read_table(con, table, source, profiles, timezone)
         except _EmptyTable as exc:
             if len(tables) == 1:
                 raise ImportFormatError(str(exc)) from None
@@ -146,8 +171,17 @@ def read_with_mapping(
 ) -> ParsedFile:
     """Read a file with a user's column mapping (the first table holding its columns)."""
     _check_timezone(timezone)
+    payload = _bounded_payload(data, file_name)
+    if sandbox.needed(payload):
+        return sandbox.read(con, payload, mapping=mapping, timezone=timezone)
     install_macros(con)
-    payload = load_payload(data, file_name)
+    with failures.in_french():
+        return _read_with_mapping(con, payload, mapping, timezone)
+
+
+def _read_with_mapping(
+    con: duckdb.DuckDBPyConnection, payload: Payload, mapping: MappingProfile, timezone: str
+) -> ParsedFile:
     problem: ImportFormatError | None = None
     for table in _tables(con, payload):
         for index, record in enumerate(table.records[:15]):
@@ -218,6 +252,7 @@ def _tables(con: duckdb.DuckDBPyConnection, payload: Payload) -> list[Table]:
         payload.path is not None
         and sniffed.encoding.duckdb is not None
         and not sniffed.encoding.mixed
+        and not payload.nul  # DuckDB would keep the NUL bytes in the values
     )
 
     def python(index: int, header: Row) -> Source:
@@ -366,6 +401,10 @@ def _combine(
         for label, reason in skipped
         if not _README_SHEET.search(label)
     ]
+    kept = sum(m.kept for part in done for m in part.parts)
+    all_rejected = pd.concat(rejected, ignore_index=True) if rejected else rejects()
+    if not kept and len(all_rejected):
+        raise failures.all_rejected(max(rows_read, len(all_rejected)), all_rejected)
     variant = _join_variants(variants) + (" (classeur)" if workbook_file else "")
     return ParsedFile(
         tool=tools[0] if len(tools) == 1 else "+".join(tools),
@@ -374,7 +413,7 @@ def _combine(
         tickets=_union(con, done, "tickets"),
         time_entries=_union(con, done, "time_entries"),
         status_history=_union(con, done, "status_history"),
-        rejected=pd.concat(rejected, ignore_index=True) if rejected else rejects(),
+        rejected=all_rejected,
         warnings=list(dict.fromkeys(warnings)),
     )
 

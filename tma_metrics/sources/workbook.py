@@ -1,5 +1,8 @@
 """Workbooks (.xlsx, .xls, .ods): safety checks, then every sheet as rows of text.
 
+The archive of an .xlsx is checked first (`archive.inspect`: inflated sizes, ratio, the
+farthest cell of every sheet) so that python-calamine only opens a workbook it can hold.
+
 Typed cells become the text the SQL parsers read: dates ISO (2026-11-20 17:30:00),
 durations h:mm:ss (a ``[h]:mm`` cell of 1 h 30 is 1:30:00), numbers with a dot.
 """
@@ -7,10 +10,8 @@ durations h:mm:ss (a ``[h]:mm`` cell of 1 h 30 is 1:30:00), numbers with a dot.
 from __future__ import annotations
 
 import io
-import itertools
-import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import duckdb
@@ -20,14 +21,18 @@ import pyarrow.compute as pc
 import python_calamine as calamine
 
 from tma_metrics.domain.model import ImportFormatError
+from tma_metrics.french import formats as fr
+from tma_metrics.sources import archive, limits
+from tma_metrics.sources.failures import ParseFailed
 from tma_metrics.sources.payload import Payload
 from tma_metrics.sources.source import Row, Source, register
 
-#: Zip-bomb limits: whole archive, one member, compression ratio of a big member.
-MAX_UNCOMPRESSED = 1 << 30
-MAX_MEMBERS = 10_000
-MAX_RATIO = 200
-_RATIO_FLOOR = 1 << 20  # small members may compress a lot (empty styles, shared strings)
+#: What python-calamine's errors mean, in French (its own texts are English).
+_CALAMINE_ERRORS = (
+    ("XmlError", "du XML invalide dans une feuille"),
+    ("ZipError", "une archive zip endommagée"),
+    ("WorksheetNotFound", "une feuille annoncée mais absente"),
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,8 @@ class Sheet:
 
     name: str
     cells: list[list[object]]
+    #: Row index (0-based) -> French reason, for rows the reader could not convert.
+    broken: dict[int, str] = field(default_factory=dict)
 
     def head(self, limit: int = 40) -> tuple[list[Row], list[int], bool]:
         """Return the first non-blank rows as text, their row numbers, and whether all."""
@@ -67,40 +74,100 @@ class Sheet:
         columns += [("",) * len(below)] * (width - len(columns))
         arrays = [_column_text(col) for col in columns]
         lines = pa.array(range(header_line + 1, header_line + 1 + len(below)), type=pa.int64())
+        extra = self._broken_columns(header_line, len(below))
         if arrays:
             filled = arrays[0].is_valid()
-            for array in arrays[1:]:
+            for array in [*arrays[1:], *extra.values()]:
                 filled = pc.or_(filled, array.is_valid())
             if not pc.all(filled).as_py():
                 arrays = [pc.filter(array, filled) for array in arrays]
+                extra = {name: pc.filter(array, filled) for name, array in extra.items()}
                 lines = pc.filter(lines, filled)
-        src = register(con, header, arrays, lines, label=f"feuille « {self.name} »")
+        label = f"feuille « {self.name} »"
+        src = register(con, header, arrays, lines, extra=extra or None, label=label)
         src.sheet, src.workbook = self.name, True
         return src
 
+    def _broken_columns(self, header_line: int, count: int) -> dict[str, pa.Array]:
+        """Return the ``_malformed`` columns rejecting the rows the reader lost, or {}."""
+        if not any(header_line <= i < header_line + count for i in self.broken):
+            return {}
+        reasons = [self.broken.get(header_line + k) for k in range(count)]
+        return {
+            "_malformed": pa.array(reasons, type=pa.string()),
+            "_malformed_raw": pa.array([None] * count, type=pa.string()),
+        }
+
 
 def read_sheets(payload: Payload) -> tuple[str, list[Sheet]]:
-    """Return the workbook kind ("xlsx", "xls", "ods") and its sheets, or refuse it."""
-    data = payload.read_all()
-    kind = _check_zip(data) if payload.kind == "zip" else _check_ole(data)
+    """Return the workbook kind ("xlsx", "xlsb", "xls", "ods") and its sheets, or refuse it."""
+    if payload.kind == "zip":
+        with payload.open() as stream:
+            kind = archive.inspect(stream, limits.active()).kind
+    else:
+        kind = _check_ole(payload.read_all())
     try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(payload.read_all()))
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
-            cells = sheet.to_python(skip_empty_area=False)
-            _fill_merged_columns(cells, getattr(sheet, "merged_cell_ranges", None))
-            sheets.append(Sheet(meta.name, cells))
+            read = _read_cells(sheet)
+            _fill_merged_columns(read.cells, getattr(sheet, "merged_cell_ranges", None))
+            sheets.append(read)
     except calamine.PasswordError as exc:
         raise _protected() from exc
     except (calamine.CalamineError, ValueError, OSError) as exc:
-        raise ImportFormatError(
-            f"Classeur illisible : attendu un classeur {kind} valide, trouvé une erreur "
-            f"de lecture ({exc})."
+        raise ParseFailed(
+            f"Classeur illisible : attendu un classeur {kind} valide, trouvé "
+            f"{_calamine_reason(exc)}."
         ) from exc
     return kind, sheets
+
+
+def _calamine_reason(exc: BaseException) -> str:
+    """Return what a python-calamine error means, in French (never its English text)."""
+    for name, meaning in _CALAMINE_ERRORS:
+        if type(exc).__name__ == name:
+            return meaning
+    return "un contenu que le lecteur de classeurs ne sait pas lire (fichier endommagé ?)"
+
+
+def _read_cells(sheet: calamine.CalamineSheet) -> Sheet:
+    """Return the cells of ``sheet`` from A1; rows the reader cannot convert are marked."""
+    try:
+        return Sheet(sheet.name, sheet.to_python(skip_empty_area=False))
+    except OverflowError:
+        pass
+    # A date or duration beyond Python's range (1e9 days) fails its whole sheet: read
+    # it again row by row; such a row is kept, empty, with the reason of its rejection.
+    offset = [""] * (sheet.start[1] if sheet.start else 0)
+    cells: list[list[object]] = []
+    broken: dict[int, str] = {}
+    for index, row in enumerate(_rows(sheet)):
+        if row is None:
+            broken[index] = (
+                f"Ligne illisible : attendu des dates et des durées plausibles, trouvé une "
+                f"cellule hors limites (plus de {fr.number(999_999_999, 0)} jours ?) en ligne "
+                f"{index + 1}"
+            )
+            row = []
+        cells.append([*offset, *row])
+    width = max((len(r) for r in cells), default=0)
+    return Sheet(sheet.name, [r + [""] * (width - len(r)) for r in cells], broken)
+
+
+def _rows(sheet: calamine.CalamineSheet) -> Iterator[list[object] | None]:
+    """Yield each row of ``sheet`` (from row 1), None for a row that failed to convert."""
+    rows = sheet.iter_rows()
+    while True:
+        try:
+            yield next(rows)
+        except StopIteration:
+            return
+        except OverflowError:
+            yield None
 
 
 def _fill_merged_columns(cells: list[list[object]], ranges: object) -> None:
@@ -176,58 +243,6 @@ def _column_text(values: Sequence[object]) -> pa.Array:
         return pc.cast(pa.array(values, type=pa.date32()), pa.string())  # 2026-11-20
     texts = [cell_text(v) for v in values]
     return pa.array([t if t.strip() else None for t in texts], type=pa.string())
-
-
-def _check_zip(data: bytes) -> str:
-    """Refuse truncated archives, zip bombs and zips that are not workbooks."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ImportFormatError(
-            "Classeur .xlsx tronqué : attendu une archive complète, trouvé "
-            f"{len(data):,} octets sans répertoire final (téléchargement interrompu ?).".replace(
-                ",", " "
-            )
-        ) from exc
-    members = archive.infolist()
-    if len(members) > MAX_MEMBERS:
-        raise ImportFormatError(
-            f"Archive .xlsx suspecte ({len(members)} fichiers internes, au plus "
-            f"{MAX_MEMBERS} attendus) : fichier refusé par sécurité."
-        )
-    total = sum(m.file_size for m in members)
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
-            raise ImportFormatError(
-                f"Archive .xlsx suspecte (taux de compression de {ratio:.0f} pour 1 sur "
-                f"« {member.filename} », au plus {MAX_RATIO} attendu) : fichier refusé "
-                "par sécurité (bombe de décompression ?)."
-            )
-    if total > MAX_UNCOMPRESSED:
-        raise ImportFormatError(
-            f"Archive .xlsx suspecte ({total / (1 << 30):.1f} Gio une fois décompressée, "
-            f"au plus {MAX_UNCOMPRESSED / (1 << 30):.0f} Gio attendu) : fichier refusé."
-        )
-    spans = sorted((m.header_offset, m.header_offset + m.compress_size) for m in members)
-    if any(end > nxt for (_, end), (nxt, _) in itertools.pairwise(spans)):
-        raise ImportFormatError(
-            "Archive .xlsx suspecte (fichiers internes qui se chevauchent) : fichier "
-            "refusé par sécurité (bombe de décompression ?)."
-        )
-    names = {m.filename for m in members}
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        return "xlsx"
-    if "content.xml" in names and "mimetype" in names:
-        return "ods"
-    if "word/document.xml" in names:
-        raise ImportFormatError(
-            "Document Word : attendu un CSV ou un classeur Excel, trouvé un fichier .docx."
-        )
-    raise ImportFormatError(
-        "Archive ZIP : attendu un CSV ou un classeur Excel, trouvé une archive qui ne "
-        "contient pas de classeur."
-    )
 
 
 def _check_ole(data: bytes) -> str:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from tma_metrics.auth.principal import LOCAL_MANAGER
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.contracts.model import Contract, normalise_label
-from tma_metrics.domain.model import ImportFormatError
+from tma_metrics.domain.model import ImportFormatError, ParsedFile
+from tma_metrics.errors import AccessDenied
 from tma_metrics.store.connection import (
     DB_ENV,
     DEFAULT_DB,
@@ -42,20 +45,22 @@ __all__ = [
     "IMPORT_MEMORY_LIMIT",
     "SCHEMA_VERSION",
     "SCOPE_CACHE_ROWS",
+    "AccessDenied",
     "ImportReport",
     "Scope",
     "Store",
     "StoreBusy",
     "TableCounts",
     "UndoError",
+    "WriteScope",
     "resolve_db_path",
 ]
 
 
 #: Time entries the store keeps in its cache of scopes (about 250 bytes each).
 SCOPE_CACHE_ROWS = 3_000_000
-#: DuckDB's memory while a file is imported: beyond it, DuckDB spills to disk (a 2 M-row
-#: time log then peaks under 1 GB instead of 1.5 GB, for about 10 % more time).
+#: DuckDB's memory while a file is imported or undone: beyond it, DuckDB spills to disk
+#: (a 2 M-row time log then peaks under 1 GB instead of 1.5 GB, for about 10 % more time).
 IMPORT_MEMORY_LIMIT = "1GB"
 
 
@@ -87,7 +92,12 @@ class Scope:
 
 
 class Store:
-    """A DuckDB database file (or ``:memory:``) with the TMA Metrics schema."""
+    """A DuckDB database file (or ``:memory:``) with the TMA Metrics schema.
+
+    Writes and the import history take the writer's `WriteScope` and enforce it. A
+    private in-memory store (``:memory:``, one visitor's own data) is written without
+    one; a shared database file refuses a write that names nobody.
+    """
 
     def __init__(
         self,
@@ -97,6 +107,7 @@ class Store:
         read_only: bool = False,
     ) -> None:
         self.path = ":memory:" if str(path) == ":memory:" else resolve_db_path(path)
+        self.private = self.path == ":memory:"
         self._con = connect(self.path, wait_seconds=wait_seconds, read_only=read_only)
         self._local = threading.local()
         self._write_lock = threading.Lock()
@@ -124,14 +135,19 @@ class Store:
         *,
         source: str = "auto",
         mapping: object | None = None,
+        scope: WriteScope | None = None,
     ) -> ImportReport:
         """Read one export and write it in one transaction; bad input gives a report.
 
         ``data`` is the file's bytes, or a path (large files are then read by DuckDB
         straight from disk). ``mapping`` is a `sources.MappingProfile` chosen by the user
-        for a file no adapter recognised.
+        for a file no adapter recognised. ``scope`` is who imports: rows outside it are
+        refused and counted; a role that may not import gets `AccessDenied`.
         """
         from tma_metrics import sources  # sources import duckdb; keep store import light
+
+        scope = self._writer(scope)
+        scope.require("import")
 
         if isinstance(data, Path):
             name = file_name or data.name
@@ -162,18 +178,66 @@ class Store:
                         error=str(exc),
                         unrecognised=exc if isinstance(exc, sources.UnrecognisedFormat) else None,
                     )
-                return write_parsed(cur, parsed, file_name=name, digest=digest, size=size)
+                return write_parsed(
+                    cur, parsed, file_name=name, digest=digest, size=size, scope=scope
+                )
             finally:
                 _set_memory_limit(cur, previous)
                 cur.close()
 
-    def undo(self, batch: int) -> None:
-        """Undo a whole import (see `writer.undo_import`)."""
-        with self._write_lock:
-            undo_import(self.cursor(), batch)
+    def import_parsed(
+        self,
+        read: Callable[[duckdb.DuckDBPyConnection], ParsedFile],
+        *,
+        name: str,
+        digest: str,
+        size: int = 0,
+        scope: WriteScope | None = None,
+    ) -> ImportReport:
+        """Write what ``read`` builds on the write cursor, in one transaction (a live sync).
 
-    def save_profile(self, profile: object) -> None:
-        """Save (or replace) a named column-mapping profile."""
+        ``read`` runs under the write lock, so what it reads from the database (rows to
+        remove) cannot change before the write. ``scope`` is checked as for a file.
+        """
+        scope = self._writer(scope)
+        scope.require("import")
+        with self._write_lock:
+            cur = self._con.cursor()
+            previous = _set_memory_limit(cur, IMPORT_MEMORY_LIMIT)
+            try:
+                parsed = read(cur)
+                return write_parsed(
+                    cur, parsed, file_name=name, digest=digest, size=size, scope=scope
+                )
+            finally:
+                _set_memory_limit(cur, previous)
+                cur.close()
+
+    def undo(self, batch: int, scope: WriteScope | None = None) -> None:
+        """Undo a whole import within ``scope`` (see `writer.undo_import`)."""
+        scope = self._writer(scope)
+        with self._write_lock:
+            cur = self._con.cursor()
+            # Undoing a two-million-row import joins its rows with every import's: the
+            # same memory bound as an import (DuckDB spills beyond it).
+            previous = _set_memory_limit(cur, IMPORT_MEMORY_LIMIT)
+            try:
+                undo_import(cur, batch, scope)
+            finally:
+                _set_memory_limit(cur, previous)
+                cur.close()
+
+    def _writer(self, scope: WriteScope | None) -> WriteScope:
+        """Return the scope a write runs in; only a private store goes without one."""
+        if scope is not None:
+            return scope
+        if self.private:
+            return WriteScope(LOCAL_MANAGER)
+        raise AccessDenied("Écriture refusée : aucun utilisateur n'est désigné pour l'écrire.")
+
+    def save_profile(self, profile: object, scope: WriteScope | None = None) -> None:
+        """Save (or replace) a named column-mapping profile (whoever may import may)."""
+        self._writer(scope).require("import")
         with self._write_lock:
             self.cursor().execute(
                 """INSERT OR REPLACE INTO mapping_profile
@@ -204,9 +268,22 @@ class Store:
         """Return a token that changes with every import or undo (cache key)."""
         return run(self.cursor(), "queries/data_version.sql").fetchall()[0][0]
 
-    def history(self) -> pd.DataFrame:
-        """Return the import history, newest first."""
-        return run(self.cursor(), "queries/import_history.sql").df()
+    def history(self, scope: WriteScope | None = None) -> pd.DataFrame:
+        """Return the imports ``scope`` may list and undo, newest first.
+
+        A manager lists every import, a project manager the imports of their contracts
+        (`WriteScope.sees_import`); a client or an anonymous visitor gets `AccessDenied`.
+        """
+        scope = self._writer(scope)
+        scope.require("history")
+        history = run(self.cursor(), "queries/import_history.sql").df()
+        if scope.everything:
+            return history
+        # One check per import of the history (a few hundred at most), not per row.
+        recorded = history[["contracts", "outside_rows", "imported_by"]].astype(object)
+        recorded = recorded.where(recorded.notna(), None)
+        seen = [scope.sees_import(c, o, b) for c, o, b in recorded.itertuples(index=False)]
+        return history[seen].reset_index(drop=True)
 
     def rejected_rows(self, batch: int) -> pd.DataFrame:
         """Return the rejected rows of an import."""

@@ -23,7 +23,11 @@ _MIGRATION_FILE = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
 class StoreBusy(StorageError):
-    """Another process holds the database file; the message (French) says what to do."""
+    """Another process holds the database file; the message (French) says what to do.
+
+    The message names the file and the process: it is for the command line and the
+    server log. A page shows its own notice (`tma_metrics.ui.frame.run_page`).
+    """
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -105,10 +109,11 @@ def connect(
                 who = f" (processus {holder.group(1)})" if holder else ""
                 raise StoreBusy(
                     f"La base « {db_path} » est déjà ouverte en écriture par un autre "
-                    f"processus{who}, par exemple le tableau de bord. Attendu : un accès "
-                    f"exclusif ; trouvé : verrou toujours tenu après {wait_seconds:g} s. "
-                    "Importez depuis la page « Import » du tableau de bord, ou fermez-le "
-                    "puis relancez la commande (option --wait pour attendre plus longtemps)."
+                    f"processus{who} : le tableau de bord ou une autre commande. Attendu : "
+                    f"un accès exclusif ; trouvé : verrou toujours tenu après "
+                    f"{wait_seconds:g} s. Fermez l'autre programme puis relancez la commande "
+                    "(option --wait pour attendre plus longtemps) ; pendant que le tableau de "
+                    "bord tourne, importez depuis sa page « Import »."
                 ) from None
             time.sleep(0.25)
     if not read_only:

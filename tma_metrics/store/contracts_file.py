@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
+from tma_metrics.auth.principal import LOCAL_MANAGER
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.config import settings
 from tma_metrics.domain.contracts.model import Contract, ContractError
 from tma_metrics.domain.contracts.parser import parse_contracts
@@ -66,3 +69,29 @@ def save_contracts_text(text: str, path: str | os.PathLike[str] | None = None) -
     temporary = file.with_suffix(".toml.tmp")
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(file)
+
+
+def save_contracts(
+    scope: WriteScope, text: str, path: str | os.PathLike[str] | None = None
+) -> None:
+    """Check ``scope`` may edit the contracts, then validate and save ``text``.
+
+    Raises `AccessDenied` (French) for any role but a manager, before reading the text;
+    `ContractError` when the text is not a valid contracts file (nothing is written).
+    """
+    scope.require("edit_contracts")
+    save_contracts_text(text, path)
+
+
+def local_scope(contracts: Sequence[Contract] | None = None) -> WriteScope:
+    """Return the scope of whoever runs the command line (the local manager).
+
+    The contracts file is read when ``contracts`` is not given; a missing or broken file
+    only means the imports cannot say which contracts they touched.
+    """
+    if contracts is None:
+        try:
+            contracts = load_contracts()
+        except ContractError:
+            contracts = ()
+    return WriteScope(LOCAL_MANAGER, tuple(contracts))

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tma_metrics.charts import alt_text, chart_config
+from tma_metrics.charts.safe_text import safe_figure
+from tma_metrics.french.markup import escape_markdown, plotly_to_plain
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card
@@ -43,17 +45,22 @@ def cards(items: Sequence[Card]) -> None:
     for group, per_row in ((items[:4], 4), (items[4:], 3)):
         for start in range(0, len(group), per_row):
             row = group[start : start + per_row]
-            for column, card in zip(st.columns(per_row), row, strict=False):
+            # A range (« 25 à 97 % ») needs about twice the width of a figure.
+            widths = [1.8 if card.short_text else 1.0 for card in row]
+            widths += [1.0] * (per_row - len(row))
+            for column, card in zip(st.columns(widths), row, strict=False):
                 column.metric(
                     card.label,
-                    card.text,
+                    card.short_text or card.text,
                     delta=card.change_text if card.change else None,
                     delta_color=_DELTA_COLOR.get(card.key, "normal"),
                     help=card.help or None,
                     border=True,
                 )
-                if card.detail:
-                    column.caption(card.detail)
+                # A card too narrow for its text (an SLA range) says it in full below.
+                detail = f"{card.text} ; {card.detail}" if card.short_text else card.detail
+                if detail:
+                    column.caption(detail)
 
 
 def alerts(items: Sequence[Alert]) -> None:
@@ -62,7 +69,8 @@ def alerts(items: Sequence[Alert]) -> None:
         st.success("Aucune alerte.", icon=":material/check_circle:")
     order = {"danger": 0, "warning": 1, "info": 2}
     for alert in sorted(items, key=lambda a: order.get(a.level, 3)):
-        _LEVEL.get(alert.level, st.info)(alert.message)
+        # the messages name tickets by their keys, which come from the files
+        _LEVEL.get(alert.level, st.info)(escape_markdown(alert.message))
 
 
 def table(frame: pd.DataFrame, *, client_view: bool, empty: str, height: int | None = None) -> None:
@@ -89,11 +97,13 @@ def _formatter(fmt: str):
 
 
 def chart(figure: go.Figure, name: str) -> None:
-    """A Plotly chart with the PNG download kept and a text alternative."""
+    """A Plotly chart with the PNG download kept and a text alternative (no markup from data)."""
+    shown = safe_figure(figure)
     st.plotly_chart(
-        figure, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
+        shown, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
     )
-    st.caption(alt_text(figure)[:300], help="Description textuelle du graphique.")
+    description = plotly_to_plain(alt_text(shown))[:300]
+    st.caption(escape_markdown(description), help="Description textuelle du graphique.")
 
 
 def text_block(text: str, *, label: str, file_name: str) -> None:

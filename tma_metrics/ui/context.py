@@ -8,6 +8,7 @@ import streamlit as st
 
 from tma_metrics.auth.principal import Principal, allowed_contracts, sees_internal
 from tma_metrics.domain.contracts.model import Contract
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.store import Store
 from tma_metrics.ui import state
 from tma_metrics.ui.filters import Filters, sidebar_filters
@@ -50,7 +51,7 @@ def page_context(*, internal: bool = False) -> PageContext:
     contracts, error = state.contracts()
     if error:
         # A contracts error names other contracts: never show it to a client.
-        st.error(error if sees_internal(principal) else "Les contrats sont indisponibles.")
+        st.error(md(error) if sees_internal(principal) else "Les contrats sont indisponibles.")
         st.stop()
     allowed = allowed_contracts(principal, contracts)
     return PageContext(

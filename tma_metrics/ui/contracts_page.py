@@ -5,8 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from tma_metrics.auth.principal import Principal
+from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.contracts.model import SLA_KINDS, Contract, ContractError, carnet_label
 from tma_metrics.domain.model import Severity
+from tma_metrics.errors import AccessDenied
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import (
     KIND_LABELS_FR,
@@ -14,7 +17,8 @@ from tma_metrics.french.labels import (
     SEVERITY_LABELS_FR,
     SLA_KIND_LABELS_FR,
 )
-from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts_text
+from tma_metrics.french.markup import escape_markdown as md
+from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts
 
 _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
@@ -22,7 +26,7 @@ _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 def contract_summary(contract: Contract) -> None:
     """Show one contract: projects, model, carnets, calendar and SLA matrix."""
     st.markdown(
-        f"**Projets** : {', '.join(contract.projects)} · **Modèle** : "
+        f"**Projets** : {', '.join(md(p) for p in contract.projects)} · **Modèle** : "
         f"{MODEL_LABELS_FR[contract.model]} · **Heures par jour** : "
         f"{fr.number(contract.hours_per_day)} · **Marge de garantie** : "
         f"{fr.percent(contract.margin)} · **Seuil d'alerte** : {fr.days(contract.alert_days)}"
@@ -39,7 +43,7 @@ def contract_summary(contract: Contract) -> None:
     )
     days = " ".join(_WEEKDAYS_FR[d] for d in cal.weekdays)
     st.markdown(
-        f"**Calendrier** : {days}, {windows} · fériés : {cal.holidays or 'aucun'}"
+        f"**Calendrier** : {days}, {windows} · fériés : {md(cal.holidays or 'aucun')}"
         + (f" · fermetures : {', '.join(fr.day(d) for d in cal.closed)}" if cal.closed else "")
     )
     matrix = pd.DataFrame(
@@ -57,7 +61,7 @@ def contract_summary(contract: Contract) -> None:
         "SLA appliqués aux demandes de type : "
         + ", ".join(KIND_LABELS_FR.get(k, k) for k in contract.sla_ticket_kinds)
         + " · statuts d'attente client (pause) : "
-        + ", ".join(contract.waiting_statuses)
+        + ", ".join(md(s) for s in contract.waiting_statuses)
     )
 
 
@@ -65,8 +69,8 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def contracts_editor() -> None:
-    """Edit the contracts file; a text that does not validate is never written."""
+def contracts_editor(principal: Principal) -> None:
+    """Edit the contracts file as ``principal``; a refused or invalid text is never written."""
     path = resolve_contracts_path()
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     with st.form("contracts_editor"):
@@ -74,9 +78,9 @@ def contracts_editor() -> None:
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
     if submitted:
         try:
-            save_contracts_text(text, path)
-        except ContractError as exc:
-            st.error(f"Fichier non enregistré. {exc}")
+            save_contracts(WriteScope(principal), text, path)
+        except (ContractError, AccessDenied) as exc:
+            st.error(f"Fichier non enregistré. {md(exc)}")
         else:
             st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")
             st.rerun()

@@ -9,11 +9,18 @@ import pandas as pd
 import streamlit as st
 
 from tma_metrics.french import formats as fr
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.reports.import_text import counts_line
-from tma_metrics.sources import SOURCE_CHOICES, MappingProfile, build_template, suggest_mapping
+from tma_metrics.sources import (
+    SOURCE_CHOICES,
+    MappingProfile,
+    build_template,
+    limits,
+    suggest_mapping,
+)
 from tma_metrics.sources.mapping import REQUIRED, mappable_columns
-from tma_metrics.store import ImportReport, Store, UndoError
+from tma_metrics.store import AccessDenied, ImportReport, Store, UndoError, WriteScope
 
 #: Uploads above this size are refused here (the CLI reads big files straight from disk).
 MAX_UPLOAD_MB = 50
@@ -26,8 +33,8 @@ _NONE = "(aucune)"
 _PENDING_KEY = "import_pending_mapping"
 
 
-def upload_and_import(store: Store) -> None:
-    """File uploader, source choice and one report per imported file."""
+def upload_and_import(store: Store, scope: WriteScope) -> None:
+    """File uploader, source choice and one report per imported file (within ``scope``)."""
     with st.form("import_form", clear_on_submit=True):
         files = st.file_uploader(
             "Exports à importer (CSV, Excel) — plusieurs fichiers à la fois",
@@ -47,37 +54,54 @@ def upload_and_import(store: Store) -> None:
         size_mb = upload.size / 1_000_000
         if size_mb > MAX_UPLOAD_MB:
             st.error(
-                f"« {upload.name} » : fichier de {fr.number(size_mb)} Mo, au-delà de la limite "
-                f"de {MAX_UPLOAD_MB} Mo de cette page. Importez-le en ligne de commande : "
-                f"`python -m tma_metrics import {upload.name}`."
+                f"« {md(upload.name)} » : fichier de {fr.number(size_mb)} Mo, au-delà de la "
+                f"limite de {MAX_UPLOAD_MB} Mo de cette page. Importez-le en ligne de commande : "
+                f"« {md(f'python -m tma_metrics import {upload.name}')} »."
             )
             continue
-        with st.status(f"{upload.name} ({fr.number(size_mb)} Mo)", expanded=True) as status:
+        with st.status(f"{md(upload.name)} ({fr.number(size_mb)} Mo)", expanded=True) as status:
             started = time.perf_counter()
             st.write("Lecture, reconnaissance et écriture dans une seule transaction…")
-            report = store.import_file(upload.getvalue(), upload.name, source=source)
+            report = import_upload(
+                store, upload.getvalue(), upload.name, source=source, scope=scope
+            )
             elapsed = time.perf_counter() - started
             if report.imported:
                 status.update(
-                    label=f"{upload.name} : {report.variant} — {fr.number(elapsed)} s",
+                    label=f"{md(upload.name)} : {md(report.variant)} — {fr.number(elapsed)} s",
                     state="complete",
                     expanded=False,
                 )
             else:
-                status.update(label=f"{upload.name} : non importé", state="error")
+                status.update(label=f"{md(upload.name)} : non importé", state="error")
         show_report(report)
         if report.unrecognised is not None:
             st.session_state[_PENDING_KEY] = (upload.name, upload.getvalue(), report)
         progress.progress(i / len(files), text=f"{i} fichier(s) sur {len(files)}")
 
 
+def import_upload(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    source: str = "auto",
+    mapping: MappingProfile | None = None,
+    scope: WriteScope | None = None,
+) -> ImportReport:
+    """Import one uploaded file under this page's limits (parsed in a child process)."""
+    with limits.using(limits.IMPORT_PAGE):
+        return store.import_file(data, name, source=source, mapping=mapping, scope=scope)
+
+
 def show_report(report: ImportReport) -> None:
     """Show one file's import report: counts, rejected rows (downloadable), warnings."""
-    st.markdown(f"#### {report.file_name}")
+    # file names, variants, errors and warnings quote the file (names, headers, cells)
+    st.markdown(f"#### {md(report.file_name)}")
     if report.error:
-        st.error(f"Rien n'a été importé. {report.error}")
+        st.error(f"Rien n'a été importé. {md(report.error)}")
         return
-    st.success(f"Reconnu : **{report.variant}** (import n° {report.batch_id})")
+    st.success(f"Reconnu : **{md(report.variant)}** (import n° {report.batch_id})")
     cols = st.columns(5)
     unchanged = (
         report.tickets.unchanged + report.time_entries.unchanged + report.status_history.unchanged
@@ -94,14 +118,14 @@ def show_report(report: ImportReport) -> None:
         strict=True,
     ):
         col.metric(label, fr.number(value, 0))
-    st.caption(counts_line(report))
+    st.caption(md(counts_line(report)))
     if report.previous_batch is not None:
         st.info(
             f"Ce fichier identique avait déjà été importé (import n° {report.previous_batch}) : "
             "rien n'a été dupliqué."
         )
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     if len(report.rejected):
         rejected = report.rejected.rename(
             columns={"line": "Ligne", "column": "Colonne", "raw": "Valeur", "reason": "Motif"}
@@ -116,14 +140,14 @@ def show_report(report: ImportReport) -> None:
         )
 
 
-def mapping_step(store: Store) -> None:
+def mapping_step(store: Store, scope: WriteScope) -> None:
     """For a file no adapter recognised: suggest a mapping, let the user fix and save it."""
     pending = st.session_state.get(_PENDING_KEY)
     if not pending:
         return
     name, data, report = pending
     error = report.unrecognised
-    st.subheader(f"Correspondance des colonnes : {name}")
+    st.subheader(f"Correspondance des colonnes : {md(name)}")
     st.write(
         "Ce fichier n'a pas été reconnu. Indiquez quelle colonne du fichier contient chaque "
         "information ; la correspondance sera enregistrée sous un nom et réutilisée "
@@ -172,18 +196,22 @@ def mapping_step(store: Store) -> None:
                 signature=error.signature,
             )
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
-        store.save_profile(profile)
-        result = store.import_file(data, name, mapping=profile)
+        store.save_profile(profile, scope)
+        result = import_upload(store, data, name, mapping=profile, scope=scope)
         show_report(result)
         if result.imported:
             del st.session_state[_PENDING_KEY]
 
 
-def history_and_undo(store: Store) -> None:
-    """The import history, newest first, with undo of a whole import."""
-    history = store.history()
+def history_and_undo(store: Store, scope: WriteScope) -> None:
+    """The imports ``scope`` may see, newest first, with undo of a whole import.
+
+    The store lists and undoes only what the user may (a project manager: the imports
+    of their contracts); this page only passes the scope along.
+    """
+    history = store.history(scope)
     if history.empty:
         st.caption("Aucun import pour l'instant.")
         return
@@ -193,10 +221,12 @@ def history_and_undo(store: Store) -> None:
             "Fichier": history["file_name"],
             "Outil": history["variant"],
             "Importé le": history["imported_at"],
+            "Par": history["imported_by"],
             "Lignes lues": history["rows_read"],
             "Ajoutées": history["added"],
             "Mises à jour": history["updated"],
             "Rejetées": history["rejected"],
+            "Hors de vos contrats": history["out_of_scope"],
             "Avertissements": history["warnings"].map(lambda w: len(json.loads(w or "[]"))),
             "Annulé le": history["undone_at"],
         }
@@ -222,13 +252,15 @@ def history_and_undo(store: Store) -> None:
             ),
         )
         confirm = st.checkbox(
-            "Je confirme : les lignes de cet import reviennent à leur état d'avant."
+            "Je confirme : cet import ne compte plus ; ses lignes qu'aucun autre import actif "
+            "n'a apportées disparaissent, les autres reviennent à la version du dernier import "
+            "actif qui les contient."
         )
         if st.form_submit_button("Annuler cet import") and confirm:
             try:
-                store.undo(int(batch))
-            except UndoError as exc:
-                st.error(str(exc))
+                store.undo(int(batch), scope)
+            except (UndoError, AccessDenied) as exc:
+                st.error(md(exc))
             else:
                 st.success(f"Import n° {batch} annulé.")
                 st.rerun()

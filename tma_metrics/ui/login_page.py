@@ -1,22 +1,25 @@
 """Who is logged in: the login gate every page goes through, and the account sidebar.
 
 Three modes (`auth_mode`): local (no users file: the implicit manager, no login),
-password (the users file has users: a login form), OIDC (``[auth]`` in
-``.streamlit/secrets.toml``: ``st.login`` and the e-mail looked up in the users file).
+password (a users file: a login form; it stays closed while the file defines nobody),
+OIDC (``[auth]`` in ``.streamlit/secrets.toml``: ``st.login`` and the e-mail looked up in
+the users file). A password login lasts across reloads, tabs and bookmarks through a
+signed session cookie (`browser_session`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import math
 import time
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from tma_metrics.auth.mode import AuthMode, decide_mode, is_loopback
 from tma_metrics.auth.principal import LOCAL_MANAGER, ROLE_LABELS_FR, Principal
+from tma_metrics.auth.sessions import KEEPER
 from tma_metrics.auth.throttle import BackoffPolicy, LoginThrottle
 from tma_metrics.auth.users import (
     Users,
@@ -27,26 +30,43 @@ from tma_metrics.auth.users import (
     rehash_if_needed,
     resolve_users_path,
 )
+from tma_metrics.auth.write_scope import WriteScope
+from tma_metrics.french.markup import escape_markdown as md
+from tma_metrics.ui import browser_session
 
 PRINCIPAL_KEY = "auth_principal"
 HASH_DIGEST_KEY = "auth_hash_digest"  # a password change ends the sessions opened before it
+SESSION_KEY = browser_session.SESSION_KEY
 FAILURES_KEY = "auth_failures"
 LAST_FAILURE_KEY = "auth_last_failure"
 
 WRONG_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+#: The users file exists but defines nobody: the app stays closed (never local mode).
+NO_USERS = (
+    "Aucun utilisateur n'est défini dans le fichier des utilisateurs : l'application reste "
+    "fermée. Un administrateur ajoute un utilisateur avec « python -m tma_metrics user add », "
+    "ou supprime le fichier pour revenir au mode local (sans connexion, sur cette machine)."
+)
+BROKEN_USERS = (
+    "Le fichier des utilisateurs est invalide : connexion impossible. "
+    "L'administrateur voit le détail avec « python -m tma_metrics user list »."
+)
 POLICY = BackoffPolicy()
 
 _LOGGER = logging.getLogger(__name__)
 
 
 def users_state() -> tuple[Users, str | None]:
-    """Return the users of the file and, when the file is wrong, its French error."""
+    """Return the users of the file and, when the file is wrong or empty, its French error."""
     try:
-        return load_users(), None
+        users = load_users()
     except UsersFileError as exc:
         return Users(), str(exc)
     except OSError as exc:
         return Users(), f"Fichier des utilisateurs illisible : {resolve_users_path()} ({exc})."
+    if not len(users) and resolve_users_path().exists():
+        return users, NO_USERS
+    return users, None
 
 
 def oidc_configured() -> bool:
@@ -62,16 +82,23 @@ def auth_mode() -> AuthMode:
     if oidc_configured():
         return "oidc"
     users, error = users_state()
-    return decide_mode(oidc_configured=False, user_count=len(users), users_file_broken=bool(error))
+    return decide_mode(
+        oidc_configured=False,
+        user_count=len(users),
+        users_file_broken=bool(error),
+        users_file_exists=resolve_users_path().exists(),
+    )
 
 
-def current_principal() -> Principal:
+def current_principal(reason: str | None = None) -> Principal:
     """Return who is looking; in server mode draw the login screen and stop until logged in.
 
     Safe to call several times per run (app.py and each page): once logged in it draws
     nothing. The user's role and contracts are read again from the users file on every
     run, so an edit of the file applies at once, and a removed user is logged out.
+    ``reason`` is shown above the login form (the page that asked for it).
     """
+    browser_session.sync_cookie()
     mode = auth_mode()
     if mode == "local":
         return LOCAL_MANAGER
@@ -79,22 +106,21 @@ def current_principal() -> Principal:
     if error:
         # The detail names users and keys: it goes to the server log, not to a visitor.
         _LOGGER.error("Users file rejected: %s", error)
-        st.error(
-            "Le fichier des utilisateurs est invalide : connexion impossible. "
-            "L'administrateur voit le détail avec « python -m tma_metrics user list »."
-        )
+        st.error(NO_USERS if error == NO_USERS else BROKEN_USERS, icon=":material/lock:")
         st.stop()
-    principal = _oidc_principal(users) if mode == "oidc" else _password_principal(users)
+    principal = _oidc_principal(users) if mode == "oidc" else _password_principal(users, reason)
     st.session_state[PRINCIPAL_KEY] = principal
     return principal
 
 
 def logged_in_principal() -> Principal | None:
-    """Return who is logged in without drawing anything; None for an anonymous visitor.
+    """Return who is logged in; None for an anonymous visitor.
 
     Local mode always has its implicit manager. A broken users file counts as nobody
-    logged in (the login page then explains it).
+    logged in (the login page then explains it). Draws nothing visible: only, after a
+    login or a logout, the request that has the browser take or drop its cookie.
     """
+    browser_session.sync_cookie()
     mode = auth_mode()
     if mode == "local":
         return LOCAL_MANAGER
@@ -128,50 +154,70 @@ def account_sidebar(principal: Principal) -> None:
                     icon=":material/warning:",
                 )
             return
-        st.caption(f"Connecté : **{principal.name}** · {ROLE_LABELS_FR[principal.role]}")
+        st.caption(f"Connecté : **{md(principal.name)}** · {ROLE_LABELS_FR[principal.role]}")
         if st.button("Se déconnecter", key="auth_logout", icon=":material/logout:"):
             logout(mode)
 
 
 def logout(mode: AuthMode | None = None) -> None:
-    """End the session: forget everything it held, then show the login screen again."""
+    """End the session everywhere, forget what it held, show the login screen again.
+
+    The session is revoked on the server (every tab and copy of its cookie is logged
+    out at its next run), then the browser drops the cookie.
+    """
+    token = st.session_state.get(SESSION_KEY)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if (mode or auth_mode()) == "oidc":
         st.logout()
-    else:
+        return
+    browser_session.end_session(token)
+    try:
+        st.switch_page("pages/connexion.py")
+    except StreamlitAPIException:  # a script without the app's pages (tests)
         st.rerun()
 
 
-def _password_principal(users: Users) -> Principal:
+def _password_principal(users: Users, reason: str | None = None) -> Principal:
     known = _session_principal(users)
     if known is not None:
         return known
-    _login_form(users)
+    _login_form(users, reason)
     st.stop()
 
 
 def _session_principal(users: Users) -> Principal | None:
+    """Return who this page or the browser's session cookie is logged in as, if valid."""
     stored = st.session_state.get(PRINCIPAL_KEY)
-    if not isinstance(stored, Principal):
+    if isinstance(stored, Principal):
+        record = users.find_login(stored.login)
+        if (
+            record is not None
+            and record.password_hash is not None
+            and st.session_state.get(HASH_DIGEST_KEY)
+            == KEEPER.password_digest(record.password_hash)
+            and not browser_session.is_ended(st.session_state.get(SESSION_KEY))
+        ):
+            return record.principal()
+        _forget_login()
         return None
-    record = users.find_login(stored.login)
+    token = browser_session.cookie_token()
+    if token is None:
+        return None
+    record = users.find_login(token.login)
     if record is None or record.password_hash is None:
-        _forget_login()
         return None
-    if st.session_state.get(HASH_DIGEST_KEY) != _digest(record.password_hash):
-        _forget_login()
-        return None
+    if KEEPER.password_digest(record.password_hash) != token.password_digest:
+        return None  # the password changed since this session was opened
+    st.session_state[PRINCIPAL_KEY] = record.principal()
+    st.session_state[HASH_DIGEST_KEY] = token.password_digest
+    st.session_state[SESSION_KEY] = token
     return record.principal()
 
 
 def _forget_login() -> None:
-    st.session_state.pop(PRINCIPAL_KEY, None)
-    st.session_state.pop(HASH_DIGEST_KEY, None)
-
-
-def _digest(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()
+    for key in (PRINCIPAL_KEY, HASH_DIGEST_KEY, SESSION_KEY):
+        st.session_state.pop(key, None)
 
 
 @st.cache_resource(show_spinner=False)
@@ -180,9 +226,11 @@ def _login_throttle() -> LoginThrottle:
     return LoginThrottle(POLICY)
 
 
-def _login_form(users: Users) -> None:
+def _login_form(users: Users, reason: str | None = None) -> None:
     st.title("Connexion")
     st.caption("TMA Metrics · suivi des contrats de TMA · accès réservé")
+    if reason:
+        st.info(reason, icon=":material/lock:")
     with st.form("auth_login", clear_on_submit=True):
         login = st.text_input("Identifiant", autocomplete="username")
         password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
@@ -196,8 +244,9 @@ def _login_form(users: Users) -> None:
     if principal is None:
         return
     _rehash_quietly(principal.login, password)
+    token = browser_session.start_session(principal.login, _current_hash(principal.login))
     st.session_state[PRINCIPAL_KEY] = principal
-    st.session_state[HASH_DIGEST_KEY] = _digest(_current_hash(principal.login))
+    st.session_state[HASH_DIGEST_KEY] = token.password_digest
     st.rerun()
 
 
@@ -269,7 +318,7 @@ def _oidc_principal(users: Users) -> Principal:
     if record is None:
         _LOGGER.warning("OIDC login refused for an address absent from the users file")
         st.error(
-            f"Le compte « {email or 'sans adresse e-mail'} » n'a pas accès à TMA Metrics : "
+            f"Le compte « {md(email or 'sans adresse e-mail')} » n'a pas accès à TMA Metrics : "
             "son adresse e-mail (vérifiée) n'est pas dans le fichier des utilisateurs. "
             "Demandez à un responsable de vous y ajouter."
         )
@@ -277,3 +326,11 @@ def _oidc_principal(users: Users) -> Principal:
             logout("oidc")
         st.stop()
     return record.principal()
+
+
+def write_scope(principal: Principal) -> WriteScope:
+    """Return what ``principal`` may write, read against the whole contracts file."""
+    from tma_metrics.ui import state
+
+    contracts, _error = state.contracts()
+    return WriteScope(principal, contracts)

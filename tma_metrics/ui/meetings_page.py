@@ -8,14 +8,18 @@ import streamlit as st
 
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.reports import view_exports as exports_of
-from tma_metrics.reports.texts import bilan_text, copil_text, point_text
+from tma_metrics.reports.logo import contract_logo
+from tma_metrics.reports.meeting_files import bilan_files, copil_files, point_files
+from tma_metrics.store.contracts_file import resolve_contracts_path
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.bilan import bilan_view
 from tma_metrics.views.copil import copil_view
 from tma_metrics.views.point import point_view
+from tma_metrics.views.sla_range import ComplianceRange
 
 _POINT_TABS = (
     ("incoming", "Entrées", "Aucune demande entrée depuis le dernier point."),
@@ -24,6 +28,7 @@ _POINT_TABS = (
     ("pending_estimates", "Devis en attente", "Aucun devis en attente de validation."),
     ("to_watch", "À surveiller (SLA)", "Aucune demande à risque."),
     ("breaches", "Hors délai", "Aucun dépassement de délai sur la période du point."),
+    ("sla_by_ticket", "SLA par demande", "Aucun délai arrêté sur la période du point."),
 )
 
 
@@ -45,7 +50,7 @@ def point_tma(ctx: PageContext) -> None:
     """Balance cards with their change, alerts, ticket lists, compte rendu, exports."""
     _require_contract(ctx)
     contract = ctx.contract
-    st.title(f"Point TMA — {contract.name}")
+    st.title(f"Point TMA — {md(contract.name)}")
     days = (
         st.segmented_control(
             "Dernier point il y a",
@@ -70,25 +75,22 @@ def point_tma(ctx: PageContext) -> None:
     st.subheader("Points d'attention")
     ui.alerts(view.alerts)
     st.subheader("Demandes")
+    flow = view.flow
+    st.caption(
+        f"{flow['open_start']} ouverte(s) au {fr.day(view.since)}, {flow['received']} "
+        f"reçue(s), {flow['resolved']} résolue(s), {flow['reopened']} réouverte(s) : "
+        f"{flow['open_end']} ouverte(s) au {fr.day(view.as_of)}. Respect des SLA sur la "
+        f"période du point : {ComplianceRange.of(view.sla_window).sentence()}."
+    )
     tabs = st.tabs([f"{label} ({len(getattr(view, name))})" for name, label, _ in _POINT_TABS])
     for tab, (name, _label, empty) in zip(tabs, _POINT_TABS, strict=True):
         with tab:
             ui.table(getattr(view, name), client_view=view.client_view, empty=empty)
+    files = point_files(view)
     st.subheader("Compte rendu à envoyer")
-    ui.text_block(
-        point_text(view),
-        label="le compte rendu",
-        file_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}.txt",
-    )
+    ui.text_block(files.text, label="le compte rendu", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.point_sheets(view)
-    ui.exports(
-        sheets,
-        exports_of.workbook(
-            sheets, title=f"Point TMA — {contract.name}", about=exports_of.about(view)
-        ),
-        base_name=f"point-tma-{ui.slug(contract.name)}-{view.as_of:%Y-%m-%d}",
-    )
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
 def _months(as_of: date, count: int = 12) -> list[date]:
@@ -113,7 +115,7 @@ def bilan_mensuel(ctx: PageContext) -> None:
         key="mois",
     )
     view = bilan_view(data.contract_figures(ctx), month, client_view=not ctx.internal)
-    st.title(f"Bilan mensuel — {contract.name}")
+    st.title(f"Bilan mensuel — {md(contract.name)}")
     st.caption(
         f"{fr.month(view.month).capitalize()} (du {fr.day(view.month)} au "
         f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."
@@ -138,7 +140,7 @@ def bilan_mensuel(ctx: PageContext) -> None:
         border=True,
     )
     for note in view.notes:
-        st.info(note)
+        st.info(md(note))
     labels = {
         "by_ticket": ("Par demande", "Aucun temps décompté ce mois-ci."),
         "by_kind": ("Par type", "Aucun temps ce mois-ci."),
@@ -155,21 +157,11 @@ def bilan_mensuel(ctx: PageContext) -> None:
     for tab, (name, frame) in zip(tabs, view.tables.items(), strict=True):
         with tab:
             ui.table(frame, client_view=view.client_view, empty=labels[name][1])
+    files = bilan_files(view)
     st.subheader("Courriel du bilan")
-    ui.text_block(
-        bilan_text(view),
-        label="le bilan",
-        file_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}.txt",
-    )
+    ui.text_block(files.text, label="le bilan", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.bilan_sheets(view)
-    ui.exports(
-        sheets,
-        exports_of.workbook(
-            sheets, title=f"Bilan mensuel — {contract.name}", about=exports_of.about(view)
-        ),
-        base_name=f"bilan-{ui.slug(contract.name)}-{view.month:%Y-%m}",
-    )
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
 def copil(ctx: PageContext) -> None:
@@ -178,7 +170,7 @@ def copil(ctx: PageContext) -> None:
     contract = ctx.contract
     figures = data.contract_figures(ctx)
     view = copil_view(figures, client_view=not ctx.internal)
-    st.title(f"Copil — {contract.name}")
+    st.title(f"Copil — {md(contract.name)}")
     st.caption(
         f"Période du {fr.day(view.start)} au {fr.day(view.end)} (choisie dans la barre "
         f"latérale : trimestre, semestre, année ou dates libres) ; soldes au {fr.day(view.as_of)}."
@@ -194,43 +186,32 @@ def copil(ctx: PageContext) -> None:
     for tab, frame in zip(tabs, exports_of.copil_sheets(view).values(), strict=True):
         with tab:
             st.dataframe(frame, hide_index=True, width="stretch")
+    logo = contract_logo(contract, resolve_contracts_path())
+    files = copil_files(view, charts, client=contract.client or "", logo=logo.data)
     st.subheader("Compte rendu")
-    ui.text_block(
-        copil_text(view),
-        label="le compte rendu",
-        file_name=f"copil-{ui.slug(contract.name)}-{view.end:%Y-%m-%d}.txt",
-    )
+    ui.text_block(files.text, label="le compte rendu", file_name=files.file_name("email"))
     st.subheader("Exports")
-    sheets = exports_of.copil_sheets(view)
-    base = f"copil-{ui.slug(contract.name)}-{view.start:%Y-%m-%d}-{view.end:%Y-%m-%d}"
-    ui.exports(
-        sheets,
-        exports_of.workbook(sheets, title=f"Copil — {contract.name}", about=exports_of.about(view)),
-        base_name=base,
-    )
-    _deck(view, charts, base)
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
+    if logo.problem:
+        st.caption(logo.problem)
+    _deck(files, view.client_view)
 
 
-def _deck(view, charts, base: str) -> None:
+def _deck(files, client_view: bool) -> None:
     """Build the PowerPoint on demand (rendering charts takes a few seconds)."""
-    from tma_metrics.reports.copil_deck import copil_deck
-    from tma_metrics.reports.deck import with_chart_images
-    from tma_metrics.reports.slides import deck_bytes
-
-    key = f"deck-{base}-{view.client_view}"
+    key = f"deck-{files.base_name}-{client_view}"
     if st.button("Préparer la présentation PowerPoint", key=f"build-{key}"):
         with st.spinner("Rendu des graphiques et des diapositives…"):
-            deck = with_chart_images(copil_deck(view, charts, client_view=view.client_view))
-            st.session_state[key] = (deck_bytes(deck, render_charts=False), deck.missing_charts)
+            st.session_state[key] = files.presentation()
     built = st.session_state.get(key)
     if built:
         content, missing = built
         for title, reason in missing:
-            st.warning(f"Graphique « {title} » absent de la présentation : {reason}")
+            st.warning(f"Graphique « {md(title)} » absent de la présentation : {md(reason)}")
         st.download_button(
             "Télécharger la présentation (.pptx)",
             content,
-            file_name=f"{base}.pptx",
+            file_name=files.file_name("pptx"),
             mime=ui.PPTX_MIME,
             key=f"pptx-{key}",
         )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from tma_metrics.charts import portfolio_chart
 from tma_metrics.french import formats as fr
-from tma_metrics.reports import view_exports as exports_of
+from tma_metrics.reports.meeting_files import portfolio_files
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
@@ -36,7 +36,8 @@ def screen_table(table: pd.DataFrame) -> pd.DataFrame:
             "Achetés (j)": table["purchased_days"],
             "Épuisement prévu": table["forecast_exhaustion_date"],
             "Échéance": table["expiry_date"],
-            "Respect SLA": table["sla_compliance"],
+            "Respect SLA": table["sla_text"],
+            "Respect SLA au pire": table["sla_compliance_low"],
             "Couverture SLA": table["sla_coverage"],
             "Dans la garantie": table["within_guarantee_rate"],
             "Ouvertes": table["open_tickets"],
@@ -63,7 +64,7 @@ def styled(table: pd.DataFrame, shown: pd.DataFrame):
             "Achetés (j)": fr.days,
             "Épuisement prévu": fr.day,
             "Échéance": fr.day,
-            "Respect SLA": fr.percent,
+            "Respect SLA au pire": fr.percent,
             "Couverture SLA": fr.percent,
             "Dans la garantie": fr.percent,
             "Ouvertes": lambda v: fr.number(v, 0),
@@ -116,9 +117,5 @@ def portfolio(ctx: PageContext) -> None:
         }
     )
     ui.chart(portfolio_chart(chart_input), "portefeuille")
-    sheets = exports_of.portfolio_sheets(table, client_view=not ctx.internal)
-    ui.exports(
-        sheets,
-        exports_of.workbook(sheets, title="Portefeuille des contrats"),
-        base_name=f"portefeuille-{ctx.filters.as_of:%Y-%m-%d}",
-    )
+    files = portfolio_files(table, ctx.filters.as_of, client_view=not ctx.internal)
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)

@@ -1,27 +1,57 @@
-"""The Solde rapide page: a client drops its files and sees its balance; nothing is kept."""
+"""The Solde rapide page: a client drops its files, confirms its carnet, sees its balance.
+
+Nothing is kept: the files live in the visitor's private in-memory store
+(`figures.quick_balance.QuickBalance`), the Excel file is built in memory.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
 from tma_metrics.charts import burn_up_chart, monthly_consumption_chart
-from tma_metrics.figures.quick_balance import MAX_FILE_BYTES, QuickBalance
+from tma_metrics.domain.contracts.model import normalise_label
+from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.quick_balance import (
+    MAX_FILE_BYTES,
+    CarnetSettings,
+    QuickBalance,
+    QuickFile,
+    confirm_settings,
+)
 from tma_metrics.french import formats as fr
+from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.metrics import kpi
-from tma_metrics.reports import view_exports as exports_of
+from tma_metrics.reports.quick_workbook import quick_balance_workbook
 from tma_metrics.ui import components as ui
-from tma_metrics.views.tables import french_table
+from tma_metrics.views.alerts import forecast_range
 
-#: Session key of the visitor's private in-memory database (per session, never shared).
+#: Session keys: the visitor's private store, the carnets confirmed (group key →
+#: `CarnetSettings`), the uploader's generation (a new one empties it).
 SESSION_KEY = "quick_balance"
+CONFIRMED_KEY = "quick_confirmed"
+UPLOADER_KEY = "quick_uploader_generation"
 PRIVACY = (
     "Vos fichiers sont lus en mémoire pour cette seule session : rien n'est enregistré "
     "sur le serveur ni visible par d'autres utilisateurs, et tout disparaît à la fermeture "
     "de la page."
 )
+PER_PROJECT = "Un solde par projet"
+TOGETHER = "Un seul solde pour tous les projets"
+ALL_PROJECTS = "Tous les projets"
+
+
+@dataclass(frozen=True)
+class CarnetGroup:
+    """The projects one balance covers, its title and its key in the session."""
+
+    key: str
+    label: str
+    projects: tuple[str, ...]
 
 
 def _session() -> QuickBalance:
@@ -34,105 +64,199 @@ def _clear() -> None:
     quick = st.session_state.pop(SESSION_KEY, None)
     if quick is not None:
         quick.close()
-    st.session_state.pop("quick_uploads", None)
+    st.session_state.pop(CONFIRMED_KEY, None)
+    st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
 
 
 def quick_balance_page() -> None:
-    """Upload, carnet settings, balance, burn chart, monthly table, Excel download."""
+    """Upload, carnet confirmation, one balance per carnet, Excel download."""
     st.title("Solde rapide")
     st.info(PRIVACY, icon=":material/lock:")
     files = st.file_uploader(
         "Déposez vos fichiers : export de votre outil, tableau de suivi ou modèle TMA Metrics",
         type=["csv", "txt", "xlsx", "xls"],
         accept_multiple_files=True,
-        key="quick_uploads",
+        key=f"quick_uploads_{st.session_state.get(UPLOADER_KEY, 0)}",
         help=f"{MAX_FILE_BYTES // 1_048_576} Mo au plus par fichier.",
     )
     quick = _session()
-    for upload in files or []:
-        report = quick.add(upload.getvalue(), upload.name)
-        if report.error:
-            st.error(f"« {upload.name} » n'a pas été lu. {report.error}")
-        else:
-            st.caption(
-                f"« {upload.name} » : {report.variant}, {fr.number(report.rows_read, 0)} "
-                f"ligne(s) lue(s), {fr.number(len(report.rejected), 0)} rejetée(s)."
-            )
+    _file_lines(quick.sync([(upload.name, upload.getvalue()) for upload in files or []]))
     if not quick.has_data():
         st.caption("Le solde s'affiche dès qu'un fichier contenant du temps passé est lu.")
         return
-    settings = quick.settings
-    st.subheader("Votre carnet")
-    left, middle, right = st.columns(3)
-    days = left.number_input(
-        "Jours achetés",
-        min_value=0.5,
-        value=float(settings.days or 20.0),
-        step=0.5,
-        key="quick_days",
-    )
-    start = middle.date_input(
-        "Début du carnet",
-        value=settings.start or date(date.today().year, 1, 1),
-        format="DD/MM/YYYY",
-        key="quick_start",
-    )
-    hours_per_day = right.number_input(
-        "Heures par jour",
-        min_value=1.0,
-        max_value=24.0,
-        value=float(settings.hours_per_day or 8.0),
-        step=0.5,
-        key="quick_hpd",
-    )
-    if any((settings.days, settings.start, settings.hours_per_day)):
-        st.caption("Valeurs lues dans l'onglet « Carnet » de votre fichier ; modifiables.")
-    figures = quick.figures(days, start, hours_per_day, date.today(), datetime.now())
-    _show(figures)
+    projects = quick.projects()
+    first_days = projects.set_index("project")["first_day"]
+    shown: dict[str, ContractFigures] = {}
+    for group in _groups(projects):
+        first = first_days.reindex(list(group.projects)).min()
+        figures = _carnet(quick, group, first)
+        if figures is not None:
+            shown[group.label] = figures
+    if shown:
+        st.download_button(
+            "Télécharger le résultat (Excel)",
+            quick_balance_workbook(shown),
+            file_name="solde-rapide.xlsx",
+            mime=ui.XLSX_MIME,
+            type="primary",
+        )
     if st.button("Effacer mes fichiers", icon=":material/delete:"):
         _clear()
         st.rerun()
 
 
-def _french_number(
-    column, label: str, default: float, *, key: str, low: float, high: float
-) -> float | None:
-    """A number typed the French way (``12,5``); None (with a French message) when wrong."""
-    text = column.text_input(label, value=fr.number(default, 1).removesuffix(",0"), key=key)
-    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        column.error(f"{label} : attendu un nombre (par exemple 12,5), trouvé « {text} ».")
-        return None
-    if not low <= value <= high:
-        column.error(
-            f"{label} : attendu un nombre entre {fr.number(low, 1)} et {fr.number(high, 0)}, "
-            f"trouvé {fr.number(value, 1)}."
+def _file_lines(files: list[QuickFile]) -> None:
+    """One line per uploaded file: read, refused, counted once, or replaced."""
+    for file in files:
+        name = md(file.name)
+        if file.status == "replaced":
+            st.caption(
+                f"« {name} » (dépôt précédent) : remplacé par le fichier du même nom déposé "
+                "ensuite ; seul le dernier compte."
+            )
+        elif file.status == "same_as":
+            st.caption(
+                f"« {name} » : contenu identique à « {md(file.other)} », compté une seule fois."
+            )
+        elif file.report.error:
+            st.error(f"« {name} » n'a pas été lu. {md(file.report.error)}")
+        else:
+            report = file.report
+            st.caption(
+                f"« {name} » : {md(report.variant)}, {fr.number(report.rows_read, 0)} "
+                f"ligne(s) lue(s), {fr.number(len(report.rejected), 0)} rejetée(s)."
+            )
+
+
+def _groups(projects: pd.DataFrame) -> list[CarnetGroup]:
+    """One carnet per project, or one for all, as the visitor chooses (several projects)."""
+    names = tuple(projects["project"])
+    if len(names) <= 1:
+        return [CarnetGroup(_key(names), names[0] if names else ALL_PROJECTS, names)]
+    found = ", ".join(
+        f"« {md(row.project)} » ({fr.hours(row.hours)})" for row in projects.itertuples()
+    )
+    st.markdown(f"**Vos fichiers contiennent {len(names)} projets** : {found}.")
+    choice = st.radio(
+        "Calcul du solde", (PER_PROJECT, TOGETHER), horizontal=True, key="quick_grouping"
+    )
+    if choice == TOGETHER:
+        return [CarnetGroup(_key(names), ALL_PROJECTS, names)]
+    return [CarnetGroup(_key((name,)), name, (name,)) for name in names]
+
+
+def _key(projects: tuple[str, ...]) -> str:
+    """A session key for a set of projects (stable across reruns and re-uploads)."""
+    labels = "\n".join(sorted(normalise_label(p) for p in projects))
+    return hashlib.sha256(labels.encode()).hexdigest()[:16]
+
+
+def _carnet(quick: QuickBalance, group: CarnetGroup, first: object) -> ContractFigures | None:
+    """The carnet's form, then its balance once confirmed (None until then)."""
+    with st.container(border=True):
+        st.subheader(f"Votre carnet — {md(group.label)}")
+        settings = _confirmed(group, quick.settings, first)
+        if settings is None:
+            return None
+        figures = quick.figures(
+            settings, group.projects, date.today(), datetime.now(), name=group.label
         )
-        return None
-    return value
+        _show(figures, group.key)
+        return figures
 
 
-def _show(figures) -> None:
+def _confirmed(group: CarnetGroup, read: CarnetSettings, first: object) -> CarnetSettings | None:
+    """Ask for days, start and hours per day; return them once the visitor confirms."""
+    confirmed: dict[str, CarnetSettings] = st.session_state.setdefault(CONFIRMED_KEY, {})
+    if any(v is not None for v in (read.days, read.start, read.hours_per_day)):
+        st.caption("Valeurs lues dans l'onglet « Carnet » de votre fichier : vérifiez-les.")
+    else:
+        since = f" Vos temps commencent le {fr.day(first)}." if pd.notna(first) else ""
+        st.caption(f"Indiquez le carnet de votre contrat.{since}")
+    # a new pre-fill (another file read) gives new fields
+    token = hashlib.sha256(repr(read).encode()).hexdigest()[:8]
+    with st.form(f"quick-carnet-{group.key}"):
+        left, middle, right = st.columns(3)
+        days = left.text_input(
+            "Jours achetés",
+            value=_number_text(read.days),
+            placeholder="par exemple 20",
+            key=f"quick-days-{group.key}-{token}",
+        )
+        start = middle.text_input(
+            "Début du carnet",
+            value=fr.day(read.start) if read.start else "",
+            placeholder="JJ/MM/AAAA",
+            key=f"quick-start-{group.key}-{token}",
+        )
+        hours = right.text_input(
+            "Heures par jour",
+            value=_number_text(read.hours_per_day),
+            placeholder="par exemple 7 ou 8",
+            key=f"quick-hours-{group.key}-{token}",
+        )
+        label = "Recalculer le solde" if group.key in confirmed else "Calculer le solde"
+        submitted = st.form_submit_button(label, type="primary")
+    if submitted:
+        settings, problems = confirm_settings(days, start, hours)
+        if settings is None:
+            confirmed.pop(group.key, None)
+            for problem in problems:
+                st.error(md(problem))
+            return None
+        confirmed[group.key] = settings
+    if group.key not in confirmed:
+        st.caption("Le solde s'affiche quand vous avez confirmé ces trois valeurs.")
+    return confirmed.get(group.key)
+
+
+def _number_text(value: float | None) -> str:
+    """A pre-filled number the French way, without a useless ``,0``: ``20``, ``7,5``."""
+    return "" if value is None else fr.number(value, 2).rstrip("0").removesuffix(",")
+
+
+def _show(figures: ContractFigures, key: str) -> None:
     balance = figures.balance
     if balance.remaining_days is None:
         st.warning(
             f"Aucun carnet n'est valide au {fr.day(balance.as_of)} : vérifiez la date de début."
         )
         return
-    cols = st.columns(4)
-    for col, name in zip(
-        cols,
-        ("remaining_days", "consumed_days", "burn_rate_days_per_month", "forecast_exhaustion_date"),
-        strict=True,
-    ):
-        col.metric(kpi(name).label, kpi(name).format(getattr(balance, name)), border=True)
+    # two cards a row: a date in big type fits a column of half the page at 1 280 px
+    names = (
+        ("remaining_days", "consumed_days"),
+        ("burn_rate_days_per_month", "forecast_exhaustion_date"),
+    )
+    for row in names:
+        for col, name in zip(st.columns(2), row, strict=True):
+            col.metric(kpi(name).label, kpi(name).format(getattr(balance, name)), border=True)
+    span = forecast_range(balance, prefix="Épuisement prévu ", suffix=" selon le rythme.")
+    if span:
+        st.caption(span)
     if balance.low_balance:
         st.error(
             f"Solde bas : {fr.days(balance.remaining_days)}, sous le seuil d'alerte de "
             f"{fr.days(figures.contract.alert_days)}. Pensez au renouvellement du carnet."
         )
+    _guarantee(figures)
+    ui.chart(
+        burn_up_chart(figures.burn_up, balance, alert_days=figures.contract.alert_days),
+        f"solde-rapide-consommation-{key}",
+    )
+    ui.chart(
+        monthly_consumption_chart(
+            figures.monthly, hours_per_day=figures.contract.hours_per_day, client_view=True
+        ),
+        f"solde-rapide-mois-{key}",
+    )
+    st.markdown("**Par mois**")
+    monthly = figures.monthly[["month", "deducted_hours", "deducted_days"]]
+    ui.table(monthly, client_view=True, empty="Aucun temps.")
+
+
+def _guarantee(figures: ContractFigures) -> None:
+    """Say what the estimate guarantee spared the client, when an estimate applies."""
+    balance = figures.balance
     spent, deducted = balance.spent_hours or 0.0, balance.deducted_hours or 0.0
     estimated = figures.tickets["estimate_hours"].notna().any()
     if estimated and spent > deducted:
@@ -143,45 +267,3 @@ def _show(figures) -> None:
         )
     elif estimated:
         st.caption("Garantie sur devis : aucun dépassement de plus de 25 % sur vos demandes.")
-    ui.chart(
-        burn_up_chart(figures.burn_up, balance, alert_days=figures.contract.alert_days),
-        "solde-rapide-consommation",
-    )
-    ui.chart(
-        monthly_consumption_chart(
-            figures.monthly, hours_per_day=figures.contract.hours_per_day, client_view=True
-        ),
-        "solde-rapide-mois",
-    )
-    monthly = figures.monthly[["month", "deducted_hours", "deducted_days"]]
-    st.subheader("Par mois")
-    ui.table(monthly, client_view=True, empty="Aucun temps.")
-    sheets = {
-        "Solde": _balance_frame(figures),
-        "Par mois": french_table(monthly, client_view=True),
-    }
-    st.download_button(
-        "Télécharger le résultat (Excel)",
-        exports_of.workbook(sheets, title="Solde rapide"),
-        file_name="solde-rapide.xlsx",
-        mime=ui.XLSX_MIME,
-        type="primary",
-    )
-
-
-def _balance_frame(figures) -> pd.DataFrame:
-    balance = figures.balance
-    names = (
-        "purchased_days",
-        "consumed_days",
-        "remaining_days",
-        "deducted_hours",
-        "burn_rate_days_per_month",
-        "forecast_exhaustion_date",
-    )
-    return pd.DataFrame(
-        {
-            "Indicateur": [kpi(n).label for n in names],
-            "Valeur": [kpi(n).format(getattr(balance, n)) for n in names],
-        }
-    )

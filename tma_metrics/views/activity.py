@@ -4,11 +4,16 @@ Rules (for the README):
 
 - **Window.** A timestamp is in the window [start, end] (dates) when
   ``start 00:00 <= t < end + 1 day``; an entry is in it when its date is.
-- **Came in.** ``created_at`` in the window. **Resolved.** ``resolution_at`` (the SLA
-  engine's resolution: history, else the export's resolution date, else the closing
-  date) in the window, reopened or not.
+- **Every ticket is open or resolved** (`ticket_states`): counts of tickets received,
+  resolved, reopened and open all come from ``ContractFigures.changes``, so that
+  ``open(end) = open(start) + received - resolved + reopened`` for any window.
+- **Came in.** ``created_at`` in the window (a ticket's ``received`` change).
+  **Resolved.** Each ``resolved`` change in the window (a ticket resolved, reopened and
+  resolved again in it counts twice): the resolution's date when dated, else its bound
+  (closing, last update), else — a ticket in a resolved status with no date at all —
+  its creation. ``resolved_by`` says which.
 - **Open** (backlog, "in progress"): the timeline's ``is_open`` at the figures' instant
-  (a reopened ticket is open). **Reopened**: open with a resolution already dated.
+  (a reopened ticket is open). **Reopened**: open again after a resolution.
 - **Age.** Calendar days from the creation day to the as-of day.
 - **Pending approval.** An open ticket whose estimate or re-estimate status is
   ``pending``; the re-estimate wins when both are.
@@ -54,6 +59,7 @@ TICKET_ROW_COLUMNS = (
     "assignee",
     "created_at",
     "resolved_at",
+    "resolved_by",
     "age_days",
     "estimate_hours",
     "cap_hours",
@@ -79,8 +85,18 @@ def ticket_rows(tickets: pd.DataFrame, as_of: date, margin: float) -> pd.DataFra
     created = pd.to_datetime(tickets["created_at"])
     estimate = floats(tickets["effective_estimate_hours"])
     spent = floats(tickets["billed_spent_hours"])
-    resolved = pd.to_datetime(tickets["resolution_at"])
+    resolved = pd.to_datetime(tickets["resolved_on"])
     is_open = tickets["is_open"].to_numpy(bool)
+    source = column_or_null(tickets, "resolution_source").astype("string")
+    resolved_by = np.select(
+        [
+            source.isin(["history", "export"]).to_numpy(bool, na_value=False),
+            source.isin(["closing", "update"]).to_numpy(bool, na_value=False),
+            resolved.notna().to_numpy(),
+        ],
+        ["event", "bound", "undated"],
+        "",
+    )
     age = (midnight(as_of) - created.dt.normalize()).dt.days
     return pd.DataFrame(
         {
@@ -94,6 +110,9 @@ def ticket_rows(tickets: pd.DataFrame, as_of: date, margin: float) -> pd.DataFra
             "assignee": column_or_null(tickets, "assignee").astype("string"),
             "created_at": created.astype("datetime64[us]"),
             "resolved_at": resolved.astype("datetime64[us]"),
+            "resolved_by": pd.Series(resolved_by, index=tickets.index, dtype="string").replace(
+                "", pd.NA
+            ),
             "age_days": age.astype("Int64"),
             "estimate_hours": estimate,
             "cap_hours": floats(tickets["cap_hours"]),
@@ -101,7 +120,7 @@ def ticket_rows(tickets: pd.DataFrame, as_of: date, margin: float) -> pd.DataFra
             "deducted_hours": floats(tickets["deducted_hours"]),
             "absorbed_hours": floats(tickets["absorbed_hours"]),
             "rule": tickets["rule"].astype("string"),
-            "reopened": is_open & resolved.notna().to_numpy(),
+            "reopened": tickets["reopened"].to_numpy(bool),
             "past_guarantee": is_open & (spent > (1 + margin) * estimate + EPS),
         },
         index=tickets.index,
@@ -113,9 +132,22 @@ def created_between(rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     return _sorted(rows[in_window(rows["created_at"], start, end)], "created_at")
 
 
-def resolved_between(rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Return the tickets resolved during [start, end], oldest resolution first."""
-    return _sorted(rows[in_window(rows["resolved_at"], start, end)], "resolved_at")
+def resolved_between(
+    rows: pd.DataFrame, changes: pd.DataFrame, start: date, end: date
+) -> pd.DataFrame:
+    """Return one row per resolution during [start, end] (`ticket_states`), oldest first.
+
+    ``resolved_at`` is that resolution's date; a ticket resolved twice in the window
+    (reopened in between) has two rows, as the counts have two resolutions.
+    """
+    picked = changes[
+        (changes["change"] == "resolved").to_numpy(bool) & in_window(changes["at"], start, end)
+    ]
+    index = pd.MultiIndex.from_arrays([rows["source"], rows["key"]])
+    at = index.get_indexer(pd.MultiIndex.from_arrays([picked["source"], picked["key"]]))
+    found = rows.iloc[at[at >= 0]].copy()
+    found["resolved_at"] = picked["at"].to_numpy("datetime64[us]")[at >= 0]
+    return _sorted(found, "resolved_at")
 
 
 def open_rows(tickets: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

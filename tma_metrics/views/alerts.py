@@ -12,7 +12,7 @@ Rules (for the README):
   ``(1 + margin) × estimate``: the agency is absorbing hours on them.
 - **Data warnings** (warning, internal): `ContractFigures.warnings` as they are; they
   already cover entries dated out of every carnet, unknown priorities, resolutions
-  dated by the closing, entries of unknown tickets.
+  only bounded by the closing or last update, entries of unknown tickets.
 - **Missing data** (`data_alerts`): nothing imported matches the contract's projects
   (internal), no time entry (then no "likely unused" alert either: no pace is known),
   no ticket, entries quoting a ticket reference that no imported ticket has (internal).

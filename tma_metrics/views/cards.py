@@ -12,9 +12,11 @@ from datetime import date
 
 from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
+from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import forecast_range
+from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 
 #: Day figures of the carnet shown as cards, in order.
 DAY_CARDS = ("remaining_days", "consumed_days", "committed_days", "projected_days")
@@ -34,6 +36,9 @@ class Card:
     change_text: str = ""
     help: str = ""
     internal: bool = False
+    #: A shorter text for a narrow card (« 25 à 97 % »); the page then writes ``text``
+    #: in the caption. Empty: ``text`` fits.
+    short_text: str = ""
 
 
 def balance_cards(
@@ -117,6 +122,35 @@ def _absorbed_card(current: Balance, previous: Balance | None) -> Card:
         change_text="" if change is None else fr.hours(change, signed=True),
         help=entry.definition,
         internal=True,
+    )
+
+
+def sla_card(summary: ComplianceSummary) -> Card:
+    """Return the SLA compliance card: a rate, a range or « non mesurable » (`sla_range`).
+
+    Its value is the compliance only when every clock whose deadline has come is
+    measured; a range or an unmeasured compliance has no single value (NaN), its text
+    says it, and the detail gives the coverage and the action that would close the gap.
+    """
+    entry = kpi("sla_compliance")
+    found = ComplianceRange.of(summary)
+    value = found.compliance if found.measured and not found.is_range else float("nan")
+    if not summary.applicable:
+        detail = "aucune demande soumise aux SLA"
+    else:
+        detail = f"{found.detail()} ; {summary.breached} hors délai"
+    short = ""
+    if found.is_range:
+        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
+    return Card(
+        key="sla_compliance",
+        label=entry.label,
+        value=value,
+        text=found.text(),
+        unit=entry.unit,
+        detail=detail,
+        help=entry.definition,
+        short_text=short,
     )
 
 

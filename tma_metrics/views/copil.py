@@ -11,8 +11,12 @@ Rules (for the README):
 - **Estimation.** `ContractFigures.estimation_summary`, and the same per ticket kind.
 - **Ticket mix.** Tickets created in the period per kind, next to the deducted time
   per kind (`activity.time_by_kind`).
+- **Flow.** `ticket_states.flow` of the period (``flow``): tickets open at its start
+  and end, received, resolved and reopened in it; the created-vs-resolved chart and
+  the key figures read it, so ``open(end) = open(start) + received - resolved +
+  reopened`` holds on the page.
 - **Backlog, reopened.** Open tickets at the as-of date and their age; reopened ones
-  are open tickets whose resolution was already dated (`activity`).
+  are open tickets that were resolved before (`activity`).
 - **Costliest tickets.** The `COSTLIEST` tickets with the most time deducted in the
   period (time without ticket included as one line).
 - **Copil cost.** A reminder that a copil costs about `COPIL_COST_DAYS` days
@@ -27,7 +31,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.domain import estimation
+from tma_metrics.domain import estimation, ticket_states
 from tma_metrics.domain.estimation import AccuracySummary
 from tma_metrics.domain.model import Kind, Severity
 from tma_metrics.domain.sla.compliance import ComplianceSummary, compliance
@@ -37,7 +41,7 @@ from tma_metrics.metrics import kpi
 from tma_metrics.views import activity, sla_rows
 from tma_metrics.views.activity import Backlog
 from tma_metrics.views.alerts import Alert, balance_alerts, data_alerts
-from tma_metrics.views.cards import Card, balance_cards
+from tma_metrics.views.cards import Card, balance_cards, sla_card
 from tma_metrics.views.tables import for_client
 
 #: A copil costs about this many days: preparation, meeting and minutes (DOMAIN.md §1).
@@ -69,7 +73,17 @@ COSTLIEST_COLUMNS = (
     "deducted_days",
     "deducted_share",
 )
-_MONTH_RATES = ("applicable", "measurable", "met", "breached", "compliance", "coverage")
+_MONTH_RATES = (
+    "applicable",
+    "measurable",
+    "met",
+    "breached",
+    "not_measurable",
+    "compliance_text",
+    "compliance_low",
+    "compliance_high",
+    "coverage",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,6 +112,7 @@ class CopilView:
     estimation_by_kind: pd.DataFrame
     mix: pd.DataFrame
     backlog: Backlog
+    flow: dict[str, int]
     reopened: pd.DataFrame
     costliest: pd.DataFrame
     copil_cost_note: str | None
@@ -128,7 +143,7 @@ def copil_view(figures: ContractFigures, *, client_view: bool = False) -> CopilV
     backlog = activity.backlog(open_rows)
     reopened = open_rows[open_rows["reopened"].to_numpy(bool)][list(REOPENED_COLUMNS)]
     created = activity.created_between(rows, period.start, period.end)
-    resolved = activity.resolved_between(rows, period.start, period.end)
+    flow = ticket_states.flow(figures.changes, period.start, period.end)
     by_ticket = activity.time_by_ticket(entries, rows, hpd)
     costliest = by_ticket.sort_values(
         ["deducted_hours", "key"], ascending=[False, True], kind="stable"
@@ -144,7 +159,7 @@ def copil_view(figures: ContractFigures, *, client_view: bool = False) -> CopilV
     if client_view:
         tables = {name: for_client(frame) for name, frame in tables.items()}
     consumed = float(entries["deducted_hours"].sum()) / hpd
-    key_figures = _key_figures(figures, consumed, len(created), len(resolved), backlog)
+    key_figures = _key_figures(figures, consumed, flow, backlog)
     return CopilView(
         contract_name=figures.name,
         model=contract.model,
@@ -165,6 +180,7 @@ def copil_view(figures: ContractFigures, *, client_view: bool = False) -> CopilV
         resolution_times=resolution_times(figures.sla_period),
         estimation_summary=figures.estimation_summary,
         backlog=backlog,
+        flow=flow,
         copil_cost_note=None if contract.model == "forfait" else _COST_NOTE,
         **{name: frame.reset_index(drop=True) for name, frame in tables.items()},
     )
@@ -189,12 +205,14 @@ _COST_NOTE = (
 def resolution_times(sla_period: pd.DataFrame) -> pd.DataFrame:
     """Return the median and 90th percentile business minutes to resolve, per severity.
 
-    Only resolution clocks stopped at a known time (met or breached) count.
+    Only resolution clocks stopped at a known time (met or breached) count: a clock
+    stopped by a bound (a closing date) only caps the time, it does not give it.
     """
     rows = sla_period[
         (sla_period["sla_kind"] == "resolution")
         & sla_period["measurable"]
         & sla_period["stop_at"].notna()
+        & (sla_period["stop_kind"] == "event").fillna(False)
     ]
     groups = rows.groupby("severity", sort=False)["elapsed_minutes"]
     stats = pd.DataFrame(
@@ -223,7 +241,7 @@ def _monthly(figures: ContractFigures) -> pd.DataFrame:
 
 
 def _sla_by_month(figures: ContractFigures) -> pd.DataFrame:
-    table = compliance(figures.sla_period, by=("month", "severity"))
+    table = sla_rows.with_text(compliance(figures.sla_period, by=("month", "severity")))
     return table[["month", "severity", *_MONTH_RATES]].reset_index(drop=True)
 
 
@@ -245,7 +263,7 @@ def _mix(created: pd.DataFrame, entries: pd.DataFrame, hours_per_day: float) -> 
 
 
 def _key_figures(
-    figures: ContractFigures, consumed: float, created: int, resolved: int, backlog: Backlog
+    figures: ContractFigures, consumed: float, flow: dict[str, int], backlog: Backlog
 ) -> tuple[Card, ...]:
     sla, est = figures.sla_summary, figures.estimation_summary
     period = f"du {fr.day(figures.period.start)} au {fr.day(figures.period.end)}"
@@ -264,22 +282,23 @@ def _key_figures(
 
     return (
         card("period_deducted_days", consumed, period, label="Décompté sur la période"),
-        card(
-            "sla_compliance",
-            sla.compliance,
-            f"couverture {fr.percent(sla.coverage)} ; {sla.breached} hors délai"
-            if sla.applicable
-            else "aucune demande soumise aux SLA",
-        ),
+        sla_card(sla),
         card("within_guarantee_rate", est.within_guarantee_rate, _estimated_closed(est.tickets)),
-        card("tickets_created", created, period),
-        card("tickets_resolved", resolved, period),
+        card("tickets_created", flow["received"], period),
+        card(
+            "tickets_resolved",
+            flow["resolved"],
+            period + (f" ; {flow['reopened']} réouverte(s)" if flow["reopened"] else ""),
+        ),
         card(
             "backlog_open",
             backlog.open,
-            f"âge médian {fr.number(backlog.median_age_days, 0)} jours"
-            if backlog.median_age_days is not None
-            else "",
+            f"{flow['open_start']} ouverte(s) au {fr.day(figures.period.start)}"
+            + (
+                f" ; âge médian {fr.number(backlog.median_age_days, 0)} jours"
+                if backlog.median_age_days is not None
+                else ""
+            ),
         ),
     )
 

@@ -10,7 +10,12 @@ Rules (for the README):
   (with its committed hours from `ContractFigures.commitments`), pending approvals,
   SLA clocks to watch, SLA breaches of the window.
 - **SLA of the window.** `compliance.summarise` over the outcomes placed in the window;
-  the period's figure is `ContractFigures.sla_summary`.
+  the period's figure is `ContractFigures.sla_summary`; both written by `sla_range`
+  (a range when some clocks are not measurable). ``sla_by_ticket``: the window's clocks
+  ticket by ticket, with what stopped each one (an event or a bound).
+- **Flow.** ``flow``: `ticket_states.flow` of the window (open at its start and end,
+  received, resolved, reopened); the incoming and resolved tables list those changes
+  and the in-progress table is the open tickets at its end.
 - **Client view.** Internal cards, alerts and columns are left out (`tables`).
 """
 
@@ -22,6 +27,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from tma_metrics.domain import ticket_states
 from tma_metrics.domain.sla.compliance import ComplianceSummary, summarise
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.french import formats as fr
@@ -41,6 +47,7 @@ RESOLVED_COLUMNS = (
     "severity",
     "status",
     "resolved_at",
+    "resolved_by",
     "estimate_hours",
     "spent_hours",
     "deducted_hours",
@@ -87,6 +94,8 @@ class PointView:
     pending_estimates: pd.DataFrame
     to_watch: pd.DataFrame
     breaches: pd.DataFrame
+    sla_by_ticket: pd.DataFrame
+    flow: dict[str, int]
     sla_window: ComplianceSummary
     sla_period: ComplianceSummary
     period_start: date
@@ -102,6 +111,7 @@ class PointView:
             "pending_estimates": self.pending_estimates,
             "to_watch": self.to_watch,
             "breaches": self.breaches,
+            "sla_by_ticket": self.sla_by_ticket,
         }
 
 
@@ -157,11 +167,14 @@ def point_view(
 
     tables = {
         "incoming": activity.created_between(rows, since, until)[list(INCOMING_COLUMNS)],
-        "resolved": activity.resolved_between(rows, since, until)[list(RESOLVED_COLUMNS)],
+        "resolved": activity.resolved_between(rows, current.changes, since, until)[
+            list(RESOLVED_COLUMNS)
+        ],
         "in_progress": in_progress[list(IN_PROGRESS_COLUMNS)],
         "pending_estimates": pending,
         "to_watch": watch,
         "breaches": late,
+        "sla_by_ticket": sla_rows.by_ticket(current.outcomes, rows, since, until),
     }
     if client_view:
         tables = {name: for_client(frame) for name, frame in tables.items()}
@@ -186,6 +199,7 @@ def point_view(
         window_deducted_days=deducted_days,
         window_spent_hours=None if client_view else float(window_entries["hours"].sum()),
         sla_window=summarise(current.outcomes, since, until),
+        flow=ticket_states.flow(current.changes, since, until),
         sla_period=current.sla_summary,
         period_start=current.period.start,
         period_end=current.period.end,

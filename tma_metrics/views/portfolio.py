@@ -1,7 +1,9 @@
 """The portfolio: every contract on one row, with its red / amber / green statuses.
 
 One row per `ContractFigures` (balance at its as-of date, SLA and estimation over its
-period); days to expiry and the exhaustion status are seen from ``today``. Rows are
+period); days to expiry and the exhaustion status are seen from ``today``. The SLA
+compliance is worded by `sla_range` (``sla_text``: a range when some clocks are not
+measurable), with both ends and the unknown count beside it. Rows are
 sorted worst overall status first, then in the order given. The statuses and their
 thresholds are `views.rag`'s.
 
@@ -20,6 +22,7 @@ import pandas as pd
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.summaries import ContractSummary
 from tma_metrics.views import rag
+from tma_metrics.views.sla_range import compliance_text
 
 #: RAG topics, in the table's order.
 TOPICS = ("balance", "exhaustion", "expiry", "sla", "estimation")
@@ -35,7 +38,11 @@ VALUE_COLUMNS = (
     "forecast_exhaustion_date",
     "expiry_date",
     "days_to_expiry",
+    "sla_text",
     "sla_compliance",
+    "sla_compliance_low",
+    "sla_compliance_high",
+    "sla_unknown",
     "sla_coverage",
     "breaches",
     "within_guarantee_rate",
@@ -76,7 +83,11 @@ def portfolio_row(figures: ContractFigures | ContractSummary, today: date) -> di
         "forecast_exhaustion_date": b.forecast_exhaustion_date,
         "expiry_date": expiry,
         "days_to_expiry": None if expiry is None else (expiry - today).days,
+        "sla_text": compliance_text(sla),
         "sla_compliance": sla.compliance,
+        "sla_compliance_low": sla.compliance_low,
+        "sla_compliance_high": sla.compliance_high,
+        "sla_unknown": sla.unknown,
         "sla_coverage": sla.coverage,
         "breaches": sla.breached,
         "within_guarantee_rate": est.within_guarantee_rate,
@@ -104,11 +115,17 @@ def portfolio_table(
     for name in VALUE_COLUMNS:
         if name.endswith("_date"):
             table[name] = pd.to_datetime(table[name]).astype("datetime64[us]")
-        elif name in ("days_to_expiry", "breaches", "estimated_tickets", "open_tickets"):
+        elif name in (
+            "days_to_expiry",
+            "breaches",
+            "sla_unknown",
+            "estimated_tickets",
+            "open_tickets",
+        ):
             table[name] = table[name].astype("Int64")
-        elif name not in ("name", "model"):
+        elif name not in ("name", "model", "sla_text"):
             table[name] = pd.to_numeric(table[name]).astype("float64")
-    for name in ("name", "model", *RAG_COLUMNS):
+    for name in ("name", "model", "sla_text", *RAG_COLUMNS):
         table[name] = table[name].astype("string")
     rank = table["overall_status"].map(rag.RAG_RANK).to_numpy()
     order = np.argsort(rank, kind="stable")

@@ -9,7 +9,10 @@ Thresholds (for the README; a bound belongs to the better status):
 - **expiry**: rouge when expired or under `EXPIRY_RED_DAYS` days left, orange under
   `EXPIRY_AMBER_DAYS`; vert as soon as a later carnet is ordered;
 - **sla**: rouge under `SLA_RED_BELOW` compliance, orange under `SLA_AMBER_BELOW`, or
-  when the coverage is under `SLA_MIN_COVERAGE` (a partial measure is never green);
+  when the coverage is under `SLA_MIN_COVERAGE` (a partial measure is never green).
+  When some clocks are not measurable the compliance is a range and the status reads
+  its low end (every unknown breached), as its reason says (a coverage under half then
+  always gives a low end under half: the coverage rule is kept for other callers);
 - **estimation**: within-guarantee rate, rouge under `ESTIMATION_RED_BELOW`, orange
   under `ESTIMATION_AMBER_BELOW`.
 
@@ -31,6 +34,7 @@ from tma_metrics.domain.estimation import AccuracySummary
 from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
+from tma_metrics.views.sla_range import ComplianceRange, percent_down
 
 RED, AMBER, GREEN, GREY = "rouge", "orange", "vert", "gris"
 #: Worst first: sort contracts by ``RAG_RANK[status]``.
@@ -132,16 +136,29 @@ def expiry_rag(contract: Contract, balance: Balance, today: date) -> Rag:
 
 
 def sla_rag(summary: ComplianceSummary) -> Rag:
-    """Return the status of the period's SLA compliance, with its coverage."""
+    """Return the status of the period's SLA compliance, with its coverage.
+
+    A range (some clocks not measurable) is judged on its low end.
+    """
     if summary.applicable == 0:
         return Rag(GREY, "Aucune demande soumise aux SLA sur la période")
+    found = ComplianceRange.of(summary)
     coverage = _pct(summary.coverage)
-    if math.isnan(summary.compliance):
-        return Rag(GREY, f"Aucun délai mesurable sur la période (couverture {coverage})")
-    head = f"Respect des SLA {_pct(summary.compliance)} (couverture {coverage})"
-    if summary.compliance < SLA_RED_BELOW:
+    if not found.measured:
+        action = found.action()
+        return Rag(
+            GREY,
+            f"Respect des SLA non mesurable sur la période (couverture {coverage}"
+            + (f" ; {action}" if action else "")
+            + ")",
+        )
+    rate = found.low if found.is_range else found.compliance
+    head = f"Respect des SLA {found.text()} (couverture {coverage})"
+    if found.is_range:
+        head += f", jugé sur le bas de la fourchette ({percent_down(found.low)})"
+    if rate < SLA_RED_BELOW:
         return Rag(RED, f"{head} sous {_pct(SLA_RED_BELOW)}")
-    if summary.compliance < SLA_AMBER_BELOW:
+    if rate < SLA_AMBER_BELOW:
         return Rag(AMBER, f"{head} sous {_pct(SLA_AMBER_BELOW)}")
     if summary.coverage < SLA_MIN_COVERAGE:
         return Rag(AMBER, f"{head} : couverture sous {_pct(SLA_MIN_COVERAGE)}, mesure partielle")

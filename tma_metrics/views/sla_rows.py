@@ -8,7 +8,10 @@ Rules (for the README):
   window (stopped late in it, or deadline passed in it) plus clocks still running past
   their deadline, whenever it passed: they stay on the list until they stop.
 - **Compliance of a window**: `compliance.compliance` over the outcomes placed in it,
-  per severity, with every severity listed (zero rows when none).
+  per severity, with every severity listed (zero rows when none); ``compliance_text``
+  writes it as `sla_range` does (a range when some clocks are not measurable).
+- **Clocks of a window, per ticket**: every applicable clock placed in the window, with
+  the date that stopped it and whether that date is the event or only a bound.
 """
 
 from __future__ import annotations
@@ -21,10 +24,26 @@ import pandas as pd
 from tma_metrics.domain.model import Severity
 from tma_metrics.domain.sla.compliance import COUNT_COLUMNS, RATE_COLUMNS, compliance
 from tma_metrics.views.activity import in_window
+from tma_metrics.views.sla_range import row_text
 
 _TICKET_INFO = ("title", "status", "assignee")
 #: Counts of a compliance table the views show (rows and not-applicable ones are noise).
 SHOWN_COUNTS = ("applicable", "measurable", "not_measurable", "met", "breached", "open", "at_risk")
+#: Rates of a compliance table the views show: the wording first, never a bare rate
+#: that unknowns could contradict.
+SHOWN_RATES = ("compliance_text", "compliance_low", "compliance_high", "coverage")
+BY_TICKET_COLUMNS = (
+    "key",
+    "title",
+    "severity",
+    "sla_kind",
+    "outcome",
+    "deadline",
+    "stop_at",
+    "stop_kind",
+    "stop_source",
+    "note",
+)
 
 
 def to_watch(outcomes: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -89,7 +108,37 @@ def compliance_by_severity(outcomes: pd.DataFrame, start: date, end: date) -> pd
     counts = list(COUNT_COLUMNS)
     out[counts] = out[counts].fillna(0).astype("int64")
     out[list(RATE_COLUMNS)] = out[list(RATE_COLUMNS)].astype("float64")
-    return out[["severity", *SHOWN_COUNTS, *RATE_COLUMNS]]
+    out = with_text(out)
+    return out[["severity", *SHOWN_COUNTS, *SHOWN_RATES]]
+
+
+def with_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Add ``compliance_text`` (`sla_range` wording) to a compliance table.
+
+    Where nothing is met or breached the text says « non mesurable » and the range's
+    ends are left empty: a bare « 0 % » to « 100 % » would say nothing more.
+    """
+    counts = table[["met", "breached", "not_measurable", "measurable", "applicable"]]
+    texts = [row_text(row) for row in counts.itertuples()]
+    undecided = ((table["met"] + table["breached"]) == 0).to_numpy(bool)
+    out = table.assign(compliance_text=pd.array(texts, dtype="string"))
+    for name in ("compliance_low", "compliance_high"):
+        out[name] = out[name].mask(undecided)
+    return out
+
+
+def by_ticket(outcomes: pd.DataFrame, rows: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Return the applicable clocks placed in [start, end], ticket by ticket.
+
+    Columns `BY_TICKET_COLUMNS`: what stopped each clock (``stop_at``, ``stop_source``)
+    and whether that date is the event or a bound (``stop_kind``), with the engine's
+    note. Sorted by ticket key, then response, workaround, resolution.
+    """
+    keep = outcomes["applicable"].to_numpy(bool) & in_window(outcomes["period_at"], start, end)
+    out = _with_tickets(outcomes[keep], rows)
+    out["_kind"] = out["sla_kind"].map({"response": 0, "workaround": 1, "resolution": 2})
+    out = out.sort_values(["key", "_kind"], kind="stable")
+    return out[list(BY_TICKET_COLUMNS)].reset_index(drop=True)
 
 
 def _with_tickets(outcomes: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """French headers, labels and formats of the views' columns; client-safe selection.
 
 The views' frames keep English column names with their unit (``spent_hours``) and
-codes (``corrective``); this module turns them into what people read:
+codes (``corrective``); this module turns them into what people read, with the
+headers and units of the KPI catalog (`tma_metrics.metrics.COLUMNS`):
 
 - `french_table`: French headers (unit in the header: ``Temps passé (h)``), codes as
   French labels, numbers still numbers, dates still dates, business minutes as
@@ -24,16 +25,10 @@ import pandas as pd
 
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import (
-    ALERT_LEVEL_LABELS_FR,
-    KIND_LABELS_FR,
-    MODEL_LABELS_FR,
-    OUTCOME_LABELS_FR,
-    RULE_LABELS_FR,
-    SEVERITY_LABELS_FR,
-    SLA_KIND_LABELS_FR,
-    SUBJECT_LABELS_FR,
     labels,
 )
+from tma_metrics.metrics import COLUMNS as CATALOG_COLUMNS
+from tma_metrics.metrics import calendar_days
 
 
 @dataclass(frozen=True)
@@ -46,130 +41,29 @@ class ColumnSpec:
     internal: bool = False
 
 
-def _c(header: str, fmt: str = "text", labels: Mapping[str, str] | None = None) -> ColumnSpec:
-    return ColumnSpec(header, fmt, labels)
+#: Catalog unit (`metrics.COLUMN_UNITS`) -> format name (`reports.excel.FORMAT_CODES`).
+FORMAT_OF_UNIT: dict[str, str] = {
+    "j": "days",
+    "h": "hours",
+    "%": "percent",
+    "date": "date",
+    "nb": "integer",
+    "ratio": "ratio",
+    "j/mois": "days_per_month",
+    "bool": "bool",
+    "jours": "calendar_days",
+    "id": "identifier",
+    "text": "text",
+    "datetime": "datetime",
+    "month": "month",
+    "duration": "duration",
+    "row": "row",
+}
 
-
-def _internal(header: str, fmt: str) -> ColumnSpec:
-    return ColumnSpec(header, fmt, internal=True)
-
-
+#: Every column of the views, from the KPI catalog (`tma_metrics.metrics.COLUMNS`).
 COLUMNS: dict[str, ColumnSpec] = {
-    # tickets
-    "key": _c("Demande"),
-    "title": _c("Titre"),
-    "kind": _c("Type", labels=KIND_LABELS_FR),
-    "severity": _c("Sévérité", labels=SEVERITY_LABELS_FR),
-    "status": _c("Statut"),
-    "assignee": _c("Assigné à"),
-    "created_at": _c("Créée le", "date"),
-    "resolved_at": _c("Résolue le", "date"),
-    "age_days": _c("Ancienneté (jours)", "integer"),
-    "reopened": _c("Réouverte", "bool"),
-    # time and estimates
-    "entries": _c("Saisies", "integer"),
-    "estimate_hours": _c("Devis (h)", "hours"),
-    "estimate_days": _c("Devis (j)", "days"),
-    "cap_hours": _c("Plafond garanti (h)", "hours"),
-    "spent_hours": _internal("Temps passé (h)", "hours"),
-    "deducted_hours": _c("Temps décompté (h)", "hours"),
-    "absorbed_hours": _internal("Temps absorbé (h)", "hours"),
-    "deducted_days": _c("Décompté (j)", "days"),
-    "deducted_share": _c("Part du décompté", "percent"),
-    "committed_hours": _c("Reste engagé (h)", "hours"),
-    "rule": _c("Règle de décompte", labels=RULE_LABELS_FR),
-    "past_guarantee": _internal("Au-delà de la garantie", "bool"),
-    "total_spent_hours": _internal("Temps passé total (h)", "hours"),
-    "qualification_over_2h": _c("Qualification au-delà de 2 h", "bool"),
-    "activity": _c("Activité"),
-    "person": _internal("Intervenant", "text"),
-    "comment": _internal("Commentaire", "text"),
-    # approvals
-    "subject": _c("Objet", labels=SUBJECT_LABELS_FR),
-    "sent_at": _c("Envoyé le", "date"),
-    "waiting_days": _c("En attente depuis (jours)", "integer"),
-    # SLA
-    "sla_kind": _c("Délai", labels=SLA_KIND_LABELS_FR),
-    "outcome": _c("État du délai", labels=OUTCOME_LABELS_FR),
-    "remaining_minutes": _c("Temps ouvré restant", "duration"),
-    "allowance_minutes": _c("Délai contractuel (ouvré)", "duration"),
-    "elapsed_minutes": _c("Temps ouvré écoulé", "duration"),
-    "overrun_minutes": _c("Dépassement (ouvré)", "duration"),
-    "median_minutes": _c("Durée médiane (ouvré)", "duration"),
-    "p90_minutes": _c("Durée à 90 % (ouvré)", "duration"),
-    "deadline": _c("Échéance", "datetime"),
-    "stop_at": _c("Arrêt du délai", "datetime"),
-    "still_open": _c("Toujours ouverte", "bool"),
-    "applicable": _c("Soumis au SLA", "integer"),
-    "measurable": _c("Mesurables", "integer"),
-    "not_measurable": _c("Non mesurables", "integer"),
-    "met": _c("Dans les délais", "integer"),
-    "breached": _c("Hors délai", "integer"),
-    "open": _c("En cours", "integer"),
-    "at_risk": _c("À risque", "integer"),
-    "compliance": _c("Respect des SLA", "percent"),
-    "coverage": _c("Couverture de la mesure", "percent"),
-    "resolved": _c("Résolues (mesurées)", "integer"),
-    # months, counts, estimation
-    "month": _c("Mois", "month"),
-    "partial": _c("Mois incomplet", "bool"),
-    "management_share": _c("Part gestion de projet", "percent"),
-    "management_flag": _c("Gestion hors cible", "bool"),
-    "allowance_days": _c("Inclus (j)", "days"),
-    "overrun_days": _c("Dépassement (j)", "days"),
-    "unused_days": _c("Non utilisé (j)", "days"),
-    "tickets": _c("Demandes", "integer"),
-    "created": _c("Demandes reçues", "integer"),
-    "created_share": _c("Part des demandes reçues", "percent"),
-    "age_class": _c("Ancienneté"),
-    "size_class": _c("Taille du devis"),
-    "within_guarantee_rate": _c("Dans la garantie", "percent"),
-    "within_25_rate": _c("À ±25 % du devis", "percent"),
-    "median_ratio": _c("Ratio médian passé / devis", "number"),
-    "bias": _c("Biais d'estimation", "percent"),
-    "reestimation_rate": _c("Taux de réestimation", "percent"),
-    "late_reestimations": _c("Réestimations tardives", "integer"),
-    # key figures, cards and alerts
-    "indicator": _c("Indicateur"),
-    "value": _c("Valeur", "number"),
-    "unit": _c("Unité"),
-    "date_value": _c("Date", "date"),
-    "change": _c("Évolution", "number"),
-    "text": _c("Valeur affichée"),
-    "detail": _c("Précision"),
-    "change_text": _c("Évolution (texte)"),
-    "level": _c("Niveau", labels=ALERT_LEVEL_LABELS_FR),
-    "message": _c("Message"),
-    # portfolio
-    "name": _c("Contrat"),
-    "model": _c("Modèle", labels=MODEL_LABELS_FR),
-    "purchased_days": _c("Jours achetés (j)", "days"),
-    "carried_over_days": _c("Report (j)", "days"),
-    "consumed_days": _c("Consommé (j)", "days"),
-    "remaining_days": _c("Solde (j)", "days"),
-    "committed_days": _c("Engagé (j)", "days"),
-    "projected_days": _c("Solde prévisionnel (j)", "days"),
-    "burn_rate_days_per_month": _c("Rythme (j/mois)", "number"),
-    "forecast_exhaustion_date": _c("Épuisement prévu", "date"),
-    "expiry_date": _c("Échéance du carnet", "date"),
-    "days_to_expiry": _c("Jours avant échéance", "integer"),
-    "sla_compliance": _c("Respect des SLA", "percent"),
-    "sla_coverage": _c("Couverture de la mesure", "percent"),
-    "estimated_tickets": _c("Demandes estimées", "integer"),
-    "open_tickets": _c("Demandes ouvertes", "integer"),
-    "breaches": _c("Hors délai", "integer"),
-    "overall_status": _c("Statut global"),
-    **{
-        f"{topic}_{part}": _c(f"{name} : {word}")
-        for topic, name in (
-            ("balance", "Solde"),
-            ("exhaustion", "Épuisement"),
-            ("expiry", "Échéance"),
-            ("sla", "SLA"),
-            ("estimation", "Estimation"),
-        )
-        for part, word in (("status", "statut"), ("reason", "motif"))
-    },
+    name: ColumnSpec(c.header, FORMAT_OF_UNIT[c.unit], c.codes, c.internal)
+    for name, c in CATALOG_COLUMNS.items()
 }
 
 #: Columns a client never sees (see the module's docstring).
@@ -227,10 +121,14 @@ def cell_text(value: object, fmt: str) -> str:
         return fr.MISSING
     if isinstance(value, float) and value != value:
         return fr.MISSING
-    if fmt in ("days", "hours", "number"):
+    if fmt in ("days", "hours", "number", "ratio", "row"):
         return fr.number(value, 2)
+    if fmt == "days_per_month":
+        return fr.number(value, 1)
     if fmt == "integer":
         return fr.number(value, 0)
+    if fmt == "calendar_days":
+        return calendar_days(value)
     if fmt == "percent":
         return fr.percent(value)
     if fmt == "date":
@@ -269,5 +167,6 @@ def _spec(name: str) -> ColumnSpec:
         return COLUMNS[name]
     except KeyError:
         raise ValueError(
-            f"Colonne « {name} » sans en-tête français : ajoutez-la à views.tables.COLUMNS."
+            f"Colonne « {name} » sans en-tête français : ajoutez-la au catalogue "
+            "(tma_metrics/metrics.py, COLUMNS)."
         ) from None

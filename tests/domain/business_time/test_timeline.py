@@ -47,10 +47,10 @@ RESOLUTION_CASES = [
         False,
     ),
     (
-        "closing-date",
+        "closing-date-only-bounds-it",  # resolution_bound_at: see test_ticket_states
         {"status": "Fermé", "closed_at": "2026-11-26 10:00"},
         None,
-        "2026-11-26 10:00",
+        None,
         "closing",
         False,
     ),

@@ -66,7 +66,8 @@ workaround = "10j"
 def test_minimal_contract_takes_every_default() -> None:
     (c,) = parse_contracts(MINIMAL)
     assert (c.hours_per_day, c.margin, c.alert_days, c.timezone) == (8, 0.25, 4, "Europe/Paris")
-    assert c.waiting_statuses == ("En attente client", "Waiting for customer")
+    assert c.waiting_statuses[:2] == ("En attente client", "Waiting for customer")
+    assert {"En attente", "Pending", "Commentaire"} <= set(c.waiting_statuses)
     assert c.carnets[0].end == date(2026, 12, 31)
     assert c.calendar.day_minutes == 480 and c.calendar.weekdays == (0, 1, 2, 3, 4)
     assert c.calendar.holidays == "FR"

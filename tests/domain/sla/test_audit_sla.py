@@ -208,8 +208,18 @@ SLA_CASES: list[tuple[Any, ...]] = [
         None,
     ),
     (
-        "resolved-without-response-date-not-invented",
+        "resolved-within-the-response-allowance-proves-the-response-met",
         {"created_at": f"{MON} 10:00", "resolved_at": f"{MON} 11:00", "status": "Résolu"},
+        None,
+        "response",
+        AS_OF,
+        None,
+        "met",
+        60,  # the resolution bounds the response: picked up within the hour at the latest
+    ),
+    (
+        "resolved-late-without-response-date-not-invented",
+        {"created_at": f"{MON} 10:00", "resolved_at": "2026-11-25 11:00", "status": "Résolu"},
         None,
         "response",
         AS_OF,
@@ -655,7 +665,8 @@ def test_compliance_and_coverage_by_hand() -> None:
         # response: met (60), breached (241), not measurable, open, at risk
         {"created_at": f"{MON} 09:00", "responded_at": f"{MON} 10:00", "status": "En cours"},
         {"created_at": f"{MON} 09:00", "responded_at": f"{MON} 14:01", "status": "En cours"},
-        {"created_at": f"{MON} 09:00", "resolved_at": f"{MON} 10:00", "status": "Résolu"},
+        # resolved two days later: the resolution only bounds the response, past its 4 h
+        {"created_at": f"{MON} 09:00", "resolved_at": "2026-11-25 10:00", "status": "Résolu"},
         {"created_at": "2026-11-27 15:00", "status": "Nouveau"},
         {"created_at": "2026-11-27 12:55", "status": "Nouveau"},  # 185 of 240
         # minor: response met, workaround and resolution planned (not applicable)
@@ -680,6 +691,8 @@ def test_compliance_and_coverage_by_hand() -> None:
     assert (s.met, s.breached, s.applicable, s.measurable) == (2, 1, 6, 5)
     assert s.compliance == pytest.approx(2 / 3)  # open and at-risk clocks are not decided
     assert s.coverage == pytest.approx(5 / 6)
+    # one unknown: from 2 / (3 + 1) when it was breached to 3 / 4 when it was met
+    assert (s.unknown, s.compliance_low, s.compliance_high) == (1, 0.5, 0.75)
     minor = compliance(out[out["severity"] == "mineure"], by=("sla_kind",))
     planned = minor.set_index("sla_kind").loc[["workaround", "resolution"]]
     assert (planned["applicable"] == 0).all() and planned["compliance"].isna().all()

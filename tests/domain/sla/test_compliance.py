@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.naive import states as naive_states
 from tests.naive.core import naive_minutes
 from tests.ticket_builders import T, contract, history, tickets
 from tma_metrics.domain.business_time.timeline import prepare_tickets, waiting_intervals
 from tma_metrics.domain.contracts.model import ALWAYS_OPEN, CalendarSpec
-from tma_metrics.domain.sla.compliance import COUNT_COLUMNS, compliance, summarise
+from tma_metrics.domain.sla.compliance import COUNT_COLUMNS, RATE_COLUMNS, compliance, summarise
 from tma_metrics.domain.sla.outcomes import sla_outcomes
 
 
@@ -177,7 +179,12 @@ ALLOWANCE = {  # DOMAIN.md's matrix, bloquante on a 24/7 calendar (1j = 24 h)
 
 
 def random_dataset(seed: int, n: int) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
-    """Draw tickets (explicit columns) and, for a third of them, a status history."""
+    """Draw tickets (explicit columns) and, for a third of them, a status history.
+
+    A third of the tickets without history are exported as Redmine does: no resolution
+    date, only the closing (« Fermé ») and the last update (« Mis à jour »), which only
+    bound the resolution; some open ones wait on the client (« En attente client »).
+    """
     rng = np.random.default_rng(seed)
     rows, hist = [], []
     for i in range(1, n + 1):
@@ -221,10 +228,21 @@ def random_dataset(seed: int, n: int) -> tuple[list[dict[str, Any]], list[tuple[
         else:
             if rng.random() < 0.6:
                 row["responded_at"] = later(500)
+            if status == "En cours" and rng.random() < 0.4:
+                status = "En attente client"  # waiting now: paused since an unknown time
+            if not resolved and rng.random() < 0.5:
+                row["updated_at"] = later(2000)  # the last update of an open ticket
         if resolved:
             if rng.random() < 0.4:
                 row["workaround_at"] = later(400)
-            row["resolved_at"] = resolved
+            redmine = not with_history and rng.random() < 0.35
+            if redmine:  # Redmine: only the closing and the last update bound it
+                closing = later(1500, resolved)
+                row["closed_at"] = closing if rng.random() < 0.7 else None
+                row["updated_at"] = later(600, closing)
+                status = "Fermé" if row["closed_at"] else status
+            else:
+                row["resolved_at"] = resolved
         row["status"] = status
         rows.append(row)
     return rows, hist
@@ -237,8 +255,13 @@ def naive_outcomes(
     by_ticket: dict[str, list[tuple[datetime, str]]] = {}
     for key, at, status in hist:
         by_ticket.setdefault(key, []).append((datetime.fromisoformat(at), status))
+    resolved_labels = CONTRACT.resolved_statuses
+    linked = [("redmine", k, datetime.fromisoformat(at), s) for k, at, s in hist]
+    full = [{"source": "redmine", "closed_at": None, "updated_at": None, **r} for r in rows]
+    states = naive_states.changes_of(full, linked, resolved_labels, as_of)
+    still_open = {k for _, k in naive_states.open_keys_at(states, as_of)}
     result = {}
-    for row in rows:
+    for row in full:
         if row["tracker"] != "Anomalie" or row["created_at"] > as_of:
             continue
         key, created, status = row["key"], row["created_at"], row["status"]
@@ -246,10 +269,14 @@ def naive_outcomes(
         seen = [(at, s) for at, s in changes if at <= as_of]
         resolved_rows = [at for at, s in changes if s == "Résolu"]
         resolution = resolved_rows[0] if resolved_rows else row.get("resolved_at")
-        undated = resolution is None and status in ("Résolu", "Rejeté")
-        if resolution is not None and resolution > as_of:
-            resolution = None
-        is_open = resolution is None and not undated
+        bound = None
+        if resolution is None:
+            bound = naive_states.bound_of(row, {naive_states.norm(x) for x in resolved_labels})
+        bound_later = bound is not None and bound > as_of
+        bound = bound if bound is not None and bound <= as_of else None
+        resolution = resolution if resolution is not None and resolution <= as_of else None
+        is_open = key in still_open
+        resolution_pending = is_open and resolution is None and bound is None
         responded = row.get("responded_at")
         pickups = [at for at, s in seen[1:] if s in ("En cours", "Résolu")]
         response = responded if responded and responded <= as_of else None
@@ -258,44 +285,77 @@ def naive_outcomes(
             at > as_of for at, s in changes[1:] if s in ("En cours", "Résolu")
         )
         known_not_yet = bool(seen) or status == "Nouveau" or later
-        response_pending = response is None and is_open and known_not_yet
+        response_bound = resolution or bound
+        response_pending = response is None and is_open and response_bound is None and known_not_yet
         workaround = row.get("workaround_at")
         workaround = workaround if workaround and workaround <= as_of else None
-        if workaround is not None and resolution is not None:
-            workaround = min(workaround, resolution)
-        workaround = workaround or resolution
+        workaround_bound = None
+        if resolution is not None:
+            workaround = min(workaround, resolution) if workaround else resolution
+        elif workaround is not None and bound is not None and bound < workaround:
+            workaround, workaround_bound = None, bound
+        elif workaround is None:
+            workaround_bound = bound
         waits = []
         ends = [at for at, _ in seen[1:]] + [as_of]
         for (at, s), end in zip(seen, ends[: len(seen)], strict=True):
             if s == "En attente client" and end > at:
                 waits.append((at, end))
+        if seen:
+            proof = created
+        elif status == "En attente client":
+            proof = None  # waiting now, since an unknown time
+        else:
+            updated = row.get("updated_at")
+            proof = updated if updated is not None and updated > created else created
+        proof = None if bound_later else proof
         severity = SEVERITY.get(row["priority"] or "")
         events = {
-            "response": (response, response_pending),
-            "workaround": (workaround, is_open and workaround is None),
-            "resolution": (resolution, is_open and resolution is None),
+            "response": (response, response_bound if response is None else None, response_pending),
+            "workaround": (
+                workaround,
+                workaround_bound,
+                (resolution_pending and row.get("workaround_at") is None)
+                or (resolution_pending and row["workaround_at"] > as_of),
+            ),
+            "resolution": (resolution, bound, resolution_pending),
         }
-        for sla_kind, (event, pending) in events.items():
+        for sla_kind, (event, stop_bound, pending) in events.items():
             allowance = ALLOWANCE.get((severity, sla_kind)) if severity else None
             applicable = allowance is not None and (sla_kind == "response" or status != "Rejeté")
             spec = ALWAYS_OPEN if severity == "bloquante" else CalendarSpec()
             out: dict[str, Any] = {"outcome": "not_measurable", "elapsed": None, "waits": []}
             if not applicable:
                 out["outcome"] = "not_applicable"
-            elif (event is not None and event >= created) or (event is None and pending):
-                stop = event if event is not None else as_of
+            elif (
+                (event is not None and event >= created)
+                or (event is None and stop_bound is not None and stop_bound >= created)
+                or (event is None and stop_bound is None and pending)
+            ):
+                stop = event or stop_bound or as_of
                 clipped = [(max(s, created), min(e, stop)) for s, e in waits]
                 clipped = [(s, e) for s, e in clipped if e > s]
                 paused = sum(naive_minutes(spec, s, e) for s, e in clipped)
                 elapsed = naive_minutes(spec, created, stop) - paused
                 left = allowance - elapsed
+                within = elapsed <= allowance + 1e-6
                 if event is not None:
-                    out["outcome"] = "met" if elapsed <= allowance + 1e-6 else "breached"
-                elif left < -1e-6:
-                    out["outcome"] = "breached"
+                    out["outcome"] = "met" if within else "breached"
+                elif stop_bound is not None:
+                    out["outcome"] = "met" if within else "not_measurable"
                 else:
-                    out["outcome"] = "at_risk" if left < 0.25 * allowance - 1e-6 else "open"
-                out.update(elapsed=elapsed, waits=clipped, spec=spec, allowance=allowance)
+                    # only the time surely run unpaused (from ``proof``) proves anything
+                    hidden = naive_minutes(spec, created, proof) if proof else None
+                    surely = -math.inf if hidden is None else elapsed - hidden
+                    if left < -1e-6:
+                        proven = surely > allowance + 1e-6
+                        out["outcome"] = "breached" if proven else "not_measurable"
+                    elif allowance - surely < 0.25 * allowance - 1e-6:
+                        out["outcome"] = "at_risk"
+                    else:
+                        out["outcome"] = "open"
+                if out["outcome"] != "not_measurable":
+                    out.update(elapsed=elapsed, waits=clipped, spec=spec, allowance=allowance)
             out.update(severity=severity, created=created)
             result[(key, sla_kind)] = out
     return result
@@ -369,6 +429,13 @@ def test_seeded_compliance_and_coverage_match_naive_loops(
             assert row.coverage == pytest.approx(measurable / applicable)
         else:
             assert np.isnan(row.coverage)
+        unknown = bucket["not_measurable"]
+        if met + breached + unknown:
+            span = met + breached + unknown
+            assert row.compliance_low == pytest.approx(met / span)
+            assert row.compliance_high == pytest.approx((met + unknown) / span)
+        else:
+            assert np.isnan(row.compliance_low) and np.isnan(row.compliance_high)
     totals = compliance(outcomes, by=())
     assert int(totals["rows"].item()) == len(naive)
-    assert list(totals.columns) == [*COUNT_COLUMNS, "compliance", "coverage"]
+    assert list(totals.columns) == [*COUNT_COLUMNS, *RATE_COLUMNS]

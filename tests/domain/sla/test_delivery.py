@@ -137,6 +137,36 @@ CASES = [
         "résolution",
     ),
     (
+        "delivery-bounded-by-a-closing-within-the-allowance-is-met",
+        {
+            "estimate_hours": 16,
+            "estimate_status": "validated",
+            "approved_at": f"{MON} 09:00",
+            "closed_at": "2026-11-24 09:00",
+            "status": "Fermé",
+        },
+        "delivery",
+        "met",
+        2400,  # 2 x 2 days + 1
+        480,
+        "prouve le délai tenu",
+    ),
+    (
+        "delivery-bounded-by-a-late-closing-not-measurable",
+        {
+            "estimate_hours": 16,
+            "estimate_status": "validated",
+            "approved_at": f"{MON} 09:00",
+            "closed_at": "2026-12-01 09:00",  # 2 880 minutes after the approval
+            "status": "Fermé",
+        },
+        "delivery",
+        "not_measurable",
+        2400,
+        None,
+        "jamais « dépassé » sur une borne",
+    ),
+    (
         "delivery-open-past-deadline",
         {
             "estimate_hours": 16,

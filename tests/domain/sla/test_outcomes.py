@@ -266,7 +266,7 @@ CASES = [
         "rejeté",
     ),
     (
-        "resolution-dated-by-closing-is-noted",
+        "resolution-bounded-by-closing-within-allowance-is-met",
         {"created_at": f"{MON} 09:00", "closed_at": "2026-11-24 10:00", "status": "Fermé"},
         None,
         "resolution",
@@ -274,7 +274,7 @@ CASES = [
         CONTRACT,
         "met",
         540,
-        "clôture",
+        "date de fermeture (Fermé / closed_at), dans le délai, prouve",
     ),
     (
         "resolution-dated-by-export",
@@ -296,10 +296,10 @@ CASES = [
         CONTRACT,
         "not_measurable",
         None,
-        "resolved_at",
+        "Ticket résolu sans date : synchronisez l'historique des statuts",
     ),
     (
-        "response-unknown-and-ticket-closed",
+        "response-bounded-by-a-late-closing-not-measurable",
         {"created_at": f"{MON} 09:00", "closed_at": "2026-11-24 10:00", "status": "Fermé"},
         None,
         "response",
@@ -307,7 +307,7 @@ CASES = [
         CONTRACT,
         "not_measurable",
         None,
-        "Date de première réponse absente : ajoutez la colonne responded_at",
+        "tombe après l'échéance : délai non mesurable",
     ),
     (
         "response-unknown-while-in-progress",
@@ -318,10 +318,10 @@ CASES = [
         CONTRACT,
         "not_measurable",
         None,
-        "responded_at",
+        "Date de première réponse inconnue : synchronisez l'historique des statuts",
     ),
     (
-        "response-history-shows-no-pickup-before-closing",
+        "response-history-shows-no-pickup-before-a-late-closing",
         {"created_at": f"{MON} 09:00", "closed_at": "2026-11-24 10:00", "status": "Fermé"},
         [("1", f"{MON} 09:00", "Nouveau")],
         "response",
@@ -329,7 +329,7 @@ CASES = [
         CONTRACT,
         "not_measurable",
         None,
-        "aucune prise en charge",
+        "tombe après l'échéance",
     ),
     (
         "mineure-response-three-days",

@@ -1,4 +1,5 @@
-"""The workaround clock: stopped by the workaround or the resolution, honest when untracked."""
+"""The workaround clock: stopped by the workaround or the resolution (DOMAIN.md §4: when no
+workaround is recorded before the resolution, the resolution is the workaround)."""
 
 from __future__ import annotations
 
@@ -52,26 +53,59 @@ CASES = [
         "par la résolution",
     ),
     (
-        "untracked-workaround-late-resolution-not-measurable",
+        "untracked-workaround-late-resolution-is-the-workaround-breached",
         {"created_at": f"{MON} 09:00", "resolved_at": "2026-11-26 10:00", "status": "Résolu"},
         None,
         "workaround",
         AS_OF,
         CONTRACT,
-        "not_measurable",
-        None,
-        "workaround_at",
+        "breached",
+        1500,  # Mon 09:00 to Thu 10:00: 3 days of 8 h and 1 h
+        "par la résolution",
     ),
     (
-        "untracked-workaround-open-not-measurable",
+        "untracked-workaround-open-runs-until-the-resolution",
         {"created_at": f"{MON} 09:00", "status": "En cours"},
+        None,
+        "workaround",
+        AS_OF,
+        CONTRACT,
+        "breached",
+        2400,  # Mon 09:00 to Fri 18:00, nothing recorded: past the 2j allowance
+        None,
+    ),
+    (
+        "workaround-bounded-by-closing-within-allowance-is-met",
+        {"created_at": f"{MON} 09:00", "closed_at": f"{MON} 16:00", "status": "Fermé"},
+        None,
+        "workaround",
+        AS_OF,
+        CONTRACT,
+        "met",
+        360,
+        "Contournement non daté ; la date de fermeture",
+    ),
+    (
+        "workaround-bounded-by-a-late-closing-not-measurable",
+        {"created_at": f"{MON} 09:00", "closed_at": "2026-11-26 10:00", "status": "Fermé"},
         None,
         "workaround",
         AS_OF,
         CONTRACT,
         "not_measurable",
         None,
-        "Contourné",
+        "synchronisez l'historique des statuts",
+    ),
+    (
+        "history-resolution-stops-the-workaround-of-a-redmine-ticket",
+        {"created_at": f"{MON} 09:00", "closed_at": "2026-11-27 10:00", "status": "Fermé"},
+        [("1", f"{MON} 09:00", "Nouveau"), ("1", f"{MON} 15:00", "Résolu")],
+        "workaround",
+        AS_OF,
+        CONTRACT,
+        "met",
+        300,
+        "par la résolution",
     ),
 ]
 

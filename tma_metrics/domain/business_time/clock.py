@@ -5,6 +5,15 @@ unknown but known not to have happened yet (``pending``), it runs until ``as_of`
 Pauses are intervals (waiting on the client) removed from the elapsed business time and
 pushing the deadline back. The SLA engines (`sla`, `delivery`) build their rows, call
 `run_clocks`, then word the notes.
+
+Bounds are not events (DOMAIN.md §4). A clock whose event is unknown may have a
+``bound``: a date the event happened at the latest (a closing date, a last update). The
+elapsed time to the bound is an upper bound of the true one: within the allowance it
+proves the clock met; past it, the clock is not measurable, never breached. Likewise a
+running clock is breached only when the time it surely ran unpaused, from
+``proof_at`` to ``as_of``, exceeds the allowance; past its deadline otherwise, it is not
+measurable (a pause the data does not show may explain it). It is at risk only when that
+sure time leaves less than 25 % of the allowance.
 """
 
 from __future__ import annotations
@@ -25,8 +34,11 @@ AT_RISK_SHARE = 0.25
 #: Business minutes below which two durations are equal (float noise, well under a second).
 EPSILON_MINUTES = 1e-6
 
-#: Why a clock could not be measured (column ``problem``); "" when it was.
+#: Why a clock could not be measured (column ``problem``); "" when it was. ``bound_late``:
+#: only a bound dates the event and it falls past the deadline; ``pause_unknown``: a
+#: running clock past its deadline whose unpaused time does not prove the breach.
 NO_START, BEFORE_START, UNKNOWN = "no_start", "before_start", "unknown"
+BOUND_LATE, PAUSE_UNKNOWN = "bound_late", "pause_unknown"
 
 CLOCK_COLUMNS: dict[str, str] = {
     "stop_at": "datetime64[us]",
@@ -50,7 +62,8 @@ def run_clocks(
     """Measure each clock; return `CLOCK_COLUMNS` aligned on ``clocks``' index.
 
     ``clocks`` holds ``source``, ``key``, ``start_at``, ``event_at``, ``pending`` (bool),
-    ``allowance_minutes``, ``applicable`` (bool) and ``calendar`` (a `CalendarSpec`);
+    ``allowance_minutes``, ``applicable`` (bool) and ``calendar`` (a `CalendarSpec`),
+    and optionally ``bound_at`` (the event happened by then, `measure`);
     ``pauses`` holds ``source``, ``ticket_key``, ``start``, ``end``.
 
     A known event gives ``met`` when the elapsed time is at most the allowance, else
@@ -82,6 +95,7 @@ def run_clocks(
         pause_start=pause_start,
         pause_end=pause_end,
         timezone=timezone,
+        bound=clocks["bound_at"].to_numpy("datetime64[us]") if "bound_at" in clocks else None,
     )
     out = pd.DataFrame(
         {
@@ -100,7 +114,7 @@ def run_clocks(
 
 
 #: Problem codes of `Measured.problem` (index into this tuple).
-PROBLEMS = ("", NO_START, BEFORE_START, UNKNOWN)
+PROBLEMS = ("", NO_START, BEFORE_START, UNKNOWN, BOUND_LATE, PAUSE_UNKNOWN)
 #: Outcome codes of `Measured.outcome` (index into `OUTCOMES`).
 MET, BREACHED, OPEN, AT_RISK, NOT_MEASURABLE, NOT_APPLICABLE = range(len(OUTCOMES))
 
@@ -109,7 +123,7 @@ MET, BREACHED, OPEN, AT_RISK, NOT_MEASURABLE, NOT_APPLICABLE = range(len(OUTCOME
 class Measured:
     """Clocks measured, as arrays (codes into `OUTCOMES` and `PROBLEMS`)."""
 
-    stop_at: np.ndarray
+    stop_at: np.ndarray  # the event, else the bound that stopped the clock
     elapsed: np.ndarray
     paused: np.ndarray
     deadline: np.ndarray
@@ -117,6 +131,7 @@ class Measured:
     outcome: np.ndarray
     measurable: np.ndarray
     problem: np.ndarray
+    bounded: np.ndarray  # stopped at a bound (``stop_at`` is the bound), met or not
 
 
 def measure(
@@ -134,60 +149,139 @@ def measure(
     pause_start: np.ndarray | None = None,
     pause_end: np.ndarray | None = None,
     timezone: str | None = None,
+    bound: np.ndarray | None = None,
+    proof: np.ndarray | None = None,
 ) -> Measured:
     """Measure clocks given as arrays (`run_clocks`' rules); ``calendar`` indexes ``specs``.
 
     ``ticket`` numbers each clock's ticket and ``pause_ticket`` each pause's (the same
     numbering, -1 for a ticket without clock); without them no pause applies.
-    ``timezone`` is passed to the business calendars (`run_clocks`).
+    ``timezone`` is passed to the business calendars (`run_clocks`). ``bound`` (NaT:
+    none) dates an unknown event at the latest; ``proof`` is the instant from which a
+    running clock surely runs unpaused (NaT: never; None: from its start).
     """
     n = len(start)
     as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
+    nat = np.datetime64("NaT")
     has_start = ~np.isnat(start)
     has_event = ~np.isnat(event)
+    if bound is None:
+        bound = np.full(n, nat, dtype="datetime64[us]")
+    has_bound = ~np.isnat(bound)
     measured = applicable & has_start & has_event & (event >= start)
-    running = applicable & has_start & ~has_event & pending & (as_of64 >= start)
-    stop = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    bounded = applicable & has_start & ~has_event & has_bound & (bound >= start)
+    running = applicable & has_start & ~has_event & ~has_bound & pending & (as_of64 >= start)
+    stop = np.full(n, nat, dtype="datetime64[us]")
     stop[running] = as_of64
     np.copyto(stop, event, where=measured)
+    np.copyto(stop, bound, where=bounded)
 
-    elapsed = np.full(n, np.nan)
-    paused = np.full(n, np.nan)
-    deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
-    clocked = measured | running
+    clocked = measured | bounded | running
     overlaps = None
     if ticket is not None and pause_ticket is not None and len(pause_ticket):
         overlaps = _overlaps(ticket, clocked, start, stop, pause_ticket, pause_start, pause_end)
-    for code in _distinct(calendar[clocked]):
-        rows = np.flatnonzero(clocked & (calendar == code))
-        cal = calendar_for(specs[code], timezone)
-        e, p, d = _measure(cal, rows, start, stop, allowance, overlaps)
-        elapsed[rows], paused[rows], deadline[rows] = e, p, d
+    calendars = (calendar, specs, timezone)
+    elapsed, paused, deadline = _clock_times(clocked, start, stop, allowance, overlaps, calendars)
 
     remaining = np.where(running, allowance - elapsed, np.nan)
     over = elapsed > allowance + EPSILON_MINUTES
     outcome = np.select(
-        [~applicable, measured & over, measured], [NOT_APPLICABLE, BREACHED, MET], NOT_MEASURABLE
+        [~applicable, measured & over, measured | (bounded & ~over)],
+        [NOT_APPLICABLE, BREACHED, MET],
+        NOT_MEASURABLE,
     )
     # Running clocks are few: their outcome is worked out on them alone.
     live = np.flatnonzero(running)
-    left, allowed = remaining[live], allowance[live]
-    outcome[live] = np.select(
-        [left < -EPSILON_MINUTES, left < AT_RISK_SHARE * allowed - EPSILON_MINUTES],
-        [BREACHED, AT_RISK],
-        OPEN,
+    surely = _surely_elapsed(live, start, proof, elapsed, calendars)
+    outcome[live], unproven_live = _running_outcomes(remaining[live], allowance[live], surely)
+    unproven = np.zeros(n, dtype=bool)
+    unproven[live[unproven_live]] = True
+    measurable = measured | (bounded & ~over) | (running & ~unproven)
+    # A bound past the deadline or an unproven breach: the elapsed time is only an upper
+    # bound; it is not shown as the clock's (the deadline is kept).
+    vague = clocked & ~measurable
+    elapsed[vague] = paused[vague] = remaining[vague] = np.nan
+    problem = np.select(
+        [~applicable | measurable, bounded, unproven, ~has_start, has_event],
+        [0, 4, 5, 1, 2],
+        3,
     )
-    problem = np.select([~applicable | clocked, ~has_start, has_event], [0, 1, 2], 3)
     return Measured(
-        stop_at=event.astype("datetime64[us]"),  # a copy: NaT where there is no event
+        # The event, or the bound that stopped the clock; NaT for the others.
+        stop_at=np.where(measured | bounded, stop, event).astype("datetime64[us]"),
         elapsed=elapsed,
         paused=paused,
         deadline=deadline,
         remaining=remaining,
         outcome=outcome,
-        measurable=clocked,
+        measurable=measurable,
         problem=problem,
+        bounded=bounded,
     )
+
+
+def _clock_times(
+    clocked: np.ndarray,
+    start: np.ndarray,
+    stop: np.ndarray,
+    allowance: np.ndarray,
+    overlaps: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    calendars: tuple[np.ndarray, list[CalendarSpec], str | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return elapsed and paused minutes and the deadline of the ``clocked`` clocks."""
+    calendar, specs, timezone = calendars
+    n = len(start)
+    elapsed = np.full(n, np.nan)
+    paused = np.full(n, np.nan)
+    deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
+    for code in _distinct(calendar[clocked]):
+        rows = np.flatnonzero(clocked & (calendar == code))
+        cal = calendar_for(specs[code], timezone)
+        e, p, d = _measure(cal, rows, start, stop, allowance, overlaps)
+        elapsed[rows], paused[rows], deadline[rows] = e, p, d
+    return elapsed, paused, deadline
+
+
+def _running_outcomes(
+    left: np.ndarray, allowed: np.ndarray, surely: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the outcome codes of running clocks, and which are late but unproven.
+
+    Only the time they surely ran (`_surely_elapsed`) proves a breach or a risk: late
+    without that proof is not measurable.
+    """
+    late = left < -EPSILON_MINUTES
+    proven = late & (surely > allowed + EPSILON_MINUTES)
+    risky = allowed - surely < AT_RISK_SHARE * allowed - EPSILON_MINUTES
+    codes = np.select([proven, late, risky], [BREACHED, NOT_MEASURABLE, AT_RISK], OPEN)
+    return codes, late & ~proven
+
+
+def _surely_elapsed(
+    live: np.ndarray,
+    start: np.ndarray,
+    proof: np.ndarray | None,
+    elapsed: np.ndarray,
+    calendars: tuple[np.ndarray, list[CalendarSpec], str | None],
+) -> np.ndarray:
+    """Return the business minutes the running clocks ``live`` surely ran.
+
+    Their elapsed time less the business time between the start and ``proof`` (a pause
+    may hide there); -inf for a clock without ``proof`` (nothing is sure).
+    """
+    surely = elapsed[live].copy()
+    if proof is None:
+        return surely
+    calendar, specs, timezone = calendars
+    from_proof = proof[live]
+    surely[np.isnat(from_proof)] = -np.inf
+    later = ~np.isnat(from_proof) & (from_proof > start[live])
+    for code in _distinct(calendar[live][later]):
+        pick = np.flatnonzero(later & (calendar[live] == code))
+        cal = calendar_for(specs[code], timezone)
+        hidden = cal.minutes_between(start[live][pick], from_proof[pick])
+        surely[pick] -= hidden
+    return surely
 
 
 def pause_codes(

@@ -3,6 +3,8 @@
 Honest by construction: an event is dated only from a column or a status change that
 says so; when nothing dates it, it stays null and the ``*_source`` / ``*_pending``
 columns tell the SLA engine whether it is unknown or known not to have happened yet.
+A date that only bounds the resolution (a closing, a last update) is kept apart, as
+``resolution_bound_at``: never the event (DOMAIN.md §4).
 
 The status history lists, per ticket, each status the ticket *entered* and when. Its
 first row is the ticket's initial status when it is dated at the creation (within a
@@ -15,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tma_metrics.domain import ticket_states
 from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.domain.model import STATUS_HISTORY_COLUMNS, Kind
 
@@ -50,6 +53,7 @@ PREPARED_COLUMNS: dict[str, str] = {
     "kind": "string",
     "rejected": "bool",
     "status_resolved": "bool",
+    "waiting_now": "bool",  # the export's current status is a waiting one
     "has_history": "bool",
     "response_at": "datetime64[us]",
     "response_source": "string",  # export, history
@@ -57,9 +61,16 @@ PREPARED_COLUMNS: dict[str, str] = {
     "workaround_at": "datetime64[us]",
     "workaround_source": "string",  # export, history
     "workaround_tracked": "bool",  # the data would show a workaround if there were one
-    "resolution_at": "datetime64[us]",
-    "resolution_source": "string",  # history, export, closing, unknown
+    "resolution_at": "datetime64[us]",  # the event: history, else the export's own date
+    "resolution_bound_at": "datetime64[us]",  # no event: the resolution happened by then
+    "resolution_source": "string",  # history, export (events); closing, update (bounds); unknown
     "resolution_pending": "bool",
+    "resolution_bound_later": "bool",  # only a bound after as_of: it may have happened
+    "clock_proof_at": "datetime64[us]",  # a running clock surely runs unpaused from then
+    "resolved_on": "datetime64[us]",  # counted resolved then (ticket_states); NaT: never
+    "export_resolution": "datetime64[us]",  # the export's resolution: event, else bound
+    "status_known": "bool",  # the export gives the ticket's status
+    "reopened": "bool",  # open again as of as_of after a resolution
     "is_open": "bool",
 }
 
@@ -79,76 +90,33 @@ def prepare_tickets(
     - ``rejected``: status or resolution among ``contract.rejected_labels``;
     - ``response_at``: the export's ``responded_at``, else the first history change to a
       status that is neither the initial one, a "new" one nor a waiting one;
-    - ``resolution_at``: the first history row in a resolved status, else the export's
-      ``resolved_at``, else ``closed_at`` (source ``closing``); a ticket in a resolved
-      status with no date at all gets source ``unknown``;
+    - ``resolution_at`` (an event): the first history row in a resolved status, else the
+      export's ``resolved_at``; without one, ``resolution_bound_at``: the closing date or,
+      for a ticket in a resolved status, its last update, whichever comes first (source
+      ``closing`` or ``update``); a ticket in a resolved status with no date at all has
+      source ``unknown``;
     - ``workaround_at``: the export's ``workaround_at``, else the first history row whose
       status names a workaround (`WORKAROUND_MARKERS`);
-    - ``is_open``: not resolved as of ``as_of`` (dated after it, or not dated and not in a
-      resolved status), or reopened: the history moved it to an unresolved status after
-      its resolution or, without a history, its current status is not a resolved one.
-      A reopened ticket keeps its first resolution date for the SLA.
+    - ``is_open``, ``resolved_on``, ``reopened``: `ticket_states.state_changes` as of
+      ``as_of``. A reopened ticket keeps its first resolution for the SLA;
+    - ``clock_proof_at``: the creation when the history shows the pauses (or when the
+      export has no last update); without history, the last update of a ticket that is
+      not waiting now (no pause since), none when it waits now or when only a bound
+      after ``as_of`` dates its resolution: such a running clock is never breached.
     """
     as_of = pd.Timestamp(as_of)
     workaround_column_used = bool(tickets["workaround_at"].notna().any())
     t = tickets[~(tickets["created_at"] > as_of)].reset_index(drop=True)
-
-    # Same lookups as Contract.severity_of / kind_of, with the table's keys normalised too
-    # so that accented defaults ("Très haute", "Immédiat") match.
-    t["severity"] = normalised(t["priority"]).map(_lookup(contract.priorities)).astype("string")
-    derived = normalised(t["tracker"]).map(_lookup(contract.kinds)).astype("string")
-    given = t["kind"].astype("string").replace("", pd.NA)
-    t["kind"] = given.fillna(derived).fillna(Kind.OTHER)
-
-    status = normalised(t["status"])
-    rejected = {normalise_label(label) for label in contract.rejected_labels}
-    resolved = {normalise_label(label) for label in contract.resolved_statuses}
-    t["rejected"] = (status.isin(rejected) | normalised(t["resolution"]).isin(rejected)).to_numpy(
-        dtype=bool, na_value=False
-    )
-    t["status_resolved"] = status.isin(resolved).to_numpy(dtype=bool, na_value=False)
-
+    if "updated_at" not in t:
+        t["updated_at"] = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
+    _classify(t, contract)
     facts = _history_facts(history, t, contract, as_of)
     t = t.merge(facts, how="left", left_on=["source", "key"], right_on=_KEYS)
     t = t.drop(columns="ticket_key")
     t["has_history"] = t["has_history"].astype("boolean").fillna(False).to_numpy(bool)
-    new = status.isin({normalise_label(s) for s in NEW_STATUSES}).to_numpy(bool, na_value=False)
-
-    # Resolution: history, then the export's own date, then the closing date.
-    candidates = [
-        ("history", t["first_resolved_at"]),
-        ("export", t["resolved_at"]),
-        ("closing", t["closed_at"]),
-    ]
-    raw = _coalesce([c for _, c in candidates])
-    raw_source = _first_source(candidates)
-    happened = raw.notna() & (raw <= as_of)
-    t["resolution_at"] = raw.where(happened)
-    unknown = raw.isna() & t["status_resolved"]
-    t["resolution_source"] = _text(np.where(happened, raw_source, np.where(unknown, "unknown", "")))
-    # Reopened: the history moved the ticket to an unresolved status after its resolution
-    # (a history that merely stops earlier proves nothing); without a history, the
-    # export's current status is not a resolved one.
-    history_reopens = (
-        t["has_history"]
-        & ~t["last_resolved"].astype("boolean").fillna(False).to_numpy(bool)
-        & (t["last_at"] > t["resolution_at"]).to_numpy(bool)
-    )
-    status_reopens = ~t["has_history"] & status.notna().to_numpy(bool) & ~t["status_resolved"]
-    reopened = happened & (history_reopens | status_reopens)
-    t["is_open"] = (t["resolution_at"].isna() & ~unknown) | reopened
-    t["resolution_pending"] = t["is_open"] & t["resolution_at"].isna()
-
-    # Response: explicit column, else the history's first pickup.
-    explicit = t["responded_at"].where(t["responded_at"] <= as_of)
-    pickup = t["pickup_at"].where(t["pickup_at"] <= as_of)
-    t["response_at"] = explicit.fillna(pickup)
-    t["response_source"] = _text(
-        np.select([explicit.notna(), pickup.notna()], ["export", "history"], "")
-    )
-    later = (t["responded_at"] > as_of) | (t["pickup_at"] > as_of)
-    no_pickup_yet = np.where(t["has_history"], True, new)
-    t["response_pending"] = t["response_at"].isna() & t["is_open"] & (no_pickup_yet | later)
+    _resolution(t, as_of)
+    _states(t, history, contract, as_of)
+    _response(t, as_of)
 
     # Workaround: explicit column, else a history status naming it.
     explicit = t["workaround_at"].where(t["workaround_at"] <= as_of)
@@ -160,8 +128,118 @@ def prepare_tickets(
     history_tracks = bool(facts["workaround_seen"].any()) if len(facts) else False
     t["workaround_tracked"] = workaround_column_used | (t["has_history"] & history_tracks)
 
-    t = t.drop(columns=[c for c in facts.columns if c not in (*_KEYS, "has_history")])
+    helpers = [c for c in facts.columns if c not in (*_KEYS, "has_history")]
+    t = t.drop(columns=[*helpers, "new_status"])
     return t.astype(PREPARED_COLUMNS)
+
+
+def _classify(t: pd.DataFrame, contract: Contract) -> None:
+    """Add severity, kind, rejected, status_resolved and waiting_now (in place)."""
+    # Same lookups as Contract.severity_of / kind_of, with the table's keys normalised too
+    # so that accented defaults ("Très haute", "Immédiat") match.
+    t["severity"] = normalised(t["priority"]).map(_lookup(contract.priorities)).astype("string")
+    derived = normalised(t["tracker"]).map(_lookup(contract.kinds)).astype("string")
+    given = t["kind"].astype("string").replace("", pd.NA)
+    t["kind"] = given.fillna(derived).fillna(Kind.OTHER)
+    status = normalised(t["status"])
+    rejected = {normalise_label(label) for label in contract.rejected_labels}
+    resolved = {normalise_label(label) for label in contract.resolved_statuses}
+    waiting = {normalise_label(label) for label in contract.waiting_statuses}
+    t["rejected"] = (status.isin(rejected) | normalised(t["resolution"]).isin(rejected)).to_numpy(
+        dtype=bool, na_value=False
+    )
+    t["status_resolved"] = status.isin(resolved).to_numpy(dtype=bool, na_value=False)
+    t["waiting_now"] = status.isin(waiting).to_numpy(dtype=bool, na_value=False)
+    t["new_status"] = status.isin({normalise_label(s) for s in NEW_STATUSES}).to_numpy(
+        bool, na_value=False
+    )
+
+
+def _resolution(t: pd.DataFrame, as_of: pd.Timestamp) -> None:
+    """Add the resolution's event, bound, source and proof instant (in place)."""
+    event = t["first_resolved_at"].fillna(t["resolved_at"])
+    event_source = np.where(t["first_resolved_at"].notna(), "history", "export")
+    # Upper bounds: the closing; the last update of a ticket now in a resolved status.
+    update = t["updated_at"].where(t["status_resolved"])
+    closing = t["closed_at"]
+    by_closing = (closing.notna() & ~(update < closing)).to_numpy(bool)
+    bound = closing.where(by_closing, update)
+    bound_source = np.where(by_closing, "closing", "update")
+    no_event = event.isna().to_numpy(bool)
+    bound = bound.where(no_event)
+    happened = (event <= as_of).to_numpy(bool)
+    bounded = (bound <= as_of).to_numpy(bool)
+    t["resolution_at"] = event.where(happened)
+    t["resolution_bound_at"] = bound.where(bounded)
+    t["resolution_bound_later"] = (bound > as_of).to_numpy(bool)
+    unknown = no_event & bound.isna().to_numpy(bool) & t["status_resolved"].to_numpy(bool)
+    t["resolution_source"] = _text(
+        np.select([happened, bounded, unknown], [event_source, bound_source, "unknown"], "")
+    )
+    # What ticket_states counts: the export's first resolution, event else bound.
+    t["export_resolution"] = t["resolved_at"].fillna(bound).astype("datetime64[us]")
+    # Without history, a pause may hide before the last update, never after it (the
+    # status has not changed since, and it is not a waiting one).
+    created = t["created_at"]
+    updated = t["updated_at"]
+    after_update = ~t["has_history"] & updated.notna() & ~(updated <= created)
+    proof = updated.where(after_update, created)
+    no_proof = (~t["has_history"] & t["waiting_now"]) | t["resolution_bound_later"]
+    t["clock_proof_at"] = proof.where(~no_proof.to_numpy(bool)).astype("datetime64[us]")
+
+
+def _states(
+    t: pd.DataFrame, history: pd.DataFrame | None, contract: Contract, as_of: pd.Timestamp
+) -> None:
+    """Add is_open, resolved_on and reopened from the tickets' state changes (in place)."""
+    t["status_known"] = t["status"].notna().to_numpy(bool)
+    changes = ticket_changes(t, history, contract, as_of)
+    index = pd.MultiIndex.from_arrays([t["source"].astype("string"), t["key"].astype("string")])
+    by = [changes["source"], changes["key"]]
+    is_open = ticket_states.open_at(changes, as_of)
+    t["is_open"] = is_open.reindex(index).fillna(False).to_numpy(bool)
+    resolved = changes["change"] == "resolved"
+    first = changes["at"].where(resolved).groupby(by, sort=False).min()
+    t["resolved_on"] = first.reindex(index).to_numpy("datetime64[us]")
+    ever = resolved.groupby(by, sort=False).any().reindex(index).fillna(False)
+    t["reopened"] = t["is_open"].to_numpy(bool) & ever.to_numpy(bool)
+
+
+def ticket_changes(
+    prepared: pd.DataFrame, history: pd.DataFrame | None, contract: Contract, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Return `ticket_states.state_changes` of prepared tickets up to ``as_of``."""
+    h = _clean_history(history, None)
+    resolved = {normalise_label(s) for s in contract.resolved_statuses}
+    rows = pd.DataFrame(
+        {
+            "source": h["source"],
+            "ticket_key": h["ticket_key"],
+            "at": h["at"],
+            "resolved": normalised(h["status"]).isin(resolved).to_numpy(bool, na_value=False),
+        }
+    )
+    return ticket_states.state_changes(prepared, rows, pd.Timestamp(as_of))
+
+
+def _response(t: pd.DataFrame, as_of: pd.Timestamp) -> None:
+    """Add the response's event, source and whether it is known not to have happened."""
+    explicit = t["responded_at"].where(t["responded_at"] <= as_of)
+    pickup = t["pickup_at"].where(t["pickup_at"] <= as_of)
+    t["response_at"] = explicit.fillna(pickup)
+    t["response_source"] = _text(
+        np.select([explicit.notna(), pickup.notna()], ["export", "history"], "")
+    )
+    later = (t["responded_at"] > as_of) | (t["pickup_at"] > as_of)
+    no_pickup_yet = np.where(t["has_history"], True, t["new_status"])
+    # The resolution (event or bound) dates the response at the latest: not pending.
+    resolved = t["resolution_at"].notna() | t["resolution_bound_at"].notna()
+    t["response_pending"] = (
+        t["response_at"].isna() & t["is_open"] & ~resolved & (no_pickup_yet | later)
+    )
+    t["resolution_pending"] = (
+        t["is_open"] & t["resolution_at"].isna() & t["resolution_bound_at"].isna()
+    )
 
 
 def waiting_intervals(
@@ -195,10 +273,10 @@ def normalised(values: pd.Series) -> pd.Series:
 
 def _clean_history(history: pd.DataFrame | None, as_of: pd.Timestamp | None) -> pd.DataFrame:
     """Return the dated history rows (up to ``as_of`` if given), by ticket then time (stable)."""
-    columns = list(STATUS_HISTORY_COLUMNS)
+    used = {c: STATUS_HISTORY_COLUMNS[c] for c in ("source", "ticket_key", "at", "status")}
     if history is None or history.empty:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in STATUS_HISTORY_COLUMNS.items()})
-    h = history[columns].astype(STATUS_HISTORY_COLUMNS)
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in used.items()})
+    h = history[list(used)].astype(used)
     h = h[h["at"].notna() & ((h["at"] <= as_of) if as_of is not None else True)]
     return h.sort_values([*_KEYS, "at"], kind="stable", na_position="first").reset_index(drop=True)
 
@@ -209,8 +287,8 @@ def _history_facts(
     """Return, per ticket with history, its pickup, first resolution and first workaround.
 
     Dates are taken from the whole history (the caller hides those after ``as_of``, which
-    then are known not to have happened yet); the latest status and ``has_history`` look
-    at the rows up to ``as_of`` only.
+    then are known not to have happened yet); ``has_history`` looks at the rows up to
+    ``as_of`` only (the open / resolved states are `ticket_states`').
     """
     h = _clean_history(history, None)
     created = tickets[["source", "key", "created_at"]].rename(columns={"key": "ticket_key"})
@@ -222,8 +300,6 @@ def _history_facts(
         "pickup_at": "datetime64[us]",
         "first_resolved_at": "datetime64[us]",
         "first_workaround_at": "datetime64[us]",
-        "last_resolved": "bool",
-        "last_at": "datetime64[us]",
         "workaround_seen": "bool",
     }
     if h.empty:
@@ -249,39 +325,22 @@ def _history_facts(
             "pickup_at": h["at"].where(pickup.to_numpy(bool, na_value=False)),
             "first_resolved_at": h["at"].where(resolved.to_numpy(bool, na_value=False)),
             "first_workaround_at": h["at"].where(workaround.to_numpy(bool, na_value=False)),
-            "last_resolved": resolved.astype("boolean").where(seen),
             "has_history": seen,
-            "last_at": h["at"].where(seen),
         }
     )
     facts = flags.groupby(_KEYS, sort=False, dropna=False).agg(
         pickup_at=("pickup_at", "min"),
         first_resolved_at=("first_resolved_at", "min"),
         first_workaround_at=("first_workaround_at", "min"),
-        last_resolved=("last_resolved", "last"),
         has_history=("has_history", "max"),
-        last_at=("last_at", "max"),
     )
     facts = facts.reset_index()
-    facts["last_resolved"] = facts["last_resolved"].astype("boolean").fillna(False)
     facts["workaround_seen"] = facts["first_workaround_at"].notna()
     return facts.astype(facts_columns)
 
 
 def _lookup(table: tuple[tuple[str, str], ...]) -> dict[str, str]:
     return {normalise_label(label): value for label, value in table}
-
-
-def _coalesce(series: list[pd.Series]) -> pd.Series:
-    out = series[0]
-    for s in series[1:]:
-        out = out.fillna(s)
-    return out
-
-
-def _first_source(candidates: list[tuple[str, pd.Series]]) -> np.ndarray:
-    """Name, per row, the first candidate column that holds a value."""
-    return np.select([c.notna().to_numpy() for _, c in candidates], [n for n, _ in candidates], "")
 
 
 def _text(values: np.ndarray) -> pd.Series:

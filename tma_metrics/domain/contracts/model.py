@@ -52,6 +52,8 @@ CONTRACT_KEYS = (
     "kinds",
     "monthly_days",
     "management_share_target",
+    "client",
+    "logo",
 )
 CARNET_KEYS = ("start", "end", "days", "daily_rate")
 CALENDAR_KEYS = ("windows", "weekdays", "holidays", "closed")
@@ -124,6 +126,8 @@ class Contract:
     kinds: tuple[tuple[str, str], ...] = ()  # normalised tracker label -> kind
     monthly_days: float | None = None  # subscription allowance per month
     management_share_target: float = 0.10
+    client: str | None = None  # the client's name on the decks (default: the contract's)
+    logo: str | None = None  # the client's logo, relative to the contracts file's folder
 
     def sla_target(self, severity: str, kind: str) -> SlaTarget:
         """Return the SLA target of ``severity`` and ``kind`` (response, workaround...)."""

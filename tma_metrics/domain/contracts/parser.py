@@ -332,7 +332,30 @@ def _parse_contract(raw: Any, index: int) -> Contract:
         kinds=tuple(sorted(kinds.items())),
         monthly_days=monthly_days,
         management_share_target=float(r.number("management_share_target", 0.10) or 0.0),
+        client=r.text("client", None),
+        logo=_logo(r),
     )
+
+
+#: Image files a deck can show as the client's logo.
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _logo(r: _Reader) -> str | None:
+    """Return the logo's path as written: relative, inside the contracts file's folder."""
+    path = r.text("logo", None)
+    if path is None:
+        return None
+    parts = path.replace("\\", "/").split("/")
+    inside = not path.startswith(("/", "\\")) and ":" not in path and ".." not in parts
+    if not inside or not path.lower().endswith(LOGO_SUFFIXES):
+        raise r.fail(
+            "logo",
+            "un chemin d'image PNG ou JPEG relatif au dossier du fichier des contrats "
+            '(logo = "logos/client.png")',
+            path,
+        )
+    return path
 
 
 def _choice(

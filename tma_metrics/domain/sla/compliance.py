@@ -1,7 +1,11 @@
-"""Compliance and coverage of SLA outcomes (rows of `sla.sla_outcomes` or `delivery`).
+"""Compliance, its range and coverage of SLA outcomes (rows of `sla.sla_outcomes` or `delivery`).
 
 Compliance = met / (met + breached), over measurable clocks only; coverage = measurable /
-applicable, always shown next to it (DOMAIN.md §4: never invent a timestamp).
+applicable, always shown next to it (DOMAIN.md §4: never invent a timestamp). The
+applicable clocks that are not measurable (``not_measurable``, the ``u`` of DOMAIN.md)
+give the range: from ``compliance_low`` = met / (met + breached + u), every unknown
+breached, to ``compliance_high`` = (met + u) / (met + breached + u), every unknown met.
+Without unknowns both ends equal the compliance.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ COUNT_COLUMNS = (
     "open",
     "at_risk",
 )
-RATE_COLUMNS = ("compliance", "coverage")
+RATE_COLUMNS = ("compliance", "coverage", "compliance_low", "compliance_high")
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,19 @@ class ComplianceSummary:
     not_applicable: int
     compliance: float  # NaN when nothing is met or breached
     coverage: float  # NaN when nothing is applicable
+    compliance_low: float = np.nan  # every unknown breached; NaN when nothing is decided
+    compliance_high: float = np.nan  # every unknown met
+    #: What would measure the unknowns (`sla_notes.gap_text`): the most frequent gap.
+    gap: str | None = None
 
     @property
     def not_measurable(self) -> int:
         return self.applicable - self.measurable
+
+    @property
+    def unknown(self) -> int:
+        """Applicable clocks that are not measurable: the ``u`` of the range."""
+        return self.not_measurable
 
 
 def in_period(outcomes: pd.DataFrame, start: object = None, end: object = None) -> pd.DataFrame:
@@ -96,10 +109,31 @@ def compliance(
     else:
         counts = flags[list(COUNT_COLUMNS)].sum().to_frame().T
     counts = counts.astype(dict.fromkeys(COUNT_COLUMNS, "int64"))
+    add_rates(counts)
+    return counts[[*by, *COUNT_COLUMNS, *RATE_COLUMNS]]
+
+
+def add_rates(counts: pd.DataFrame) -> None:
+    """Add the `RATE_COLUMNS` to a table of `COUNT_COLUMNS` (in place)."""
     decided = counts["met"] + counts["breached"]
+    unknown = counts["not_measurable"]
     counts["compliance"] = _ratio(counts["met"], decided)
     counts["coverage"] = _ratio(counts["measurable"], counts["applicable"])
-    return counts[[*by, *COUNT_COLUMNS, *RATE_COLUMNS]]
+    counts["compliance_low"] = _ratio(counts["met"], decided + unknown)
+    counts["compliance_high"] = _ratio(counts["met"] + unknown, decided + unknown)
+
+
+def main_gap(outcomes: pd.DataFrame) -> str | None:
+    """Return the most frequent gap of the unknown rows (ties: alphabetical), if any."""
+    if "gap" not in outcomes.columns:
+        return None
+    unknown = (outcomes["applicable"] & ~outcomes["measurable"]).to_numpy(bool)
+    found = outcomes["gap"][unknown].dropna()
+    if found.empty:
+        return None
+    counts = found.value_counts()
+    best = counts[counts == counts.max()].index
+    return str(sorted(best)[0])
 
 
 def summarise(
@@ -108,6 +142,9 @@ def summarise(
     """Return the overall `ComplianceSummary` of ``outcomes`` over [start, end]."""
     row = compliance(outcomes, by=(), start=start, end=end).iloc[0]
     return ComplianceSummary(
+        compliance_low=float(row["compliance_low"]),
+        compliance_high=float(row["compliance_high"]),
+        gap=main_gap(in_period(outcomes, start, end)),
         applicable=int(row["applicable"]),
         measurable=int(row["measurable"]),
         met=int(row["met"]),

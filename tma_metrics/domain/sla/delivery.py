@@ -18,7 +18,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tma_metrics.domain.business_time.clock import NO_START, UNKNOWN, period_of, run_clocks
+from tma_metrics.domain.business_time.clock import (
+    BOUND_LATE,
+    NO_START,
+    UNKNOWN,
+    period_of,
+    run_clocks,
+)
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.domain.model import Kind, ReestimateStatus
 
@@ -128,6 +134,9 @@ def delivery_commitments(
         np.select([delivered_at.notna(), by_resolution], ["export", "resolution"], "")
     )
     dlv["pending"] = (t["resolution_pending"] & delivered_at.isna() & size.notna()).to_numpy()
+    # No delivery nor resolution dated: the resolution's bound (closing, last update)
+    # proves the delivery on time when within the allowance, and nothing past it.
+    dlv["bound_at"] = t["resolution_bound_at"].where(delivered_at.isna() & size.notna())
     dlv["hint"] = np.where(
         size.isna(),
         "Estimation non chiffrée (colonne estimate_hours vide) : taille et délai inconnus",
@@ -135,12 +144,13 @@ def delivery_commitments(
     )
     dlv["refused"], dlv["waiting_approval"] = refused, waiting_approval
     est["refused"], est["waiting_approval"] = False, False
+    est["bound_at"] = pd.Series(pd.NaT, index=est.index, dtype="datetime64[us]")
 
     rows = pd.concat([est, dlv], ignore_index=True)
     rows["allowance_minutes"] = rows["allowance_minutes"].where(rows["applicable"])
     rows = rows.join(run_clocks(rows, None, as_of, timezone=timezone))
     rows["note"] = _notes(rows)
-    fallback = rows["resolution_at"].fillna(rows["created_at"])
+    fallback = rows["resolution_at"].fillna(rows["bound_at"]).fillna(rows["created_at"])
     rows["period_at"] = period_of(rows, fallback, as_of)
     return rows[list(DELIVERY_COLUMNS)].astype(DELIVERY_COLUMNS)
 
@@ -183,8 +193,10 @@ def _notes(rows: pd.DataFrame) -> pd.Series:
         (problem == NO_START) & delivery,
         problem == NO_START,
         problem == UNKNOWN,
+        problem == BOUND_LATE,
         problem != "",
         rows["stop_source"] == "resolution",
+        rows["measurable"] & rows["event_at"].isna() & rows["bound_at"].notna(),
     ]
     choices = [
         "Ticket rejeté : pas d'engagement de délai",
@@ -194,8 +206,13 @@ def _notes(rows: pd.DataFrame) -> pd.Series:
         "Date d'accord du client absente : ajoutez la colonne approved_at",
         "Date de création absente : le délai ne peut pas démarrer",
         rows["hint"].to_numpy(object),
+        "Livraison non datée ; la date de fermeture ou de dernière mise à jour tombe après "
+        "l'échéance : non mesurable, jamais « dépassé » sur une borne ; synchronisez "
+        "l'historique des statuts ou ajoutez la colonne delivered_at",
         "Dates incohérentes : l'événement précède le début du délai",
         "Livraison datée par la résolution (pas de colonne delivered_at)",
+        "Livraison non datée ; la date de fermeture ou de dernière mise à jour, dans le "
+        "délai, prouve le délai tenu",
     ]
     masks = [pd.Series(c, dtype="boolean").fillna(False).to_numpy(bool) for c in conditions]
     return pd.Series(np.select(masks, choices, ""), index=rows.index).replace("", pd.NA)

@@ -4,7 +4,11 @@ One row per (ticket, SLA kind): response, workaround, resolution. Only tickets o
 ``contract.sla_ticket_kinds`` get rows (corrective by default). The clock starts at the
 creation, runs in the business time of the SLA target's calendar (else the contract's),
 minus the time spent waiting on the client, and stops at the event dated by `timeline`.
-Compliance and coverage over these rows are `compliance.compliance`.
+When no event is dated, a bound may stop it (``stop_kind`` says which): the closing date
+or last update bound the resolution, the resolution bounds the response; a bound proves
+the clock met when within the allowance, and nothing when past it (`clock.measure`).
+The resolution is the workaround when no workaround is recorded before it.
+Compliance, its range and coverage over these rows are `compliance.compliance`.
 """
 
 from __future__ import annotations
@@ -16,21 +20,17 @@ import pyarrow.compute as pc
 
 from tma_metrics.domain.business_time.clock import (
     AT_RISK,
-    BEFORE_START,
-    BREACHED,
-    NO_START,
-    NOT_APPLICABLE,
-    NOT_MEASURABLE,
     OPEN,
     OUTCOMES,
+    PAUSE_UNKNOWN,
     PROBLEMS,
-    UNKNOWN,
     Measured,
     arrow_text,
     measure,
     pause_codes,
 )
 from tma_metrics.domain.contracts.model import DEFAULT_SLA, PLANNED, SLA_KINDS, Contract, SlaTarget
+from tma_metrics.domain.sla.notes import gaps, notes
 
 __all__ = [
     "OUTCOMES",
@@ -49,8 +49,9 @@ OUTCOME_COLUMNS: dict[str, str] = {
     "applicable": "bool",
     "measurable": "bool",
     "start_at": "datetime64[us]",
-    "stop_at": "datetime64[us]",
-    "stop_source": "string",  # export, history, closing, resolution
+    "stop_at": "datetime64[us]",  # the event, else the bound, that stopped the clock
+    "stop_source": "string",  # export, history (events); closing, update; resolution
+    "stop_kind": "string",  # event, bound (null: the clock has not stopped)
     "elapsed_minutes": "float64",  # business minutes, pauses removed
     "paused_minutes": "float64",
     "deadline": "datetime64[us]",  # pauses taken into account
@@ -58,19 +59,7 @@ OUTCOME_COLUMNS: dict[str, str] = {
     "outcome": "string",  # clock.OUTCOMES
     "period_at": "datetime64[us]",  # places the row in a month
     "note": "string",  # French: why not measurable / how it was dated
-}
-
-_EVENT_FR = {
-    "response": "Prise en charge datée",
-    "workaround": "Contournement daté",
-    "resolution": "Résolution datée",
-}
-_MISSING_HINT_FR = {
-    "response": "ajoutez la colonne responded_at ou l'historique des statuts",
-    "workaround": "ajoutez la colonne workaround_at ou un statut « Contourné » dans l'historique",
-    "resolution": (
-        "ajoutez la colonne resolved_at, la date de fermeture ou l'historique des statuts"
-    ),
+    "gap": "string",  # not measurable: what would measure it (`sla_notes.gap_text`)
 }
 
 
@@ -102,11 +91,16 @@ def sla_outcomes(
     calendars open at 02:00-03:00 (24/7); None counts wall-clock minutes.
 
     Rules: planned allowances and unknown severities are not applicable; rejected tickets
-    count for the response only. The workaround clock stops at the workaround or at the
-    resolution, whichever comes first; when the data does not track workarounds, a
-    resolution within the workaround allowance proves it met and anything else is not
-    measurable. ``period_at`` is the stop, the deadline for breached open clocks,
-    ``as_of`` for open / at-risk ones, else the resolution or closing date, else creation.
+    count for the response only. Each clock stops at its event, else at its bound:
+
+    - response: the first response; bound: the resolution (event or bound);
+    - workaround: the workaround or the resolution, whichever comes first (the
+      resolution is the workaround when none is recorded before it); bound: the
+      resolution's bound;
+    - resolution: the resolution; bound: the closing date or the last update.
+
+    ``period_at`` is the stop (event or bound), the deadline for running clocks past it,
+    ``as_of`` for open / at-risk ones, else the resolution or its bound, else creation.
 
     Rows are the tickets of ``contract.sla_ticket_kinds`` for the response, then the same
     tickets for the workaround, then for the resolution. Everything is computed on arrays
@@ -137,32 +131,16 @@ def sla_outcomes(
         specs=c.specs,
         as_of=as_of,
         timezone=timezone,
+        bound=c.bound,
+        proof=c.proof,
         **pauses,
     )
-    # Without workaround tracking, a late resolution does not prove a late workaround.
-    guess = c.untracked & (m.outcome == BREACHED)
-    m.outcome[guess] = NOT_MEASURABLE
-    m.measurable[guess] = False
-    m.elapsed[guess] = m.paused[guess] = m.remaining[guess] = np.nan
-    m.deadline[guess] = np.datetime64("NaT")
-    m.problem[guess] = PROBLEMS.index(UNKNOWN)
-
-    as_of64 = as_of.to_datetime64()
     k = len(SLA_KINDS)
-    # The fallback is the ticket's own (resolution, else closing, else creation).
-    closed = np.where(t.closed_at <= as_of64, t.closed_at, np.datetime64("NaT"))
-    fallback = np.where(~np.isnat(t.resolution_at), t.resolution_at, closed)
-    fallback = np.where(np.isnat(fallback), t.created_at, fallback)
-    period = np.where(m.measurable, m.stop_at, np.tile(fallback, k))
-    running = np.flatnonzero(m.measurable & np.isnat(m.stop_at))  # few
-    outcome = m.outcome[running]
-    period[running] = np.where(
-        outcome == BREACHED,
-        m.deadline[running],
-        np.where(np.isin(outcome, [OPEN, AT_RISK]), as_of64, period[running]),
-    )
-    # Every column is a new array of its final dtype: the frame takes them as they are
-    # (copy=False: no copy into 2-D blocks), and astype has nothing to convert.
+    stopped = m.measurable | m.bounded
+    stop_source = np.where(m.bounded, c.bound_source, c.stop_source)
+    stop_kind = np.select([m.bounded, m.measurable & ~np.isnat(m.stop_at)], [1, 0], 2)
+    kind_codes = np.repeat(np.arange(k), t.n)
+    gap = gaps(t, m, kind_codes, history_available)
     out = pd.DataFrame(
         {
             "source": _tile_text(t.source, k),
@@ -174,15 +152,17 @@ def sla_outcomes(
             "applicable": c.applicable,
             "measurable": m.measurable,
             "start_at": c.start,
-            "stop_at": m.stop_at,
-            "stop_source": _text(list(_STOP_SOURCES), c.stop_source),
+            "stop_at": np.where(stopped, m.stop_at, np.datetime64("NaT")).astype("datetime64[us]"),
+            "stop_source": _text(list(_STOP_SOURCES), np.where(stopped, stop_source, _NONE)),
+            "stop_kind": _text(["event", "bound", None], stop_kind),
             "elapsed_minutes": m.elapsed,
             "paused_minutes": m.paused,
             "deadline": m.deadline,
             "remaining_minutes": m.remaining,
             "outcome": _text(list(OUTCOMES), m.outcome),
-            "period_at": period.astype("datetime64[us]", copy=False),
-            "note": _notes(t, c, m, history_available),
+            "period_at": _period(t, m, as_of, k),
+            "note": notes(t, c, m, kind_codes, gap, history_available),
+            "gap": gap,
         },
         copy=False,
     )
@@ -190,8 +170,29 @@ def sla_outcomes(
     return out.astype(wrong) if wrong else out
 
 
-#: Where a clock's stop comes from (codes of `_Clocks.stop_source`; None: nowhere).
-_STOP_SOURCES = ("export", "history", "closing", "resolution", None)
+def _period(t: _Tickets, m: Measured, as_of: pd.Timestamp, k: int) -> np.ndarray:
+    """Place each row in time (see `sla_outcomes`)."""
+    as_of64 = as_of.to_datetime64()
+    fallback = np.where(~np.isnat(t.resolution_at), t.resolution_at, t.resolution_bound_at)
+    fallback = np.where(np.isnat(fallback), t.created_at, fallback)
+    stopped = (m.measurable | m.bounded) & ~np.isnat(m.stop_at)
+    period = np.where(stopped, m.stop_at, np.tile(fallback, k))
+    # Clocks that ran to as_of (few): measured running ones, and those whose breach is
+    # unproven (past their deadline without the history that would prove it).
+    ran = np.flatnonzero(
+        (m.measurable & np.isnat(m.stop_at)) | (m.problem == PROBLEMS.index(PAUSE_UNKNOWN))
+    )
+    outcome = m.outcome[ran]
+    period[ran] = np.where(np.isin(outcome, [OPEN, AT_RISK]), as_of64, m.deadline[ran])
+    return period.astype("datetime64[us]", copy=False)
+
+
+#: Where a clock's stop comes from (codes of `_Clocks.stop_source`; -1: nowhere).
+#: ``resolution``: the resolution stopped the workaround clock (an event) or bounds the
+#: response; ``closing`` and ``update`` are bounds.
+STOP_SOURCES = ("export", "history", "closing", "update", "resolution")
+_STOP_SOURCES = (*STOP_SOURCES, None)
+_NONE = len(STOP_SOURCES)
 
 
 class _Tickets:
@@ -212,9 +213,18 @@ class _Tickets:
         self.source, self.key = column("source"), column("key")
         self.severity, self.kind = column("severity"), column("kind")
         self.priority, self.status = column("priority"), column("status")
-        self.rejected = array("rejected", "bool")
-        self.has_history = array("has_history", "bool")
-        for name in ("created_at", "response_at", "workaround_at", "resolution_at", "closed_at"):
+        for name in ("rejected", "has_history", "waiting_now"):
+            setattr(self, name, array(name, "bool"))
+        for name in (
+            "created_at",
+            "response_at",
+            "workaround_at",
+            "resolution_at",
+            "resolution_bound_at",
+            "clock_proof_at",
+            "responded_at",
+            "resolved_at",
+        ):
             setattr(self, name, array(name, "datetime64[us]"))
         for name in ("response_pending", "resolution_pending", "workaround_tracked"):
             setattr(self, name, array(name, "bool"))
@@ -253,10 +263,6 @@ def _clock_inputs(t: _Tickets, contract: Contract) -> _Clocks:
     allowance = np.empty(k * n)
     calendar = np.empty(k * n, dtype=np.int64)
     applicable = np.empty(k * n, dtype=bool)
-    event = np.empty(k * n, dtype="datetime64[us]")
-    stop_source = np.empty(k * n, dtype=np.int64)
-    pending = np.empty(k * n, dtype=bool)
-    untracked = np.zeros(k * n, dtype=bool)
     for i, sla_kind in enumerate(SLA_KINDS):
         block = slice(i * n, (i + 1) * n)
         minutes = np.array(
@@ -280,36 +286,55 @@ def _clock_inputs(t: _Tickets, contract: Contract) -> _Clocks:
         np.logical_not(np.isnan(allowance[block]), out=applicable[block])
         if sla_kind != "response":
             applicable[block] &= ~t.rejected
-        if sla_kind == "response":
-            event[block] = t.response_at
-            stop_source[block] = t.response_source
-            pending[block] = t.response_pending
-        elif sla_kind == "resolution":
-            event[block] = t.resolution_at
-            stop_source[block] = t.resolution_source
-            pending[block] = t.resolution_pending
-        else:
-            workaround, resolution = t.workaround_at, t.resolution_at
-            by_resolution = ~np.isnat(resolution) & ~(workaround <= resolution)
-            event[block] = np.where(by_resolution, resolution, workaround)
-            stop_source[block] = np.where(
-                by_resolution, _STOP_SOURCES.index("resolution"), t.workaround_source
-            )
-            missing = np.isnat(workaround)
-            pending[block] = t.resolution_pending & t.workaround_tracked & missing
-            untracked[block] = ~t.workaround_tracked & missing
+    stops = [_stops(t, sla_kind) for sla_kind in SLA_KINDS]
     return _Clocks(
         start=np.tile(t.created_at, k),
         allowance=allowance,
         calendar=calendar,
         specs=specs,
         applicable=applicable,
-        event=event,
-        stop_source=stop_source,
-        pending=pending,
-        untracked=untracked,
         known_severity=np.tile(known, k),
+        proof=np.tile(t.clock_proof_at, k),
+        **{name: np.concatenate([s[name] for s in stops]) for name in stops[0]},
     )
+
+
+def _stops(t: _Tickets, sla_kind: str) -> dict[str, np.ndarray]:
+    """Return the event, the bound, their sources and the pending flag of one SLA kind."""
+    nat = np.datetime64("NaT")
+    resolution, bound = t.resolution_at, t.resolution_bound_at
+    bound_source = np.where(np.isnat(bound), _NONE, t.resolution_source)
+    resolution_code = _STOP_SOURCES.index("resolution")
+    if sla_kind == "resolution":
+        return {
+            "event": resolution,
+            "stop_source": t.resolution_source,
+            "bound": bound,
+            "bound_source": bound_source,
+            "pending": t.resolution_pending,
+        }
+    if sla_kind == "response":
+        # No response dated: the resolution (event or bound) happened after it.
+        by_resolution = ~np.isnat(resolution)
+        return {
+            "event": t.response_at,
+            "stop_source": t.response_source,
+            "bound": np.where(by_resolution, resolution, bound).astype("datetime64[us]"),
+            "bound_source": np.where(by_resolution, resolution_code, bound_source),
+            "pending": t.response_pending,
+        }
+    workaround = t.workaround_at
+    by_resolution = ~np.isnat(resolution) & ~(workaround <= resolution)
+    # A recorded workaround after the resolution's bound: the resolution came first.
+    bound_first = np.isnat(resolution) & ~np.isnat(bound) & (bound < workaround)
+    event = np.where(by_resolution, resolution, np.where(bound_first, nat, workaround))
+    return {
+        "event": event.astype("datetime64[us]"),
+        "stop_source": np.where(by_resolution, resolution_code, t.workaround_source),
+        "bound": np.where(np.isnat(event), bound, nat).astype("datetime64[us]"),
+        "bound_source": bound_source,
+        "pending": t.resolution_pending & np.isnat(workaround),
+    }
 
 
 def _severity_codes(severity: pd.Series, severities: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -334,138 +359,3 @@ def _text(vocabulary: list[str | None], codes: np.ndarray) -> pd.arrays.ArrowStr
     return pd.array(
         pa.array(vocabulary, pa.string()).take(pa.array(codes, pa.int64())), dtype="string"
     )
-
-
-def _notes(
-    t: _Tickets, c: _Clocks, m: Measured, history_available: bool
-) -> pd.arrays.ArrowStringArray:
-    """Word, in French, why a row is not applicable or not measurable, or how it was dated.
-
-    The first rule that matches gives the note; notes naming a priority or a status are
-    built once per distinct label.
-    """
-    k = len(SLA_KINDS)
-    n = t.n
-    vocabulary: list[str | None] = [None]
-
-    def add(texts: list[str]) -> np.ndarray:
-        vocabulary.extend(texts)
-        return np.arange(len(vocabulary) - len(texts), len(vocabulary))
-
-    kind = np.repeat(np.arange(k, dtype=np.int32), n)
-    response, workaround, resolution = (kind == SLA_KINDS.index(x) for x in SLA_KINDS)
-    outcome, problem = m.outcome, m.problem
-    # Notes that depend on the ticket (its priority, status, history) or on the SLA kind
-    # get a placeholder here, replaced below on their (few) rows only.
-    by_priority, by_event, by_history, by_status = -1, -2, -3, -4
-    if history_available:
-        no_response = by_history
-    else:
-        no_response = add(
-            [
-                "Date de première réponse absente : ajoutez la colonne responded_at "
-                "ou l'historique des statuts"
-            ]
-        )[0]
-    constant = dict(
-        zip(
-            ("rejected", "planned", "no_start", "closing", "by_resolution", "by_history"),
-            add(
-                [
-                    "Ticket rejeté (doublon ou hors anomalie) : compté pour la prise en charge "
-                    "seulement",
-                    "Sur planification : pas de délai contractuel pour cette sévérité",
-                    "Date de création absente : le délai ne peut pas démarrer",
-                    "Résolution datée par la clôture (colonne Fermé / closed_at)",
-                    "Contournement daté par la résolution",
-                    "Prise en charge datée par l'historique des statuts (premier changement "
-                    "de statut)",
-                ]
-            ),
-            strict=True,
-        )
-    )
-    resolved_no_date = add([f"Ticket résolu sans date : {_MISSING_HINT_FR['resolution']}"])[0]
-    no_workaround = add([f"Date de contournement inconnue : {_MISSING_HINT_FR['workaround']}"])[0]
-    rejected = np.tile(t.rejected, k)
-    unknown = problem == PROBLEMS.index(UNKNOWN)
-    source = c.stop_source
-    code = np.select(
-        [
-            ~c.known_severity,
-            (outcome == NOT_APPLICABLE) & rejected & ~response,
-            outcome == NOT_APPLICABLE,
-            problem == PROBLEMS.index(NO_START),
-            problem == PROBLEMS.index(BEFORE_START),
-            response & unknown,
-            resolution & unknown,
-            workaround & unknown,
-            source == _STOP_SOURCES.index("closing"),
-            workaround & (source == _STOP_SOURCES.index("resolution")),
-            response & (source == _STOP_SOURCES.index("history")),
-            response & m.measurable & np.isnat(m.stop_at),
-        ],
-        [
-            by_priority,
-            constant["rejected"],
-            constant["planned"],
-            constant["no_start"],
-            by_event,
-            no_response,
-            resolved_no_date,
-            no_workaround,
-            constant["closing"],
-            constant["by_resolution"],
-            constant["by_history"],
-            by_status,
-        ],
-        0,
-    )
-    # Rule 0: unknown severity, named by its priority.
-    rows = np.flatnonzero(code == by_priority)
-    if len(rows):
-        labels, codes = _factorize(t.priority.astype("string").iloc[rows % n])
-        unknown_priority = add(
-            ["Priorité absente : renseignez-la pour appliquer un délai"]
-            + [
-                f"Priorité « {p} » non reconnue : ajoutez-la au tableau [contract.priorities] "
-                "du contrat"
-                for p in labels
-            ]
-        )
-        code[rows] = unknown_priority[codes + 1]
-    rows = np.flatnonzero(code == by_event)
-    if len(rows):
-        event_fr = add(
-            [
-                f"{_EVENT_FR[x]} avant la création du ticket : dates incohérentes dans l'export"
-                for x in SLA_KINDS
-            ]
-        )
-        code[rows] = event_fr[rows // n]
-    rows = np.flatnonzero(code == by_history)
-    if len(rows):
-        in_history, absent = add(
-            [
-                "L'historique des statuts ne montre aucune prise en charge avant la "
-                "clôture : ajoutez la colonne responded_at",
-                "Ticket absent de l'historique des statuts et date de première réponse "
-                "absente : ajoutez la colonne responded_at",
-            ]
-        )
-        code[rows] = np.where(t.has_history[rows % n], in_history, absent)
-    rows = np.flatnonzero(code == by_status)
-    if len(rows):
-        tickets = rows % n
-        status = t.status.astype("string").iloc[tickets].fillna("(vide)")
-        status_labels, status_codes = _factorize(status)
-        picked = add(["Pas encore pris en charge d'après l'historique des statuts"])[0]
-        named = add([f"Pas encore pris en charge (statut « {s} »)" for s in status_labels])
-        code[rows] = np.where(t.has_history[tickets], picked, named[status_codes])
-    return _text(vocabulary, code)
-
-
-def _factorize(values: pd.Series) -> tuple[list[str], np.ndarray]:
-    """Return the distinct non-null texts and each value's code (-1 for null)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return [str(u) for u in uniques], np.asarray(codes, dtype=np.int64)

@@ -27,6 +27,7 @@ from tma_metrics.reports.texts.common import (
     ticket_label,
 )
 from tma_metrics.views.bilan import BilanView
+from tma_metrics.views.sla_range import ComplianceRange
 
 #: Tickets listed in "Principales demandes du mois".
 TOP_TICKETS = 10
@@ -83,25 +84,22 @@ def _consumption(view: BilanView, month: str) -> list[str]:
 def _split(view: BilanView) -> list[str]:
     if view.deducted_month_hours <= 0:
         return []
+    # Project management is said once, from the month's one figure (`management_share`):
+    # not again among the kinds, nor among the activities (a « Gestion de projet »
+    # activity is logged on any ticket: another figure). Activities are in the workbook.
     kinds = [
         f"{label(KIND_LABELS_FR, r.kind).lower()} {fr.days(r.deducted_days)} "
         f"({fr.percent(r.deducted_share)})"
         for r in view.by_kind.itertuples(index=False)
-        if r.deducted_hours > 0
+        if r.deducted_hours > 0 and r.kind != Kind.MANAGEMENT
     ]
-    activities = [
-        f"{r.activity} {fr.days(r.deducted_days)} ({fr.percent(r.deducted_share)})"
-        for r in view.by_activity.itertuples(index=False)
-        if r.deducted_hours > 0
-    ]
-    lines = [f"Par type de demande : {', '.join(kinds)}."]
-    if activities:
-        lines.append(f"Par activité : {', '.join(activities)}.")
+    lines = [f"Par type de demande : {', '.join(kinds)}."] if kinds else []
     if view.management_share is not None:
-        target = fr.percent(view.management_target)
+        days = view.management_share * view.consumed_month_days
         text = (
-            f"Gestion de projet (points, bilans, suivi) : {fr.percent(view.management_share)} "
-            f"du temps décompté du mois, pour une cible de {target}"
+            f"Gestion de projet (points, bilans, suivi) : {fr.days(days)}, soit "
+            f"{fr.percent(view.management_share)} du temps décompté du mois, pour une cible "
+            f"de {fr.percent(view.management_target)}"
         )
         lines.append(
             text + (" ; nous en reparlerons au prochain point." if view.management_flag else ".")
@@ -136,24 +134,26 @@ def _improvement(view: BilanView, month: str) -> list[str]:
 
 def _sla_line(view: BilanView, month: str) -> str:
     s = view.sla_month
+    found = ComplianceRange.of(s)
     if s.applicable == 0:
         return f"Respect des SLA en {month} : aucune demande soumise aux SLA."
-    if s.met + s.breached == 0:
+    if not found.measured and not found.unknown:
         return (
             f"Respect des SLA en {month} : aucun délai arrivé à son terme "
             f"(couverture {fr.percent(s.coverage)})."
         )
     parts = []
     for r in view.sla_by_severity.itertuples(index=False):
-        decided = r.met + r.breached
-        if decided == 0 or missing(r.severity):
+        row = ComplianceRange.of_row(r)
+        if not row.measured or missing(r.severity):
             continue
         name = label(SEVERITY_LABELS_FR, r.severity).lower()
-        parts.append(f"{name} {fr.percent(r.compliance)} ({r.met} sur {decided})")
-    return (
-        f"Respect des SLA en {month} : {fr.percent(s.compliance)} des délais respectés "
-        f"(couverture {fr.percent(s.coverage)}) ; " + ", ".join(parts) + "."
-    )
+        detail = f"{r.met} sur {row.decided}"
+        if row.unknown:
+            detail += f", {row.unknown} non mesurable{'s' if row.unknown > 1 else ''}"
+        parts.append(f"{name} {row.text()} ({detail})")
+    tail = (" ; " + ", ".join(parts)) if parts else ""
+    return f"Respect des SLA en {month} : {found.sentence()}{tail}."
 
 
 def _estimation_line(view: BilanView) -> str:

@@ -28,6 +28,7 @@ from tma_metrics.reports.texts.common import (
 )
 from tma_metrics.views.cards import Card
 from tma_metrics.views.point import PointView
+from tma_metrics.views.sla_range import ComplianceRange
 
 #: Alerts detailed in the SLA section rather than among the points of attention.
 _IN_SLA = ("sla_breached", "sla_at_risk")
@@ -158,25 +159,25 @@ def _pending(pending: pd.DataFrame) -> list[str]:
 def _sla(view: PointView) -> list[str]:
     window, period = view.sla_window, view.sla_period
     lines = []
-    decided = window.met + window.breached
+    found = ComplianceRange.of(window)
     if window.applicable == 0:
         lines.append("Aucune demande soumise aux SLA sur la période du point.")
-    elif decided == 0:
+    elif not found.measured and not found.unknown:
         lines.append(
             f"Sur la période du point : aucun délai arrivé à son terme "
             f"({count(window.open + window.at_risk, 'délai', feminine=False)} en cours)."
         )
+    elif found.is_range or not found.measured:
+        lines.append(f"Sur la période du point : {found.sentence()}.")
     else:
         lines.append(
             f"Sur la période du point : {window.met} délai{'s' if window.met > 1 else ''} "
-            f"respecté{'s' if window.met > 1 else ''} sur {decided}, soit "
-            f"{fr.percent(window.compliance)} (couverture {fr.percent(window.coverage)})."
+            f"respecté{'s' if window.met > 1 else ''} sur {found.decided}, soit "
+            f"{found.text()} ({found.coverage_text()})."
         )
-    if period.met + period.breached:
-        lines.append(
-            f"Depuis le {fr.day(view.period_start)} : {fr.percent(period.compliance)} des délais "
-            f"respectés (couverture {fr.percent(period.coverage)})."
-        )
+    whole = ComplianceRange.of(period)
+    if whole.measured or whole.unknown:
+        lines.append(f"Depuis le {fr.day(view.period_start)} : {whole.sentence()}.")
     for row in view.breaches.itertuples(index=False):
         what = label(SLA_KIND_LABELS_FR, row.sla_kind).lower()
         state = "toujours en cours" if row.still_open else f"arrêté le {fr.timestamp(row.stop_at)}"

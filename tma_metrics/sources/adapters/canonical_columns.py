@@ -57,6 +57,10 @@ TICKETS = (
     _column("t.closed_at", "closed_at", TS, "Clos le",
             "closed_at", "closed", "closed at", "clos le", "close le", "fermé le", "fermée le",
             "date de clôture"),
+    _column("t.updated_at", "updated_at", TS, "Mis à jour le",
+            "updated_at", "updated", "updated at", "last updated", "mis à jour le",
+            "mis à jour", "mis-à-jour", "date de mise à jour", "dernière mise à jour",
+            "dernière modification", "modifié le", "modifiée le"),
     _column("t.estimate_hours", "estimate_hours", HOURS, "Estimation (h)",
             "estimate_hours", "estimate", "estimate (h)", "estimation (h)", "estimation",
             "charge estimée (h)", "estimé (h)"),
@@ -146,6 +150,8 @@ HISTORY = (
             "at", "date", "changed at", "le", "changé le", "date du changement", required=True),
     _column("h.status", "status", TEXT, "Statut",
             "status", "statut", "état", "nouveau statut", required=True),
+    _column("h.project", "project", TEXT, "Projet",
+            "project", "projet"),
 )
 # fmt: on
 

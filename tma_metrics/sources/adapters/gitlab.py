@@ -98,6 +98,7 @@ def build(ctx: Context) -> Build:
         ctx.field("assignee", "assignee", TEXT, wrap=_TEXT),
         ctx.field("created", "created_at", TS, utc=True),
         ctx.field("closed", "closed_at", TS, utc=True),
+        ctx.field("updated", "updated_at", TS, utc=True),
         ctx.field("estimate", "estimate_hours", HOURS, unit_hours=_SECONDS, min_value=0.0),
         ctx.field("spent", "spent_hours", HOURS, unit_hours=_SECONDS, min_value=0.0),
     )
@@ -115,7 +116,9 @@ def build(ctx: Context) -> Build:
             "project": "{_path}",
             "estimate_hours": "nullif({estimate_hours}, 0)",
             "estimate_status": hours_validated("nullif({estimate_hours}, 0)"),
-        },
+        }
+        # GitLab has no resolved state: closing an issue is its resolution (an event).
+        | ({"resolved_at": "{closed_at}"} if ctx.match.has("closed") else {}),
         extra=extra,
     )
     return Build("gitlab", "GitLab — export des tickets (en)", [plan])

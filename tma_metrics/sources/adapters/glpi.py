@@ -310,6 +310,7 @@ def build(ctx: Context) -> Build:
         ctx.field("opened", "created_at", TS),
         ctx.field("resolved", "resolved_at", TS),
         ctx.field("closed", "closed_at", TS),
+        ctx.field("updated", "updated_at", TS),
         # GLPI's raw action time is in seconds; exports write it in words. Without the
         # ticket's total, the tasks' durations add up to it.
         ctx.field(

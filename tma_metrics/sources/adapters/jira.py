@@ -467,6 +467,7 @@ def build(ctx: Context) -> Build:
         ctx.field("assignee", "assignee", TEXT),
         ctx.field("created", "created_at", TS),
         ctx.field("resolved", "resolved_at", TS),
+        ctx.field("updated", "updated_at", TS),
         estimate,
         spent,
     )

@@ -151,6 +151,7 @@ def build(ctx: Context) -> Build:
         ctx.field("resolution", "resolution", TEXT, wrap=_TEXT),
         ctx.field("handler", "assignee", TEXT, wrap=_TEXT),
         ctx.field("submitted", "created_at", TS),
+        ctx.field("updated", "updated_at", TS),
         ctx.field("time_tracking", "spent_hours", HOURS, wrap=_TEXT, min_value=0.0),
     )
     extra = tuple(

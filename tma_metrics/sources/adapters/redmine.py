@@ -2,9 +2,10 @@
 
 Redmine writes ``;`` and a decimal comma in French, ``,`` and a dot in English, in
 ISO-8859-1 unless UTF-8 was chosen (FORMATS.md section 4). Time entries point to their
-issue with a ``Tracker #123: subject`` cell. Redmine dates only the closing (``Fermé``):
-it is imported as ``closed_at`` and the engine decides whether it stands in for the
-resolution.
+issue with a ``Tracker #123: subject`` cell. Redmine dates no resolution: its closing
+(``Fermé``, often weeks after the fix) is imported as ``closed_at`` and its last update
+(``Mis à jour``) as ``updated_at``; both only bound the resolution from above (DOMAIN.md
+§4), a status history dates it.
 """
 
 from __future__ import annotations
@@ -274,6 +275,7 @@ def _issues(ctx: Context) -> TablePlan:
         ctx.field("assignee", "assignee", TEXT),
         ctx.field("created", "created_at", TS),
         ctx.field("closed", "closed_at", TS),
+        ctx.field("updated", "updated_at", TS),
         ctx.field("estimated", "estimate_hours", HOURS, min_value=0.0),
         ctx.field("spent", "spent_hours", HOURS, min_value=0.0),
     ]

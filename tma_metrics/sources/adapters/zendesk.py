@@ -153,6 +153,7 @@ def build(ctx: Context) -> Build:
         ctx.field("group", "_group", TEXT),
         ctx.field(created, "created_at", TS),
         ctx.field(solved, "resolved_at", TS),
+        ctx.field("updated", "updated_at", TS),
         ctx.field("first_reply", "_reply_minutes", HOURS, unit_hours=1 / 60, min_value=0.0),
         ctx.field("first_reply_hours", "_reply_hours", HOURS, min_value=0.0),
     )

@@ -3,7 +3,7 @@ SELECT
     0 AS updated,
     count(*) FILTER (WHERE c.ticket_key IS NOT NULL) AS unchanged,
     0 AS repeated
-FROM (SELECT DISTINCT source, ticket_key, "at", status FROM incoming) i
-LEFT JOIN status_change c
+FROM status_stage i
+LEFT JOIN (SELECT DISTINCT source, ticket_key, "at", status FROM status_change) c
     ON c.source = i.source AND c.ticket_key = i.ticket_key AND c."at" = i."at"
    AND c.status = i.status;

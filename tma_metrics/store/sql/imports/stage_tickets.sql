@@ -3,14 +3,15 @@
 CREATE OR REPLACE TEMP TABLE stage AS
 SELECT
     source || ':' || key AS uid,
-    * EXCLUDE (_line),
+    *,
     md5(concat_ws('|',
         coalesce(project, '∅'), coalesce(project_name, '∅'), coalesce(title, '∅'),
         coalesce(tracker, '∅'), coalesce(kind, '∅'), coalesce(priority, '∅'),
         coalesce(status, '∅'), coalesce(resolution, '∅'),
         coalesce(created_at::VARCHAR, '∅'), coalesce(responded_at::VARCHAR, '∅'),
         coalesce(workaround_at::VARCHAR, '∅'), coalesce(resolved_at::VARCHAR, '∅'),
-        coalesce(closed_at::VARCHAR, '∅'), coalesce(estimate_hours::VARCHAR, '∅'),
+        coalesce(closed_at::VARCHAR, '∅'), coalesce(updated_at::VARCHAR, '∅'),
+        coalesce(estimate_hours::VARCHAR, '∅'),
         coalesce(estimate_status, '∅'), coalesce(reestimate_hours::VARCHAR, '∅'),
         coalesce(reestimated_at::VARCHAR, '∅'), coalesce(reestimate_status, '∅'),
         coalesce(estimated_at::VARCHAR, '∅'), coalesce(approved_at::VARCHAR, '∅'),
