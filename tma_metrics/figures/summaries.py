@@ -35,7 +35,6 @@ from tma_metrics.figures import derive
 from tma_metrics.figures.batch import SlaGroup, TicketRows, sla_groups
 from tma_metrics.figures.contract_figures import (
     ended_on,
-    history_frame,
     moment,
     warning_facts_of,
     warning_texts,
@@ -151,7 +150,7 @@ def _summarise(
     accuracy_summaries = estimation.summaries(accuracy[window], accuracy_owner[window], n)
     warned = warning_facts_of(contract, group.prepared, group.owner, money.unknown(members), n)
     open_tickets = np.bincount(group.owner[group.prepared["is_open"].to_numpy(bool)], minlength=n)
-    changes = _changes(group, members, at)
+    changes = _changes(group, n, at)
     out = []
     for i, r in enumerate(members):
         days = money.days(r.contract)
@@ -185,26 +184,17 @@ def _summarise(
 _NO_MONTHS = pd.DataFrame()
 
 
-def _changes(group: SlaGroup, members: list[TicketRows], at: pd.Timestamp) -> list[pd.DataFrame]:
+def _changes(group: SlaGroup, n: int, at: pd.Timestamp) -> list[pd.DataFrame]:
     """Each member's `timeline.ticket_changes`, computed once for the group.
 
-    A ticket's changes read its own row and history only, so the group's run gives
-    each contract's; a key two members share (an ambiguous owner) computes per member.
+    A ticket's changes read its own row and history only, and (source, key) is a
+    ticket's identity (its uid) held by one contract alone: the group's run, split by
+    the owner of each row's ticket, gives each contract's.
     """
-    prepared, n = group.prepared, len(members)
+    prepared = group.prepared
     keys = pd.MultiIndex.from_arrays(
         [prepared["source"].astype("string"), prepared["key"].astype("string")]
     )
-    if keys.has_duplicates:
-        return [
-            timeline.ticket_changes(
-                prepared[group.owner == i].reset_index(drop=True),
-                history_frame(r.history),
-                r.contract,
-                at,
-            )
-            for i, r in enumerate(members)
-        ]
     changes = timeline.ticket_changes(prepared, group.history, group.contract, at)
     found = keys.get_indexer(pd.MultiIndex.from_arrays([changes["source"], changes["key"]]))
     parts = _by_owner(changes, group.owner[found], n)
