@@ -14,7 +14,8 @@ from tma_metrics.store import Store
 settings.register_profile("tma", deadline=None)
 settings.load_profile("tma")
 
-#: The demo's fixed as-of date (the generator's default end).
+#: The demo's fixed as-of date (the generator's default end), passed explicitly so the
+#: tests never depend on today's date.
 DEMO_AS_OF = date(2026, 11, 20)
 
 
@@ -24,7 +25,7 @@ def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("exports")
     db = tmp_path_factory.mktemp("db") / "demo.duckdb"
     store = Store(db)
-    reports = build_demo_database(store, folder)
+    reports = build_demo_database(store, folder, end=DEMO_AS_OF)
     store.close()
     assert all(r.imported and len(r.rejected) == 0 for r in reports), [
         (r.file_name, r.error, len(r.rejected)) for r in reports

@@ -60,7 +60,11 @@ class Settings:
     """Where the app's files are and what it does on start."""
 
     db_path: Path = DATA_DIR / "tma_metrics.duckdb"
+    #: The contracts read: the demo's seed (tracked, never written) until the user's file
+    #: (`user_contracts_path`) exists; a file named explicitly is read and written.
     contracts_path: Path = DATA_DIR / "contracts.toml"
+    #: True when the contracts file was named explicitly (flag or environment).
+    contracts_path_explicit: bool = False
     users_path: Path = DATA_DIR / "users.toml"
     #: True when the users file was named explicitly (flag or environment).
     users_path_explicit: bool = False
@@ -70,6 +74,17 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = dataclasses.field(default=None, repr=False)  # never printed
     smtp_from: str | None = None
+
+    @property
+    def user_contracts_path(self) -> Path:
+        """The user's contracts file: the one named explicitly, else beside the database.
+
+        >>> settings({}, db_path="/srv/tma.duckdb").user_contracts_path
+        PosixPath('/srv/tma.contracts.toml')
+        """
+        if self.contracts_path_explicit:
+            return self.contracts_path
+        return self.db_path.parent / f"{self.db_path.stem}.contracts.toml"
 
 
 def settings(
@@ -93,6 +108,8 @@ def settings(
             values[field] = _value(field, os.fspath(raw))
     if "users_path" in values:
         values["users_path_explicit"] = True
+    if "contracts_path" in values:
+        values["contracts_path_explicit"] = True
     return replace(Settings(), **values)
 
 

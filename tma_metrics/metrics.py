@@ -475,13 +475,13 @@ def _internal(name: str, label: str, unit: str) -> Column:
 #: French labels of the portfolio's red / amber / green statuses (`views.rag`).
 RAG_LABELS_FR = {"rouge": "Rouge", "orange": "Orange", "vert": "Vert", "gris": "Gris"}
 
-_TOPICS = (
-    ("balance", "Solde"),
-    ("exhaustion", "Épuisement"),
-    ("expiry", "Échéance"),
-    ("sla", "SLA"),
-    ("estimation", "Estimation"),
-)
+#: The portfolio's topics, each with its red / amber / green status (`views.rag`).
+TOPIC_LABELS_FR = {
+    "balance": "Solde",
+    "forecast": "Échéance",
+    "sla": "SLA",
+    "estimation": "Devis",
+}
 
 _COLUMN_LIST: tuple[Column, ...] = (
     # -- tickets -------------------------------------------------------------------
@@ -603,10 +603,13 @@ _COLUMN_LIST: tuple[Column, ...] = (
     _col("resolved_count", "Résolues", "nb"),
     _col("open_start", "Ouvertes au début", "nb"),
     _col("open_end", "Ouvertes à la fin", "nb"),
+    _col("runway_days", "Jours avant fin du carnet", "jours"),
     _col("overall_status", "Statut global", codes=RAG_LABELS_FR),
+    _col("overall_topic", "Sujet du statut global", codes=TOPIC_LABELS_FR),
+    _col("overall_reason", "Motif du statut global"),
     *(
         column
-        for topic, name in _TOPICS
+        for topic, name in TOPIC_LABELS_FR.items()
         for column in (
             _col(f"{topic}_status", f"{name} : statut", codes=RAG_LABELS_FR),
             _col(f"{topic}_reason", f"{name} : motif"),

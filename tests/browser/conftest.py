@@ -94,8 +94,18 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+def warm_up(server: AppServer, browser) -> None:
+    """Open the root once. A server whose app has a ``pages/`` folder runs its very first
+    session in Streamlit's old multipage mode, which answers a deep link (``/point-tma``)
+    with a « Page not found » dialog; every later session is served normally."""
+    page = browser.new_page()
+    page.goto(server.url)
+    wait_idle(page)
+    page.close()
+
+
 @pytest.fixture(scope="session")
-def app_server(demo, tmp_path_factory) -> Iterator[AppServer]:
+def app_server(demo, tmp_path_factory, browser) -> Iterator[AppServer]:
     """The app on a copy of the demo database (the copy is the server's own)."""
     _require_chromium()
     db, _ = demo
@@ -107,6 +117,7 @@ def app_server(demo, tmp_path_factory) -> Iterator[AppServer]:
         {"TMA_METRICS_USERS": str(folder / "users.toml"), "TMA_METRICS_DEMO": "0"},
         folder / "streamlit.log",
     )
+    warm_up(server, browser)
     yield server
     server.stop()
 

@@ -74,6 +74,12 @@ def test_changing_the_contract_filter_updates_the_view_and_the_url(app_server, c
     expect(again.get_by_text("16,0\u00a0j", exact=True).first).to_be_visible(timeout=60_000)
 
 
+def open_exports_tab(page) -> None:
+    """The Copil keeps its compte rendu and exports in its last tab."""
+    page.get_by_role("tab", name="Compte rendu et exports").click()
+    wait_idle(page)
+
+
 def download(page, button: str):
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name=button).click()
@@ -88,6 +94,8 @@ def download(page, button: str):
 )
 def test_excel_and_csv_exports_open(app_server, context, tmp_path, path) -> None:
     page = open_page(context, app_server, path)
+    if path == "copil":
+        open_exports_tab(page)
     workbook = download(page, "Exporter en Excel (.xlsx)")
     target = tmp_path / workbook.suggested_filename
     workbook.save_as(target)
@@ -107,6 +115,7 @@ def test_excel_and_csv_exports_open(app_server, context, tmp_path, path) -> None
 @pytest.mark.browser
 def test_copil_slide_deck_downloads_and_opens(app_server, context, tmp_path) -> None:
     page = open_page(context, app_server, "copil", periode="quarter")
+    open_exports_tab(page)
     page.get_by_role("button", name="Préparer la présentation PowerPoint").click()
     wait_idle(page, timeout=180)
     deck = download(page, "Télécharger la présentation (.pptx)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import statistics
 from collections import defaultdict
 from datetime import date
@@ -279,12 +280,23 @@ def test_costliest_client_view_ranks_by_deducted_and_hides_absorbed(demo_figures
     assert "absorb" not in text and "passé" not in text
 
 
-def test_long_titles_are_shortened_in_labels() -> None:
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("x" * 100, "A-1 · " + "x" * 26 + "<br>" + "x" * 31 + "…"),
+        ("Bouton <b>OK</b> cassé", "A-1 · Bouton &lt;b&gt;OK&lt;/b&gt; cassé"),
+        ("Court", "A-1 · Court"),
+    ],
+    ids=["long-wrapped-and-shortened", "tags-escaped", "short-kept"],
+)
+def test_long_titles_are_wrapped_and_shortened_in_labels(title, expected) -> None:
     rows = ticket_rows(
-        {"key": "A-1", "title": "x" * 100, "billed_spent_hours": 3.0, "deducted_hours": 3.0}
+        {"key": "A-1", "title": title, "billed_spent_hours": 3.0, "deducted_hours": 3.0}
     )
-    (label,) = costliest_tickets_chart(rows).data[0].y
-    assert label.startswith("A-1 · ") and label.endswith("…") and len(label) < 50
+    fig = costliest_tickets_chart(rows)
+    assert fig.data[0].y == ("A-1",)  # the key is the category; the label is its tick
+    assert fig.layout.yaxis.ticktext == (expected,)
+    assert all(len(html.unescape(line)) <= 32 for line in expected.split("<br>"))
 
 
 @pytest.mark.parametrize(

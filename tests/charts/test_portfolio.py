@@ -60,10 +60,7 @@ def test_remaining_days_per_contract_worst_first() -> None:
     colours = {name: rgb(bars[name].marker.color) for name in ("Rouge", "Orange", "Vert")}
     assert colours == {"Rouge": (213, 94, 0), "Orange": (230, 159, 0), "Vert": (0, 158, 115)}
     total = sum(r for r in frame["remaining_days"] if r == r)
-    expected = (
-        f"5 contrats, solde en rouge pour 1, en orange pour 1 ; {compact(total, 'j')} "
-        "restants au total"
-    )
+    expected = f"5 contrats, 1 en rouge, 1 en orange ; {compact(total, 'j')} restants au total"
     assert plain(expected) in plain(title_of(fig))
     assert fig.layout.xaxis.title.text == "Jours restants (j)"
 

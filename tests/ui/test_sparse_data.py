@@ -180,6 +180,13 @@ def captions(at: AppTest) -> str:
     return "\n".join(str(c.value) for c in at.caption)
 
 
+def chart_titles(at: AppTest) -> str:
+    """The titles of the page's Plotly charts (their figure JSON, as sent to the browser)."""
+    return "\n".join(
+        json.loads(e.proto.spec)["layout"]["title"]["text"] for e in at.get("plotly_chart")
+    )
+
+
 def code(at: AppTest) -> str:
     return "\n".join(str(c.value) for c in at.code)
 
@@ -322,9 +329,9 @@ def test_as_of_before_any_data(use) -> None:
     use()
     at = run_page("portefeuille.py", au="2020-01-01")
     (table,) = [df.value for df in at.dataframe if "Contrat" in df.value.columns]
-    assert table["Solde (j)"].isna().all()
-    assert "aucun solde de carnet" in captions(at)
-    assert "0 j restants" not in captions(at)
+    assert table["Solde"].isna().all()
+    assert "aucun solde de carnet" in chart_titles(at)
+    assert "0 j restants" not in chart_titles(at)
     for page in ("point_tma.py", "copil.py"):
         at = run_page(page, "Solo", au="2020-01-01")
         assert "Aucune demande ni saisie de temps pour ce contrat au 01/01/2020" in messages(at)
@@ -373,7 +380,7 @@ def test_regie_and_forfait_bilan(use, contract, label) -> None:
     assert "Solde du carnet" not in shown
     assert f"Contrat {'en régie' if contract == 'Régie' else 'au forfait'}" in messages(at)
     for page in ("point_tma.py", "copil.py", "portefeuille.py", "contrats.py"):
-        run_page(page, contract if page != "portefeuille.py" else None)
+        run_page(page, contract if page not in ("portefeuille.py", "contrats.py") else None)
 
 
 def test_contracts_page_shows_the_subscription_allowance(use) -> None:

@@ -66,7 +66,9 @@ def _estimation(within: int, tickets: int) -> AccuracySummary:
         ({"remaining_days": 3.99, "low_balance": True}, RED),
         ({"remaining_days": 4.0}, GREEN),
         ({"remaining_days": 0.0, "exhausted": True, "low_balance": True}, RED),
-        ({"exhausts_before_end": True, "forecast_exhaustion_date": date(2027, 1, 31)}, AMBER),
+        ({"committed_days": 12.1, "projected_days": 3.9}, AMBER),
+        ({"committed_days": 12.0, "projected_days": 4.0}, GREEN),
+        ({"exhausts_before_end": True, "forecast_exhaustion_date": date(2027, 1, 31)}, GREEN),
         ({"model": "regie", "remaining_days": None}, GREY),
         ({"remaining_days": None}, GREY),
     ],
@@ -75,7 +77,9 @@ def _estimation(within: int, tickets: int) -> AccuracySummary:
         "just-under-alert",
         "exactly-alert-threshold",
         "exhausted",
-        "exhausts-on-end-day",
+        "accepted-work-brings-it-under-alert",
+        "accepted-work-leaves-exactly-alert",
+        "forecast-is-not-the-balance-topic",
         "regie",
         "no-carnet-on-date",
     ],
@@ -104,6 +108,13 @@ def test_balance_status(changes, status) -> None:
         ({"exhausted": True, "forecast_exhaustion_date": date(2026, 11, 2)}, RED),
         ({"forecast_exhaustion_date": None}, GREY),
         ({"remaining_days": None, "forecast_exhaustion_date": None}, GREY),
+        (
+            {
+                "forecast_exhaustion_date": TODAY + timedelta(days=20),
+                "expiry_date": TODAY + timedelta(days=10),
+            },
+            GREEN,
+        ),
     ],
     ids=[
         "after-end",
@@ -113,6 +124,7 @@ def test_balance_status(changes, status) -> None:
         "exhausted",
         "no-burn",
         "no-carnet",
+        "soon-but-after-the-end-is-the-expiry-topic",
     ],
 )
 def test_exhaustion_status(changes, status) -> None:
@@ -144,6 +156,86 @@ def test_expiry_is_green_once_a_renewal_is_ordered(demo_figures) -> None:
         rag.expiry_rag(contract, dataclasses.replace(BALANCE, expiry_date=None), TODAY).status
         == GREY
     )
+
+
+@pytest.mark.parametrize(
+    ("changes", "renewed", "status", "reason"),
+    [
+        ({}, False, GREEN, "Échéance le 31/01/2027, dans 72 jours"),
+        (
+            {"expiry_date": TODAY + timedelta(days=41)},
+            False,
+            AMBER,
+            "Échéance le 31/12/2026, dans 41 jours, sans renouvellement commandé",
+        ),
+        ({"expiry_date": TODAY + timedelta(days=41)}, True, GREEN, None),
+        (
+            {"forecast_exhaustion_date": date(2026, 12, 29), "exhausts_before_end": True},
+            False,
+            AMBER,
+            "Épuisement prévu le 29/12/2026, avant l'échéance du 31/01/2027",
+        ),
+        (
+            {
+                "forecast_exhaustion_date": date(2026, 11, 25),
+                "exhausts_before_end": True,
+                "expiry_date": TODAY + timedelta(days=10),
+            },
+            False,
+            RED,
+            "Épuisement prévu le 25/11/2026 (dans 5 jours), avant l'échéance du 30/11/2026",
+        ),
+        (
+            {"forecast_exhaustion_date": date(2026, 11, 25), "exhausts_before_end": True},
+            False,
+            RED,
+            "Épuisement prévu le 25/11/2026 (dans 5 jours), avant l'échéance du 31/01/2027",
+        ),
+        ({"remaining_days": None}, False, GREY, None),
+    ],
+    ids=[
+        "both-green",
+        "expiry-amber-wins",
+        "renewal-clears-expiry",
+        "exhaustion-amber",
+        "both-red-earlier-date-wins",
+        "exhaustion-red",
+        "no-carnet",
+    ],
+)
+def test_forecast_status_is_the_worse_of_exhaustion_and_expiry(
+    demo_figures, changes, renewed, status, reason
+) -> None:
+    contract = demo_figures.contract
+    base = dataclasses.replace(BALANCE, carnet_start=contract.carnets[-1].start)
+    if renewed:
+        later = Carnet(start=date(2027, 1, 1), end=date(2027, 12, 31), days=50.0)
+        contract = dataclasses.replace(contract, carnets=(*contract.carnets, later))
+    found = rag.forecast_rag(contract, dataclasses.replace(base, **changes), TODAY)
+    assert found.status == status
+    if reason is not None:
+        assert found.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("changes", "renewed", "expected"),
+    [
+        ({}, False, (END - TODAY).days),  # exhaustion after the end: the end comes first
+        ({"forecast_exhaustion_date": date(2026, 12, 1)}, False, 11),
+        ({}, True, (date(2027, 3, 15) - TODAY).days),  # renewed: only the exhaustion
+        ({"exhausted": True}, False, 0),
+        ({"remaining_days": None}, False, None),
+        ({"forecast_exhaustion_date": None}, True, None),
+    ],
+    ids=["expiry-first", "exhaustion-first", "renewed", "exhausted", "no-carnet", "nothing"],
+)
+def test_runway_days(demo_figures, changes, renewed, expected) -> None:
+    contract = demo_figures.contract
+    base = dataclasses.replace(BALANCE, carnet_start=contract.carnets[-1].start)
+    if renewed:
+        later = Carnet(start=date(2027, 2, 1), end=date(2028, 1, 31), days=50.0)
+        contract = dataclasses.replace(contract, carnets=(*contract.carnets, later))
+    assert rag.runway_days(contract, dataclasses.replace(base, **changes), TODAY) == expected
 
 
 @pytest.mark.parametrize(
@@ -247,6 +339,21 @@ def test_overall_status_is_the_worst(statuses, expected) -> None:
     assert rag.overall(statuses) == expected
 
 
+@pytest.mark.parametrize(
+    ("statuses", "topic"),
+    [
+        ({"balance": GREEN, "forecast": AMBER, "sla": AMBER, "estimation": GREY}, "forecast"),
+        ({"balance": GREEN, "forecast": AMBER, "sla": RED, "estimation": RED}, "sla"),
+        ({"balance": GREY, "forecast": GREY, "sla": GREEN, "estimation": GREY}, "sla"),
+        ({"balance": RED, "forecast": RED, "sla": RED, "estimation": RED}, "balance"),
+    ],
+    ids=["tie-first-topic", "red-wins", "grey-never-worst", "all-red"],
+)
+def test_the_overall_reason_is_the_worst_topics(statuses, topic) -> None:
+    rags = {t: rag.Rag(s, f"motif {t}") for t, s in statuses.items()}
+    assert rag.worst(rags) == (topic, rags[topic])
+
+
 def test_portfolio_table_rows_match_the_figures(demo_figures) -> None:
     low = dataclasses.replace(
         demo_figures,
@@ -256,6 +363,8 @@ def test_portfolio_table_rows_match_the_figures(demo_figures) -> None:
     table = portfolio_table([demo_figures, low], TODAY)
     assert list(table.columns) == list(PORTFOLIO_COLUMNS)
     assert table["name"].tolist() == ["Contrat en alerte", demo_figures.name]  # red first
+    assert table.iloc[0]["overall_topic"] == "balance"
+    assert table.iloc[0]["overall_reason"] == "Solde 2,5\u00a0j sous le seuil d'alerte de 4\u00a0j"
     row = table.iloc[1]
     b = demo_figures.balance
     assert row["remaining_days"] == b.remaining_days
@@ -278,6 +387,34 @@ def test_portfolio_of_a_contract_without_balance_is_grey_where_unmeasurable(demo
         balance=Balance(as_of=TODAY, model="regie"),
     )
     row = portfolio_table([regie], TODAY).iloc[0]
-    assert (row["balance_status"], row["exhaustion_status"], row["expiry_status"]) == (GREY,) * 3
+    assert (row["balance_status"], row["forecast_status"]) == (GREY,) * 2
     assert math.isnan(row["remaining_days"])
     assert row["balance_reason"] == "Pas de solde : Régie (à la demande)"
+
+
+def test_contracts_of_one_status_are_sorted_by_the_soonest_end(demo_figures) -> None:
+    def amber(name: str, exhaustion: date) -> object:
+        balance = dataclasses.replace(
+            demo_figures.balance,
+            remaining_days=30.0,
+            low_balance=False,
+            exhausted=False,
+            committed_days=0.0,
+            projected_days=30.0,
+            forecast_exhaustion_date=exhaustion,
+            exhausts_before_end=True,
+            expiry_date=date(2027, 6, 30),
+        )
+        contract = dataclasses.replace(demo_figures.contract, name=name)
+        return dataclasses.replace(demo_figures, contract=contract, balance=balance)
+
+    later, sooner = amber("Plus tard", date(2027, 4, 1)), amber("Plus tôt", date(2027, 2, 1))
+    table = portfolio_table([later, sooner], TODAY)
+    # naive: both share one status; the one that runs out first comes first
+    statuses = set(table["overall_status"])
+    assert len(statuses) == 1
+    assert table["name"].tolist() == ["Plus tôt", "Plus tard"]
+    assert table["runway_days"].tolist() == [
+        (date(2027, 2, 1) - TODAY).days,
+        (date(2027, 4, 1) - TODAY).days,
+    ]

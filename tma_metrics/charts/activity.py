@@ -9,6 +9,7 @@ changes every ticket count comes from).
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import numpy as np
@@ -31,6 +32,7 @@ from tma_metrics.charts.style import (
     BLUISH_GREEN,
     CONSUMPTION_COLORS,
     ORANGE,
+    axis_label,
     compact,
     count_of,
     empty_figure,
@@ -353,12 +355,15 @@ def costliest_tickets_chart(
         return empty_figure(COSTLIEST_TITLE, "Aucun temps saisi sur une demande pour la période.")
     chosen = rank[rank > 0].sort_values(ascending=False, kind="stable").index[:top]
     rows = tickets.loc[chosen]
-    names = [
-        f"{key} · {_short(title)}" for key, title in zip(rows["key"], rows["title"], strict=True)
+    names = [str(key) for key in rows["key"]]  # unique: the axis' categories
+    ticks = [
+        axis_label(f"{key} · {_text(title)}", width=32)
+        for key, title in zip(rows["key"], rows["title"], strict=True)
     ]
     kinds = [kind_label(str(k)) if pd.notna(k) else "—" for k in rows["kind"]]
     texts = [
-        f"<b>{key}</b> {_short(title, 70)}<br>{kind}"
+        f"<b>{key}</b> "  # key and title come escaped (`escapes_data`)
+        f"{html.escape(_short(html.unescape(_text(title)), 70), quote=False)}<br>{kind}"
         f"<br>Décompté : {fr.hours(d)} ({fr.days(d / hours_per_day, 2)})"
         + (
             ""
@@ -412,15 +417,21 @@ def costliest_tickets_chart(
         title,
         x_title="Heures (h)",
         y_title=None,
-        height=max(300, 34 * len(chosen) + 80),
+        height=max(300, 44 * len(chosen) + 80),  # two-line labels
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=names)
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(
+        autorange="reversed", automargin=True, tickmode="array", tickvals=names, ticktext=ticks
+    )
     fig.update_xaxes(ticksuffix="\u00a0h")
     return fig
 
 
+def _text(text: object) -> str:
+    return "" if text is None or text is pd.NA or text != text else str(text)
+
+
 def _short(text: object, width: int = 38) -> str:
-    value = "" if text is None or text is pd.NA or text != text else str(text)
+    value = _text(text)
     return value if len(value) <= width else value[: width - 1].rstrip() + "…"

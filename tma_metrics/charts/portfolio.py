@@ -13,6 +13,7 @@ from tma_metrics.charts.style import (
     GREY,
     RAG_COLORS,
     RAG_LABELS_FR,
+    axis_label,
     compact,
     count_of,
     empty_figure,
@@ -137,8 +138,8 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
     rag_counts = rag.value_counts()
     title = (
         f"{PORTFOLIO_TITLE} : {count_of(len(rows), 'contrat')}, "
-        f"solde en rouge pour {int(rag_counts.get('red', 0))}, en orange pour "
-        f"{int(rag_counts.get('amber', 0))}"
+        f"{int(rag_counts.get('red', 0))} en rouge, "
+        f"{int(rag_counts.get('amber', 0))} en orange"
         + (
             f" ; {compact(float(np.nansum(remaining)), 'j')} restants au total"
             if np.isfinite(remaining).any()
@@ -160,7 +161,14 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
         pad = max(span * 0.06, pd.Timedelta(days=10))
         fig.update_xaxes(range=[dated.min() - pad, dated.max() + pad], row=1, col=2)
     fig.update_yaxes(
-        type="category", categoryorder="array", categoryarray=names, autorange="reversed"
+        type="category",
+        categoryorder="array",
+        categoryarray=names,
+        autorange="reversed",
+        # Long names on two lines, shortened; the hover holds the full name.
+        tickmode="array",
+        tickvals=names,
+        ticktext=[axis_label(n) for n in names],
     )
     fig.update_yaxes(automargin=True, row=1, col=1)
     return fig
@@ -190,12 +198,13 @@ def _hover_texts(
     ):
         status = RAG_LABELS_FR.get(code, "Non évalué")
         if isinstance(reason, str) and reason:
-            status += f" : {reason}"
+            status += f" : {reason}"  # escaped by `escapes_data`
         balance = (
             f"Reste : {fr.days(left)} sur {fr.days(total)}" if left == left else "Pas de solde"
         )
         texts.append(
-            f"<b>{name}</b><br>{balance}<br>Épuisement prévu : {fr.day(end)}"
+            f"<b>{name}</b><br>{balance}"
+            f"<br>Épuisement prévu : {fr.day(end)}"
             f"<br>Échéance : {fr.day(due)}<br>Statut : {status}"
         )
     return texts

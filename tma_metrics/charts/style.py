@@ -9,6 +9,7 @@ Plotly writes month names in English, so date axes get explicit French ticks
 
 from __future__ import annotations
 
+import html
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -88,7 +89,11 @@ COMPLIANCE_SCALE: tuple[tuple[float, str], ...] = (
 TEXT_COLOR = "#222222"
 MUTED_TEXT = "#555555"
 GRID_COLOR = "#E5E5E5"
-FONT_FAMILY = "Source Sans Pro, Source Sans 3, Arial, sans-serif"
+#: The page's font first (Streamlit serves « Source Sans »), then its older names, then
+#: a sans-serif every machine has. Names are quoted: an unquoted « Source Sans 3 » is
+#: invalid CSS, which made browsers drop the whole list (charts then fell back to
+#: Open Sans here and to a serif font in exported images).
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Source Sans 3", Arial, sans-serif'
 #: Characters per title line before wrapping: the charts sit in half-width columns too.
 TITLE_WIDTH = 95
 
@@ -233,6 +238,27 @@ def month_categories(months: Sequence[object] | pd.Series) -> list[str]:
 
 
 # -- figures -------------------------------------------------------------------------
+
+
+def axis_label(text: object, width: int = 24, lines: int = 2) -> str:
+    """Return a long category name (a contract, a ticket) fit for an axis tick.
+
+    Wrapped on at most ``lines`` lines of about ``width`` characters, the last one
+    shortened with « … »; escaped, since Plotly reads tags in texts (a text already
+    escaped by `escapes_data` is read back first, so it is measured and escaped once).
+    Put the full name in the hover.
+
+    >>> axis_label("Gamma - Syndicat des Eaux de la Gâtine")
+    'Gamma - Syndicat des<br>Eaux de la Gâtine'
+    >>> axis_label("Un nom <b>très</b> long qui ne tient pas sur deux lignes du tout")
+    'Un nom &lt;b&gt;très&lt;/b&gt; long<br>qui ne tient pas sur…'
+    """
+    value = "" if text is None or text is pd.NA else html.unescape(str(text))
+    parts = textwrap.wrap(value, width=width, break_long_words=True) or [value]
+    if len(parts) > lines:
+        last = parts[lines - 1]
+        parts = [*parts[: lines - 1], last[: width - 1].rstrip() + "…"]
+    return "<br>".join(html.escape(p, quote=False) for p in parts)
 
 
 def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:

@@ -131,8 +131,14 @@ def _days(target: MonthTarget) -> int:
     return (target.last - target.first).days + 1
 
 
-def draw_attributes(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Draw severity, rejection, estimate, size and SLA delays of every ticket."""
+def draw_attributes(
+    df: pd.DataFrame, rng: np.random.Generator, sla_pace: float = 1.0
+) -> pd.DataFrame:
+    """Draw severity, rejection, estimate, size and SLA delays of every ticket.
+
+    ``sla_pace`` scales the anomalies' workaround and resolution delays (the same draws,
+    so a story's other figures do not move): under 1, a team that fixes faster.
+    """
     n = len(df)
     kind = df["kind"].to_numpy(dtype=object)
     out = df.copy()
@@ -171,9 +177,9 @@ def draw_attributes(df: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     workaround = np.full(n, np.nan)
     for sev, (median, sigma) in WORKAROUND.items():
         mask = (severity == sev) & (kind == Kind.CORRECTIVE) & ~rejected
-        workaround[mask] = lognormal(rng, median, sigma, int(mask.sum()))
+        workaround[mask] = lognormal(rng, median * sla_pace, sigma, int(mask.sum()))
     out["workaround_min"] = np.maximum(workaround, out["response_min"].to_numpy())
-    resolution = _by_severity(RESOLUTION, severity, rng)
+    resolution = _by_severity(RESOLUTION, severity, rng) * sla_pace
     for k, (median, sigma) in OTHER_RESOLUTION.items():
         resolution[kind == k] = lognormal(rng, median, sigma, n)[kind == k]
     size_days = np.nan_to_num(estimate, nan=8.0) / 8.0
@@ -355,7 +361,7 @@ def generate_tickets(
     forced = beats.forced_tickets(story)
     bulk = skeleton(story, targets, forced, rng)
     drafts = pd.concat([bulk, forced[["kind", "created", "project"]]], ignore_index=True)
-    drafts = draw_attributes(drafts, rng)
+    drafts = draw_attributes(drafts, rng, story.sla_pace)
     offset = len(bulk)
     for i, overrides in enumerate(forced["overrides"]):
         for column, value in overrides.items():

@@ -11,6 +11,7 @@ import streamlit as st
 
 from tma_metrics.charts import alt_text, chart_config
 from tma_metrics.charts.safe_text import safe_figure
+from tma_metrics.french import formats as fr
 from tma_metrics.french.markup import escape_markdown, plotly_to_plain
 from tma_metrics.reports.csv_fr import csv_bytes
 from tma_metrics.views.alerts import Alert
@@ -20,6 +21,21 @@ from tma_metrics.views.tables import COLUMNS, cell_text, french_table
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _LEVEL = {"danger": st.error, "warning": st.warning, "info": st.info}
+#: Placeholder of the select boxes (Streamlit's own is « Choose an option »).
+CHOOSE = "Choisir…"
+
+
+#: Characters Streamlit's Markdown reads as markup (":" opens ``:red[...]`` directives).
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    r"""Escape a text from a file (a contract or project name) for st.markdown.
+
+    >>> md("**Client** :red[x]")
+    '\\*\\*Client\\*\\* \\:red\\[x\\]'
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
 
 
 def slug(text: str) -> str:
@@ -54,6 +70,7 @@ def cards(items: Sequence[Card]) -> None:
                     card.short_text or card.text,
                     delta=card.change_text if card.change else None,
                     delta_color=_DELTA_COLOR.get(card.key, "normal"),
+                    delta_arrow=_arrow(card),
                     help=card.help or None,
                     border=True,
                 )
@@ -61,6 +78,16 @@ def cards(items: Sequence[Card]) -> None:
                 detail = f"{card.text} ; {card.detail}" if card.short_text else card.detail
                 if detail:
                     column.caption(detail)
+
+
+def _arrow(card: Card) -> str:
+    """The delta's arrow from the change's sign: a date moved earlier points down.
+
+    Streamlit reads the sign of the delta's text, and « avancé de 3 jours » has none.
+    """
+    if not card.change:
+        return "off"
+    return "up" if card.change > 0 else "down"
 
 
 def alerts(items: Sequence[Alert]) -> None:
@@ -86,10 +113,32 @@ def table(frame: pd.DataFrame, *, client_view: bool, empty: str, height: int | N
         hide_index=True,
         width="stretch",
         height=height or "auto",
+        # Streamlit writes "None" for a missing cell whatever the Styler says.
+        placeholder=fr.MISSING,
+        column_order=screen_order(list(typed.columns)),
+        column_config={
+            "Demande": st.column_config.Column(pinned=True),
+            "Titre": st.column_config.TextColumn(width=230),
+        },
     )
 
 
 _FORMATS = {spec.header: spec.format for spec in COLUMNS.values()}
+#: Columns read first on screen: what a row is, then its figures, then the other texts,
+#: so the numbers of a wide table show without scrolling sideways.
+_LEADING = ("Demande", "Titre", "Mois", "Sévérité", "Indicateur", "Contrat")
+_NUMERIC = {"days", "hours", "number", "integer", "percent", "duration", "minutes"}
+
+
+def screen_order(headers: list[str]) -> list[str]:
+    """Return the headers in screen order: identity, then figures, then other texts.
+
+    >>> screen_order(["Demande", "Type", "Règle de décompte", "Décompté (j)", "Titre"])
+    ['Demande', 'Titre', 'Décompté (j)', 'Type', 'Règle de décompte']
+    """
+    lead = [h for h in _LEADING if h in headers]
+    figures = [h for h in headers if h not in lead and _FORMATS.get(h) in _NUMERIC]
+    return lead + figures + [h for h in headers if h not in lead and h not in figures]
 
 
 def _formatter(fmt: str):
@@ -97,18 +146,23 @@ def _formatter(fmt: str):
 
 
 def chart(figure: go.Figure, name: str) -> None:
-    """A Plotly chart with the PNG download kept and a text alternative (no markup from data)."""
+    """A Plotly chart with the PNG download kept and its text alternative for screen
+    readers (no markup from data; the title already says the key figure)."""
     shown = safe_figure(figure)
     st.plotly_chart(
-        shown, theme=None, config=chart_config(name), width="stretch", key=f"chart-{name}"
+        shown,
+        theme=None,
+        config=chart_config(name),
+        width="stretch",
+        key=f"chart-{name}",
+        alt=plotly_to_plain(alt_text(shown))[:300],
     )
-    description = plotly_to_plain(alt_text(shown))[:300]
-    st.caption(escape_markdown(description), help="Description textuelle du graphique.")
 
 
 def text_block(text: str, *, label: str, file_name: str) -> None:
     """A ready-to-paste text (copy button) and its .txt download."""
-    st.code(text, language=None, wrap_lines=True)
+    # A fixed height: the text scrolls in its box instead of stretching the page.
+    st.code(text, language=None, wrap_lines=True, height=420)
     st.download_button(
         f"Télécharger {label} (.txt)",
         text.encode("utf-8"),
@@ -138,7 +192,12 @@ def exports(
     if not names:
         return
     with right:
-        chosen = st.selectbox("Tableau à exporter en CSV", names, key=f"csv-choice-{base_name}")
+        chosen = st.selectbox(
+            "Tableau à exporter en CSV",
+            names,
+            key=f"csv-choice-{base_name}",
+            placeholder=CHOOSE,
+        )
         st.download_button(
             "Exporter ce tableau en CSV (Excel français)",
             csv_bytes(sheets[chosen]),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import streamlit as st
 
@@ -11,8 +13,10 @@ from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.store import Store
 from tma_metrics.ui import state
-from tma_metrics.ui.filters import Filters, sidebar_filters
+from tma_metrics.ui.filters import ALL_FILTERS, Filters, sidebar_filters
+from tma_metrics.ui.freshness import data_end_of
 from tma_metrics.ui.login_page import current_principal
+from tma_metrics.views.as_of import data_notice, default_as_of, stale_warning
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class PageContext:
     contracts: tuple[Contract, ...]  # only those the principal may see
     filters: Filters
     principal: Principal
+    data_end: date | None = None  # last day of data of ``contracts``
 
     @property
     def internal(self) -> bool:
@@ -35,8 +40,8 @@ class PageContext:
         return next((c for c in self.contracts if c.name == self.filters.contract), None)
 
 
-def page_context(*, internal: bool = False) -> PageContext:
-    """Check who is looking, open the store, draw the shared sidebar; stop on a bad file.
+def page_context(*, internal: bool = False, filters: Sequence[str] = ALL_FILTERS) -> PageContext:
+    """Check who is looking, open the store, draw the sidebar's ``filters``; stop on a bad file.
 
     The contracts offered (and every read below) are limited to those the principal may
     see, so editing the URL's ``contrat`` parameter cannot reach another contract. An
@@ -54,9 +59,23 @@ def page_context(*, internal: bool = False) -> PageContext:
         st.error(md(error) if sees_internal(principal) else "Les contrats sont indisponibles.")
         st.stop()
     allowed = allowed_contracts(principal, contracts)
-    return PageContext(
-        store=store, contracts=allowed, filters=sidebar_filters(allowed), principal=principal
+    end = data_end_of(store, allowed) if filters else None
+    chosen = sidebar_filters(
+        allowed,
+        filters,
+        default_as_of=default_as_of(end, date.today()),
+        notice=data_notice(end) if allowed else "",
     )
+    return PageContext(
+        store=store, contracts=allowed, filters=chosen, principal=principal, data_end=end
+    )
+
+
+def stale_data_notice(ctx: PageContext) -> None:
+    """Warn when the as-of date is well past the end of the data (see `views.as_of`)."""
+    warning = stale_warning(ctx.data_end, ctx.filters.as_of)
+    if warning:
+        st.warning(warning, icon=":material/history:")
 
 
 def not_built_yet(what: str) -> None:

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from tma_metrics.auth.principal import Principal
-from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.domain.contracts.model import SLA_KINDS, Contract, ContractError, carnet_label
 from tma_metrics.domain.model import Severity
 from tma_metrics.errors import AccessDenied
@@ -18,7 +17,13 @@ from tma_metrics.french.labels import (
     SLA_KIND_LABELS_FR,
 )
 from tma_metrics.french.markup import escape_markdown as md
-from tma_metrics.store.contracts_file import resolve_contracts_path, save_contracts
+from tma_metrics.store.contracts_file import (
+    read_contracts_text,
+    resolve_contracts_path,
+    user_contracts_path,
+    versions_folder,
+)
+from tma_metrics.ui.contracts_write import flash, save_contracts, saved_note
 
 _WEEKDAYS_FR = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
@@ -56,7 +61,7 @@ def contract_summary(contract: Contract) -> None:
         },
         index=[SEVERITY_LABELS_FR[s] for s in Severity],
     )
-    st.dataframe(matrix, width="content")
+    st.dataframe(matrix, width="content", placeholder="—")
     st.caption(
         "SLA appliqués aux demandes de type : "
         + ", ".join(KIND_LABELS_FR.get(k, k) for k in contract.sla_ticket_kinds)
@@ -69,21 +74,40 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def contracts_source() -> None:
+    """Say which file the contracts come from, and where edits go."""
+    read, written = resolve_contracts_path(), user_contracts_path()
+    if read == written:
+        st.caption(
+            f"Contrats lus dans {read} ; chaque modification est vérifiée avant d'être "
+            f"enregistrée, et la version précédente est gardée dans {versions_folder(read)}."
+        )
+        return
+    st.caption(
+        f"Contrats de démonstration ({read.name}, fichier du dépôt, jamais modifié). La "
+        f"première modification crée votre fichier {written} à partir de celui-ci."
+    )
+
+
 def contracts_editor(principal: Principal) -> None:
-    """Edit the contracts file as ``principal``; a refused or invalid text is never written."""
+    """Edit the contracts file as TOML; a text that does not validate is never written."""
     path = resolve_contracts_path()
-    current = path.read_text(encoding="utf-8") if path.exists() else ""
     with st.form("contracts_editor"):
-        text = st.text_area(f"Fichier {path.name}", value=current, height=480, key="contracts_text")
+        text = st.text_area(
+            f"Fichier {path.name} (TOML, voir le README « Contracts file »)",
+            value=read_contracts_text(),
+            height=480,
+            key="contracts_text",
+        )
         submitted = st.form_submit_button("Valider et enregistrer", type="primary")
     if submitted:
         try:
-            save_contracts(WriteScope(principal), text, path)
+            written = save_contracts(text, principal)
         except (ContractError, AccessDenied) as exc:
             st.error(f"Fichier non enregistré. {md(exc)}")
         else:
-            st.success("Contrats enregistrés : les pages utilisent désormais ce fichier.")
+            flash(f"Fichier des contrats {saved_note(written)} Les pages l'utilisent désormais.")
             st.rerun()
 
 
-__all__ = ["contract_summary", "contracts_editor"]
+__all__ = ["contract_summary", "contracts_editor", "contracts_source"]

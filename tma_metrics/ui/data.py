@@ -99,15 +99,23 @@ def _key(ctx: PageContext) -> tuple[str, str, str]:
 
 
 def contract_figures(
-    ctx: PageContext, *, as_of: date | None = None, filtered: bool = True
+    ctx: PageContext,
+    *,
+    as_of: date | None = None,
+    window: tuple[date, date] | None = None,
+    filtered: bool = True,
 ) -> ContractFigures | None:
-    """Figures of the selected contract for the sidebar's period (None: no contract)."""
+    """Figures of the selected contract (None: no contract).
+
+    The SLA and estimation window is the sidebar's period, or ``window`` (start, end).
+    """
     contract = ctx.contract
     if contract is None:
         return None
     day = as_of or ctx.filters.as_of
     period = ctx.filters.period(contract)
-    figures = _figures(*_key(ctx), contract.name, day, period.start, period.end, _clock(day))
+    start, end = window or (period.start, period.end)
+    figures = _figures(*_key(ctx), contract.name, day, start, end, _clock(day))
     if not filtered:
         return figures
     return filter_figures(figures, ctx.filters.severities, ctx.filters.kinds)
@@ -137,3 +145,16 @@ def portfolio(ctx: PageContext) -> pd.DataFrame:
     names = tuple(c.name for c in ctx.contracts)
     day = ctx.filters.as_of
     return _portfolio(*_key(ctx), names, day, _clock(day))
+
+
+@st.cache_data(max_entries=16, ttl=_TTL, show_spinner=False)
+def _unassigned(db: str, version: str, token: str) -> pd.DataFrame:
+    del version, token
+    contracts, _ = state.contracts()
+    return state.get_store(db).unassigned(contracts)
+
+
+def unassigned(ctx: PageContext) -> pd.DataFrame:
+    """Projects of the imported data that no contract covers (every contract, not only
+    those the principal may see: a project of another contract is not unassigned)."""
+    return _unassigned(*_key(ctx))

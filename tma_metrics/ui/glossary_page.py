@@ -25,5 +25,6 @@ def glossary_table() -> None:
         frame,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={"Définition": st.column_config.TextColumn(width="large")},
     )

@@ -21,6 +21,7 @@ from tma_metrics.sources import (
 )
 from tma_metrics.sources.mapping import REQUIRED, mappable_columns
 from tma_metrics.store import AccessDenied, ImportReport, Store, UndoError, WriteScope
+from tma_metrics.ui.flash import flash
 
 #: Uploads above this size are refused here (the CLI reads big files straight from disk).
 MAX_UPLOAD_MB = 50
@@ -158,6 +159,7 @@ def mapping_step(store: Store, scope: WriteScope) -> None:
         if error.preview
         else pd.DataFrame(columns=error.header),
         hide_index=True,
+        placeholder="—",
     )
     tables = list(_TABLE_LABELS)
     table = st.radio(
@@ -179,6 +181,7 @@ def mapping_step(store: Store, scope: WriteScope) -> None:
             options,
             index=options.index(guess) if guess in options else 0,
             key=f"map-{table}-{column}",
+            placeholder="Choisir…",
         )
         if value != _NONE:
             chosen[column] = value
@@ -215,11 +218,11 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
     if history.empty:
         st.caption("Aucun import pour l'instant.")
         return
+    # The counts before the long texts: they show without scrolling sideways.
     shown = pd.DataFrame(
         {
             "N°": history["batch_id"],
             "Fichier": history["file_name"],
-            "Outil": history["variant"],
             "Importé le": history["imported_at"],
             "Par": history["imported_by"],
             "Lignes lues": history["rows_read"],
@@ -229,15 +232,25 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
             "Hors de vos contrats": history["out_of_scope"],
             "Avertissements": history["warnings"].map(lambda w: len(json.loads(w or "[]"))),
             "Annulé le": history["undone_at"],
+            "Outil": history["variant"],
         }
     )
+    counts = ("Lignes lues", "Ajoutées", "Mises à jour", "Rejetées", "Avertissements")
     st.dataframe(
-        shown,
+        # French formats whatever the browser's language: « 1 861 », « 07/12/2026 18:49 ».
+        shown.style.format(
+            {
+                **dict.fromkeys(counts, lambda v: fr.number(v, 0)),
+                "Importé le": fr.timestamp,
+                "Annulé le": fr.timestamp,
+            }
+        ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
-            "Importé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-            "Annulé le": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+            "N°": st.column_config.NumberColumn(width=50),
+            "Fichier": st.column_config.TextColumn(width=200),
         },
     )
     active = history[history["undone_at"].isna()]
@@ -247,6 +260,7 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
         batch = st.selectbox(
             "Import à annuler",
             active["batch_id"].tolist(),
+            placeholder="Choisir…",
             format_func=lambda b: (
                 f"n° {b} — " + str(active.loc[active["batch_id"] == b, "file_name"].iloc[0])
             ),
@@ -262,7 +276,7 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
             except (UndoError, AccessDenied) as exc:
                 st.error(md(exc))
             else:
-                st.success(f"Import n° {batch} annulé.")
+                flash(f"Import n° {batch} annulé : ses lignes sont revenues à leur état d'avant.")
                 st.rerun()
 
 

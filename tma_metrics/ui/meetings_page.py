@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
 from tma_metrics.french.markup import escape_markdown as md
-from tma_metrics.reports import view_exports as exports_of
-from tma_metrics.reports.logo import contract_logo
-from tma_metrics.reports.meeting_files import bilan_files, copil_files, point_files
-from tma_metrics.store.contracts_file import resolve_contracts_path
+from tma_metrics.reports.meeting_files import bilan_files, point_files
 from tma_metrics.ui import components as ui
 from tma_metrics.ui import data
-from tma_metrics.ui.context import PageContext
+from tma_metrics.ui.context import PageContext, stale_data_notice
+from tma_metrics.ui.copil_page import copil  # the Copil has its own module
+from tma_metrics.views.as_of import last_complete_month, month_as_of, months_until
 from tma_metrics.views.bilan import bilan_view
-from tma_metrics.views.copil import copil_view
 from tma_metrics.views.point import point_view
 from tma_metrics.views.sla_range import ComplianceRange
 
@@ -51,6 +49,7 @@ def point_tma(ctx: PageContext) -> None:
     _require_contract(ctx)
     contract = ctx.contract
     st.title(f"Point TMA — {md(contract.name)}")
+    stale_data_notice(ctx)
     days = (
         st.segmented_control(
             "Dernier point il y a",
@@ -93,29 +92,29 @@ def point_tma(ctx: PageContext) -> None:
     ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
-def _months(as_of: date, count: int = 12) -> list[date]:
-    first = as_of.replace(day=1)
-    months = [first]
-    for _ in range(count - 1):
-        months.append((months[-1] - timedelta(days=1)).replace(day=1))
-    return months
-
-
 def bilan_mensuel(ctx: PageContext) -> None:
-    """Days consumed in the month and in total, remaining, by ticket/kind/activity, e-mail."""
+    """Days consumed in the month and in total, remaining, by ticket/kind/activity, e-mail.
+
+    The bilan of a past month is drawn up at its last day (balance, SLA and estimates of
+    that month); the current month's at the as-of date (then it says it is partial).
+    """
     _require_contract(ctx)
     contract = ctx.contract
-    months = _months(ctx.filters.as_of)
-    default = months[1] if ctx.filters.as_of.day < 5 and len(months) > 1 else months[0]
+    st.title(f"Bilan mensuel — {md(contract.name)}")
+    stale_data_notice(ctx)
+    months = months_until(ctx.filters.as_of)
     month = st.selectbox(
         "Mois du bilan",
         months,
-        index=months.index(default),
+        index=months.index(last_complete_month(ctx.filters.as_of)),
         format_func=lambda m: fr.month(m).capitalize(),
         key="mois",
+        placeholder=ui.CHOOSE,
+        help="Par défaut, le dernier mois complet à la date d'arrêté.",
     )
-    view = bilan_view(data.contract_figures(ctx), month, client_view=not ctx.internal)
-    st.title(f"Bilan mensuel — {md(contract.name)}")
+    day = month_as_of(month, ctx.filters.as_of)
+    figures = data.contract_figures(ctx, as_of=day, window=(month, day))
+    view = bilan_view(figures, month, client_view=not ctx.internal)
     st.caption(
         f"{fr.month(view.month).capitalize()} (du {fr.day(view.month)} au "
         f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."
@@ -162,59 +161,6 @@ def bilan_mensuel(ctx: PageContext) -> None:
     ui.text_block(files.text, label="le bilan", file_name=files.file_name("email"))
     st.subheader("Exports")
     ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
-
-
-def copil(ctx: PageContext) -> None:
-    """Trends over the period: charts, tables, compte rendu, Excel/CSV and the slide deck."""
-    _require_contract(ctx)
-    contract = ctx.contract
-    figures = data.contract_figures(ctx)
-    view = copil_view(figures, client_view=not ctx.internal)
-    st.title(f"Copil — {md(contract.name)}")
-    st.caption(
-        f"Période du {fr.day(view.start)} au {fr.day(view.end)} (choisie dans la barre "
-        f"latérale : trimestre, semestre, année ou dates libres) ; soldes au {fr.day(view.as_of)}."
-    )
-    _filters_note(ctx)
-    ui.cards(view.key_figures)
-    ui.alerts(view.alerts)
-    charts = data.charts(ctx)
-    for name, figure in charts.items():
-        ui.chart(figure, f"copil-{ui.slug(contract.name)}-{name}")
-    st.subheader("Tableaux")
-    tabs = st.tabs(list(exports_of.copil_sheets(view)))
-    for tab, frame in zip(tabs, exports_of.copil_sheets(view).values(), strict=True):
-        with tab:
-            st.dataframe(frame, hide_index=True, width="stretch")
-    logo = contract_logo(contract, resolve_contracts_path())
-    files = copil_files(view, charts, client=contract.client or "", logo=logo.data)
-    st.subheader("Compte rendu")
-    ui.text_block(files.text, label="le compte rendu", file_name=files.file_name("email"))
-    st.subheader("Exports")
-    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
-    if logo.problem:
-        st.caption(logo.problem)
-    _deck(files, view.client_view)
-
-
-def _deck(files, client_view: bool) -> None:
-    """Build the PowerPoint on demand (rendering charts takes a few seconds)."""
-    key = f"deck-{files.base_name}-{client_view}"
-    if st.button("Préparer la présentation PowerPoint", key=f"build-{key}"):
-        with st.spinner("Rendu des graphiques et des diapositives…"):
-            st.session_state[key] = files.presentation()
-    built = st.session_state.get(key)
-    if built:
-        content, missing = built
-        for title, reason in missing:
-            st.warning(f"Graphique « {md(title)} » absent de la présentation : {md(reason)}")
-        st.download_button(
-            "Télécharger la présentation (.pptx)",
-            content,
-            file_name=files.file_name("pptx"),
-            mime=ui.PPTX_MIME,
-            key=f"pptx-{key}",
-        )
 
 
 __all__ = ["bilan_mensuel", "copil", "point_tma"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
@@ -10,7 +11,11 @@ import streamlit as st
 from tma_metrics.config import settings
 from tma_metrics.domain.contracts.model import Contract, ContractError
 from tma_metrics.store import Store, resolve_db_path
-from tma_metrics.store.contracts_file import load_contracts, resolve_contracts_path
+from tma_metrics.store.contracts_file import (
+    load_contracts,
+    resolve_contracts_path,
+    user_contracts_path,
+)
 
 #: Set to "0" to start on an empty database instead of seeding the demo data.
 DEMO_ENV = "TMA_METRICS_DEMO"
@@ -21,10 +26,12 @@ def get_store(db_path: str) -> Store:
     """Return the process's single Store; seed the demo data on a brand-new database."""
     store = Store(db_path)
     if settings().demo_on_first_start:
-        from tma_metrics.demo.database import build_demo_database, is_empty
+        from tma_metrics.demo.database import is_empty, start_demo
 
         if is_empty(store):
-            build_demo_database(store)
+            # Dated from today, with its contracts in the user's file (the repository's
+            # seed is never written): the demo always shows a current carnet.
+            start_demo(store, user_contracts_path(), date.today())
     return store
 
 

@@ -1,11 +1,12 @@
 """The portfolio: every contract on one row, with its red / amber / green statuses.
 
 One row per `ContractFigures` (balance at its as-of date, SLA and estimation over its
-period); days to expiry and the exhaustion status are seen from ``today``. The SLA
-compliance is worded by `sla_range` (``sla_text``: a range when some clocks are not
-measurable), with both ends and the unknown count beside it. Rows are
-sorted worst overall status first, then in the order given. The statuses and their
-thresholds are `views.rag`'s.
+period); days to expiry and the forecast status are seen from ``today``. Rows are
+sorted by urgency: worst overall status first, then the soonest end of the current
+carnet (`rag.runway_days`), then the smallest balance, then the order given. The
+statuses and their thresholds are `views.rag`'s. The SLA compliance is worded by
+`sla_range` (``sla_text``: a range when some clocks are not measurable), with both ends
+and the unknown count beside it.
 
 Only pass the contracts the reader may see: the table holds nothing internal, but a
 client must never see another client's contract.
@@ -25,7 +26,7 @@ from tma_metrics.views import rag
 from tma_metrics.views.sla_range import compliance_text
 
 #: RAG topics, in the table's order.
-TOPICS = ("balance", "exhaustion", "expiry", "sla", "estimation")
+TOPICS = rag.TOPICS
 
 VALUE_COLUMNS = (
     "name",
@@ -39,6 +40,7 @@ VALUE_COLUMNS = (
     "expiry_date",
     "days_to_expiry",
     "sla_text",
+    "runway_days",
     "sla_compliance",
     "sla_compliance_low",
     "sla_compliance_high",
@@ -52,17 +54,18 @@ VALUE_COLUMNS = (
 RAG_COLUMNS = (
     *(f"{topic}_{part}" for topic in TOPICS for part in ("status", "reason")),
     "overall_status",
+    "overall_topic",
+    "overall_reason",
 )
 PORTFOLIO_COLUMNS = (*VALUE_COLUMNS, *RAG_COLUMNS)
 
 
 def contract_rags(figures: ContractFigures | ContractSummary, today: date) -> dict[str, rag.Rag]:
-    """Return the five statuses of one contract, by topic."""
+    """Return the statuses of one contract, by topic (`rag.TOPICS`)."""
     balance = figures.balance
     return {
         "balance": rag.balance_rag(balance, figures.contract.alert_days),
-        "exhaustion": rag.exhaustion_rag(balance, today),
-        "expiry": rag.expiry_rag(figures.contract, balance, today),
+        "forecast": rag.forecast_rag(figures.contract, balance, today),
         "sla": rag.sla_rag(figures.sla_summary),
         "estimation": rag.estimation_rag(figures.estimation_summary),
     }
@@ -88,6 +91,7 @@ def portfolio_row(figures: ContractFigures | ContractSummary, today: date) -> di
         "sla_compliance_low": sla.compliance_low,
         "sla_compliance_high": sla.compliance_high,
         "sla_unknown": sla.unknown,
+        "runway_days": rag.runway_days(figures.contract, b, today),
         "sla_coverage": sla.coverage,
         "breaches": sla.breached,
         "within_guarantee_rate": est.within_guarantee_rate,
@@ -98,14 +102,17 @@ def portfolio_row(figures: ContractFigures | ContractSummary, today: date) -> di
     for topic, found in rags.items():
         row[f"{topic}_status"] = found.status
         row[f"{topic}_reason"] = found.reason
+    topic, found = rag.worst(rags)
     row["overall_status"] = rag.overall([r.status for r in rags.values()])
+    row["overall_topic"] = topic if row["overall_status"] != rag.GREY else None
+    row["overall_reason"] = found.reason if row["overall_status"] != rag.GREY else None
     return row
 
 
 def portfolio_table(
     all_figures: Iterable[ContractFigures | ContractSummary], today: date
 ) -> pd.DataFrame:
-    """Return one row per contract (`PORTFOLIO_COLUMNS`), worst overall status first.
+    """Return one row per contract (`PORTFOLIO_COLUMNS`), most urgent first.
 
     ``all_figures`` may be a generator (`figures.summaries.iter_summaries`): each contract's
     figures are reduced to its row as they come.
@@ -117,6 +124,7 @@ def portfolio_table(
             table[name] = pd.to_datetime(table[name]).astype("datetime64[us]")
         elif name in (
             "days_to_expiry",
+            "runway_days",
             "breaches",
             "sla_unknown",
             "estimated_tickets",
@@ -127,6 +135,12 @@ def portfolio_table(
             table[name] = pd.to_numeric(table[name]).astype("float64")
     for name in ("name", "model", "sla_text", *RAG_COLUMNS):
         table[name] = table[name].astype("string")
-    rank = table["overall_status"].map(rag.RAG_RANK).to_numpy()
-    order = np.argsort(rank, kind="stable")
-    return table.iloc[order].reset_index(drop=True)
+    urgency = pd.DataFrame(
+        {
+            "rank": table["overall_status"].map(rag.RAG_RANK).astype("int64"),
+            "runway": table["runway_days"].astype("float64").fillna(np.inf),
+            "remaining": table["remaining_days"].fillna(np.inf),
+        }
+    )
+    order = urgency.sort_values(["rank", "runway", "remaining"], kind="stable").index
+    return table.loc[order].reset_index(drop=True)

@@ -1,24 +1,28 @@
 """Red / amber / green statuses of a contract, each with its French reason.
 
-Thresholds (for the README; a bound belongs to the better status):
+Four topics, thresholds for the README (a bound belongs to the better status):
 
-- **balance**: rouge when the balance is low (under the contract's alert days) or
-  exhausted; orange when the exhaustion forecast falls on or before the carnet's end;
-- **exhaustion**: rouge when exhausted or forecast within `EXHAUSTION_RED_DAYS` days of
-  today; orange when forecast on or before the carnet's end;
-- **expiry**: rouge when expired or under `EXPIRY_RED_DAYS` days left, orange under
-  `EXPIRY_AMBER_DAYS`; vert as soon as a later carnet is ordered;
-- **sla**: rouge under `SLA_RED_BELOW` compliance, orange under `SLA_AMBER_BELOW`, or
-  when the coverage is under `SLA_MIN_COVERAGE` (a partial measure is never green).
-  When some clocks are not measurable the compliance is a range and the status reads
-  its low end (every unknown breached), as its reason says (a coverage under half then
-  always gives a low end under half: the coverage rule is kept for other callers);
-- **estimation**: within-guarantee rate, rouge under `ESTIMATION_RED_BELOW`, orange
-  under `ESTIMATION_AMBER_BELOW`.
+- **balance** (solde): rouge when exhausted or under the contract's alert days (DOMAIN.md
+  §1: time to propose a renewal); orange when the accepted work (committed days) will
+  bring it under the alert days (projected balance); vert otherwise;
+- **forecast** (échéance): when the current carnet stops covering work, the worse of
+  its exhaustion forecast and its expiry: rouge when exhausted, forecast within
+  `EXHAUSTION_RED_DAYS` days, or expiring within `EXPIRY_RED_DAYS` days (or expired)
+  without a renewal ordered; orange when forecast before the carnet's end, or expiring
+  within `EXPIRY_AMBER_DAYS` days without renewal; vert otherwise (a later carnet
+  ordered clears the expiry);
+- **sla**: `sla_figure` (the one place that chooses which compliance figure is judged),
+  rouge under `SLA_RED_BELOW`, orange under `SLA_AMBER_BELOW`, or when the coverage is
+  under `SLA_MIN_COVERAGE` (a partial measure is never green). When some clocks are
+  not measurable the compliance is a range and the status reads its low end (every
+  unknown breached), as its reason says;
+- **estimation** (devis): within-guarantee rate of the period's closed estimated
+  tickets, rouge under `ESTIMATION_RED_BELOW`, orange under `ESTIMATION_AMBER_BELOW`.
 
 "gris" when the topic cannot be measured: no balance (régie, forfait, no carnet on the
 date), no burn to forecast from, no SLA clock met or breached, no estimated ticket
-closed in the period. The overall status is the worst of the five, grey ignored.
+closed in the period. The overall status is the worst topic, grey ignored, with that
+topic's reason (the first in `TOPICS` order on a tie).
 """
 
 from __future__ import annotations
@@ -41,6 +45,10 @@ RED, AMBER, GREEN, GREY = "rouge", "orange", "vert", "gris"
 RAG_RANK = {RED: 0, AMBER: 1, GREEN: 2, GREY: 3}
 #: Colours of the statuses (Office palette), for pages and charts.
 RAG_COLORS = {RED: "#C00000", AMBER: "#ED7D31", GREEN: "#70AD47", GREY: "#A5A5A5"}
+
+#: The topics, in the order a tie on the overall status is broken.
+TOPICS = ("balance", "forecast", "sla", "estimation")
+#: French names of the topics (column headers, the reasons' lead-in).
 
 SLA_RED_BELOW = 0.80
 SLA_AMBER_BELOW = 0.95
@@ -70,7 +78,7 @@ def _pct(value: float) -> str:
 
 
 def balance_rag(balance: Balance, alert_days: float) -> Rag:
-    """Return the status of the carnet's balance."""
+    """Return the status of the carnet's balance, today and once accepted work is done."""
     if balance.model not in BALANCE_MODELS:
         return Rag(GREY, f"Pas de solde : {MODEL_LABELS_FR.get(balance.model, balance.model)}")
     if balance.remaining_days is None:
@@ -81,12 +89,12 @@ def balance_rag(balance: Balance, alert_days: float) -> Rag:
         return Rag(RED, f"Carnet épuisé depuis le {when} (solde {remaining})")
     if balance.low_balance:
         return Rag(RED, f"Solde {remaining} sous le seuil d'alerte de {_days(alert_days)}")
-    if balance.exhausts_before_end:
+    projected = balance.projected_days
+    if projected is not None and projected < alert_days:
         return Rag(
             AMBER,
-            f"Solde {remaining} : épuisement prévu le "
-            f"{fr.day(balance.forecast_exhaustion_date)}, avant l'échéance du "
-            f"{fr.day(balance.expiry_date)}",
+            f"Solde {remaining}, {_days(round(projected, 1))} une fois le travail accepté "
+            f"fait : sous le seuil d'alerte de {_days(alert_days)}",
         )
     return Rag(GREEN, f"Solde {remaining}, au-dessus du seuil d'alerte de {_days(alert_days)}")
 
@@ -102,7 +110,8 @@ def exhaustion_rag(balance: Balance, today: date) -> Rag:
         return Rag(GREY, "Pas de consommation récente : épuisement non prévisible")
     end = fr.day(balance.expiry_date)
     left = (when - today).days
-    if left < EXHAUSTION_RED_DAYS:
+    # Forecast after the carnet's end: the expiry comes first (`expiry_rag` judges it).
+    if left < EXHAUSTION_RED_DAYS and (balance.exhausts_before_end or not balance.expiry_date):
         soon = f"dans {left} jour{'s' if abs(left) > 1 else ''}" if left >= 0 else "déjà passé"
         return Rag(RED, f"Épuisement prévu le {fr.day(when)} ({soon}), avant l'échéance du {end}")
     if balance.exhausts_before_end:
@@ -133,6 +142,53 @@ def expiry_rag(contract: Contract, balance: Balance, today: date) -> Rag:
     if left < EXPIRY_AMBER_DAYS:
         return Rag(AMBER, f"{reason}, sans renouvellement commandé")
     return Rag(GREEN, reason)
+
+
+def forecast_rag(contract: Contract, balance: Balance, today: date) -> Rag:
+    """Return the status of the day the current carnet stops covering work.
+
+    The worse of the exhaustion forecast and the expiry; on a tie, the earlier date.
+    """
+    exhaustion = exhaustion_rag(balance, today)
+    expiry = expiry_rag(contract, balance, today)
+    if balance.remaining_days is None:
+        return Rag(GREY, "Pas de carnet en cours : pas d'échéance à prévoir")
+    ranked = sorted(
+        ((exhaustion, balance.forecast_exhaustion_date), (expiry, balance.expiry_date)),
+        key=lambda pair: (RAG_RANK[pair[0].status], pair[1] or date.max),
+    )
+    return ranked[0][0]
+
+
+def runway_days(contract: Contract, balance: Balance, today: date) -> int | None:
+    """Return the days until the current carnet stops covering work (None: no carnet).
+
+    The earlier of the exhaustion forecast and, without a renewal ordered, the expiry;
+    0 when already exhausted. Contracts of one status are sorted by it, soonest first.
+    """
+    if balance.remaining_days is None:
+        return None
+    if balance.exhausted:
+        return 0
+    ends = [balance.forecast_exhaustion_date] if balance.forecast_exhaustion_date else []
+    renewed = balance.carnet_start is not None and any(
+        c.start > balance.carnet_start for c in contract.carnets
+    )
+    if balance.expiry_date is not None and not renewed:
+        ends.append(balance.expiry_date)
+    return (min(ends) - today).days if ends else None
+
+
+def sla_figure(summary: ComplianceSummary) -> float:
+    """Return the SLA compliance the portfolio judges (the one place to change it).
+
+    The low end of the range when some clocks are not measurable (every unknown counted
+    breached), else the compliance over measurable clocks; NaN when nothing is measured.
+    """
+    found = ComplianceRange.of(summary)
+    if not found.measured:
+        return math.nan
+    return found.low if found.is_range else found.compliance
 
 
 def sla_rag(summary: ComplianceSummary) -> Rag:
@@ -177,6 +233,17 @@ def estimation_rag(summary: AccuracySummary) -> Rag:
     if rate < ESTIMATION_AMBER_BELOW:
         return Rag(AMBER, f"{head} sous {_pct(ESTIMATION_AMBER_BELOW)}")
     return Rag(GREEN, head)
+
+
+def worst(rags: dict[str, Rag]) -> tuple[str, Rag]:
+    """Return the topic with the worst status and its status (first topic on a tie).
+
+    >>> worst({"balance": Rag(AMBER, "a"), "sla": Rag(RED, "b"), "forecast": Rag(RED, "c")})
+    ('forecast', Rag(status='rouge', reason='c'))
+    """
+    position = {topic: i for i, topic in enumerate(TOPICS)}
+    topic = min(rags, key=lambda t: (RAG_RANK[rags[t].status], position.get(t, len(TOPICS))))
+    return topic, rags[topic]
 
 
 def overall(statuses: list[str]) -> str:
