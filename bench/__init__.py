@@ -92,6 +92,8 @@ def run_bench(
     measure("import_timesheet", "import", timesheet, n)
     with_log.unlink()
     measure("xlsx_pandas", "xlsx_pandas", {"path": str(files.timesheet)})
+    # Once per data version (after the imports): every entry billed, summed per day.
+    measure("derive", "derive", {"db": str(db), "contracts": str(files.contracts)})
     measure("sla", "sla", {"size": size.name, "seed": seed, "sample": size.naive_sla_sample})
     now = datetime.combine(END, datetime.min.time()) + timedelta(days=5, hours=10)
     days = [(END - timedelta(days=7 * i)).isoformat() for i in range(size.report_repeats + 1)]
@@ -116,11 +118,13 @@ def run_bench(
         "rows": table.rows(m),
         "steps": m,
     }
+    result["growth"] = table.growth(result, out)
     (out / f"bench-{size.name}.json").write_text(
         json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
     )
     log("")
-    log(table.text_table(result["rows"]))
+    log(table.text_table(result["rows"], result["growth"]))
+    log(table.derive_line(m["derive"]))
     log(f"\nJSON : {out / f'bench-{size.name}.json'} ({result['seconds']:.0f} s en tout)")
     return result
 

@@ -37,4 +37,25 @@ class Size:
 SIZES = {
     "small": Size("small", 5, 2_000, 20_000, 2_000, 2, 600, 2, 2, 1, sync_issues=300),
     "full": Size("full", 200, 200_000, 2_000_000, 200_000, 20, 3_000, 3, 3, 2, sync_issues=10_000),
+    # Twice "full" in every volume: the growth of each measure between the two sizes.
+    "large": Size(
+        "large", 400, 400_000, 4_000_000, 400_000, 40, 3_000, 3, 2, 1, sync_issues=20_000
+    ),
+}
+
+#: What each row of the table grows with (a field of `Size`), for its growth exponent.
+ROW_SCALES = {
+    "1": "entries",
+    "2": "entries",
+    "3": "sheet_entries",
+    "4": "sheet_entries",
+    "5": "tickets",
+    "6": "contracts",
+    "6b": "entries",
+    "7a": "contracts",
+    "7b": "contracts",
+    "8a": "entries",
+    "8b": "entries",
+    "9a": "sync_issues",
+    "9b": "sync_issues",
 }

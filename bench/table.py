@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import platform
 from importlib import metadata
+from pathlib import Path
 from typing import Any
+
+from bench.sizes import ROW_SCALES, SIZES
 
 LIMIT_MB = 1536.0
 
@@ -57,6 +62,15 @@ def rows(m: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                "/ synchro complète", incremental["seconds"], full["seconds"],
          full["seconds"] / incremental["seconds"], "< 1 min", incremental["seconds"] < 60),
     ]  # fmt: skip
+    # CPU seconds of the measured process where known: on a shared, loaded machine the
+    # wall time also counts the other tenants' work.
+    cpu = {
+        "1": csv_import.get("cpu_seconds"),
+        "3": xlsx_import.get("cpu_seconds"),
+        "6": report.get("cpu_seconds"),
+        "7a": change.get("as_of_change_cpu") if "as_of_change" in change else None,
+        "7b": first.get("first_load_cpu"),
+    }
     return [
         {
             "row": number,
@@ -67,6 +81,7 @@ def rows(m: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "unit": "Mo" if number.startswith("8") else "s",
             "target": target,
             "met": bool(met),
+            "cpu_seconds": None if cpu.get(number) is None else round(cpu[number], 4),
         }
         for number, what, value, baseline, ratio, target, met in table
     ]
@@ -112,15 +127,66 @@ def _number(value: float | None, unit: str) -> str:
     return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
 
 
-def text_table(table: list[dict[str, Any]]) -> str:
+def growth(result: dict[str, Any], out: Path) -> dict[str, Any] | None:
+    """Return each measure's growth exponent against the run of another size in ``out``.
+
+    ``exponent = log(value / other value) / log(scale / other scale)``, the scale being
+    what the measure grows with (`ROW_SCALES`): 1 is linear, 2 quadratic. The other run
+    is the largest smaller size found (else the smallest larger one); None without one.
+    """
+    size = result["size"]
+    found = []
+    for name, other in SIZES.items():
+        path = out / f"bench-{name}.json"
+        if name == size["name"] or not path.is_file():
+            continue
+        found.append((other.entries, json.loads(path.read_text(encoding="utf-8"))))
+    smaller = [f for f in found if f[0] < size["entries"]]
+    larger = [f for f in found if f[0] > size["entries"]]
+    if not smaller and not larger:
+        return None
+    _, other = max(smaller, key=lambda f: f[0]) if smaller else min(larger, key=lambda f: f[0])
+    mine, theirs = _measures(result), _measures(other)
+    exponents = {}
+    for row, value in mine.items():
+        scale = ROW_SCALES.get(row)
+        before = theirs.get(row)
+        ratio = size[scale] / other["size"][scale] if scale else 1.0
+        if before and value and ratio != 1.0:
+            exponents[row] = round(math.log(value / before) / math.log(ratio), 2)
+    return {"vs": other["size"]["name"], "started_at": other["started_at"], "exponents": exponents}
+
+
+def _measures(result: dict[str, Any]) -> dict[str, float]:
+    """The values growth is computed on: the table's rows and the derived tables' build."""
+    values = {r["row"]: r["value"] for r in result["rows"]}
+    derive = result["steps"].get("derive")
+    if derive:
+        values["6b"] = derive["seconds"]
+    return values
+
+
+def derive_line(derive: dict[str, Any]) -> str:
+    """One line on the derived tables' build (once per data version, after an import)."""
+    return (
+        f"Tables dérivées (une fois par version des données) : {derive['seconds']:.1f} s, "
+        f"CPU {derive['cpu_seconds']:.1f} s, {derive['contracts_billed']} contrats ; "
+        f"vérification à jour : {derive['up_to_date_check_seconds']:.3f} s."
+    )
+
+
+def text_table(table: list[dict[str, Any]], grown: dict[str, Any] | None = None) -> str:
     """Return the rows as an aligned plain-text table (French labels)."""
-    head = ("#", "mesure", "valeur", "référence", "rapport", "cible", "")
+    exponents = (grown or {}).get("exponents", {})
+    vs = f"croissance / {grown['vs']}" if grown else ""
+    head = ("#", "mesure", "valeur", "CPU", "référence", "rapport", "cible", "", vs)
     lines = [head]
     for r in table:
         ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}×"
+        grew = f"{exponents[r['row']]:.2f}" if r["row"] in exponents else ""
         lines.append((r["row"], r["what"], _number(r["value"], r["unit"]),
-                      _number(r["baseline"], r["unit"]), ratio, r["target"],
-                      "OK" if r["met"] else "MANQUÉ"))  # fmt: skip
+                      _number(r.get("cpu_seconds"), "s"), _number(r["baseline"], r["unit"]),
+                      ratio, r["target"], "OK" if r["met"] else "MANQUÉ", grew))  # fmt: skip
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     return "\n".join(
         "  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True))

@@ -25,6 +25,7 @@ STEPS = (
     "xlsx_calamine",
     "import_timesheet",
     "xlsx_pandas",
+    "derive",
     "sla",
     "report",
     "pages",
@@ -95,6 +96,45 @@ def test_report_covers_every_contract(bench: dict) -> None:
     report = bench["steps"]["report"]
     assert report["contracts"] == SIZES["small"].contracts
     assert len(report["warm_runs"]) == SIZES["small"].report_repeats
+
+
+@pytest.mark.slow
+def test_the_derived_tables_bill_every_contract_once(bench: dict) -> None:
+    derive = bench["steps"]["derive"]
+    assert derive["contracts_billed"] == SIZES["small"].contracts
+    assert derive["rows"]["day"] > 0 and derive["rows"]["ticket"] > 0
+    assert derive["cpu_seconds"] > 0
+
+
+GROWTH = [
+    # (value at the smaller size, value at twice the size, expected exponent)
+    pytest.param(1.0, 2.0, 1.0, id="linear"),
+    pytest.param(1.0, 4.0, 2.0, id="quadratic"),
+    pytest.param(3.0, 3.0, 0.0, id="flat"),
+    pytest.param(2.0, 2.0 * 2**1.5, 1.5, id="between"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), GROWTH)
+def test_growth_exponents_between_sizes(
+    tmp_path: Path, before: float, after: float, expected: float
+) -> None:
+    from bench.table import growth
+
+    def result(size: str, value: float) -> dict:
+        return {
+            "size": SIZES[size].as_dict(),
+            "started_at": "2026-11-22T13:43:00",
+            "rows": [{"row": "6", "value": value}, {"row": "8b", "value": value}],
+            "steps": {"derive": {"seconds": value}},
+        }
+
+    (tmp_path / "bench-full.json").write_text(json.dumps(result("full", before)))
+    grown = growth(result("large", after), tmp_path)
+    assert grown["vs"] == "full"
+    # every volume doubles from full to large: exponent = log2(after / before)
+    assert grown["exponents"] == {"6": expected, "8b": expected, "6b": expected}
+    assert growth(result("large", after), tmp_path / "none") is None
 
 
 def test_machine_and_versions_are_recorded(bench: dict) -> None:

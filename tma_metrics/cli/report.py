@@ -10,7 +10,7 @@ from datetime import date
 from tma_metrics.domain import ticket_states
 from tma_metrics.domain.contracts.model import ContractError
 from tma_metrics.figures.contract_figures import ContractFigures
-from tma_metrics.figures.loading import iter_figures
+from tma_metrics.figures.summaries import ContractSummary, iter_summaries
 from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
 from tma_metrics.reports.json_report import contract_json
@@ -26,22 +26,27 @@ def run_report(args: argparse.Namespace) -> int:
     except ContractError as exc:
         print(exc, file=sys.stderr)
         return 1
+    names = None
     if args.contract:
-        chosen = [c for c in contracts if c.name == args.contract]
-        if not chosen:
-            names = ", ".join(f"« {c.name} »" for c in contracts)
+        if not any(c.name == args.contract for c in contracts):
+            known = ", ".join(f"« {c.name} »" for c in contracts)
             print(
-                f"Contrat « {args.contract} » introuvable : attendu un de {names}.",
+                f"Contrat « {args.contract} » introuvable : attendu un de {known}.",
                 file=sys.stderr,
             )
             return 1
-        contracts = tuple(chosen)
+        names = [args.contract]
     store = Store(args.db, wait_seconds=args.wait)
     try:
-        # Each contract's figures are reduced to its JSON or text as they come (a few
-        # dozen contracts at a time in memory, whatever the portfolio's size).
-        figures = iter_figures(
-            store, contracts, args.as_of or date.today(), start=args.start, end=args.end
+        # Summaries read the derived tables (brought up to date first, once per data
+        # version); each one is reduced to its JSON or text as it comes.
+        figures = iter_summaries(
+            store,
+            contracts,
+            args.as_of or date.today(),
+            names=names,
+            start=args.start,
+            end=args.end,
         )
         if args.json:
             parts = [contract_json(f) for f in figures]
@@ -53,7 +58,7 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def report_text(figures: ContractFigures) -> str:
+def report_text(figures: ContractFigures | ContractSummary) -> str:
     """A short French text summary of one contract."""
     b = figures.balance
     lines = [

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,46 @@ class AccuracySummary:
     late_reestimations: int
 
 
+class TicketFacts(NamedTuple):
+    """What estimation and commitments read of the tickets on one as-of date, row by row."""
+
+    estimates: pd.DataFrame  # billing.effective_estimates, in the tickets' order
+    actual: np.ndarray  # actual hours (`actual_hours`)
+    source: np.ndarray  # where they come from
+    closed: np.ndarray  # `closed_mask`
+    late: np.ndarray  # late re-estimate (True, False or None: unknown)
+    rule: np.ndarray  # billing rule ("" when unknown)
+
+
+def ticket_facts(
+    tickets: pd.DataFrame,
+    spent_by_ticket: pd.Series | pd.DataFrame,
+    as_of: date | None = None,
+    *,
+    resolved_statuses: Sequence[str] = (),
+    assume_validated: bool = True,
+    estimates: pd.DataFrame | None = None,
+) -> TicketFacts:
+    """Return the facts `accuracy` and `consumption.commitments` read, computed once.
+
+    ``estimates`` is `billing.effective_estimates` of ``tickets`` when already known
+    (the derived tables keep it per data version); it is computed otherwise.
+    """
+    if estimates is None:
+        estimates = effective_estimates(tickets, assume_validated=assume_validated)
+    spent = spent_table(spent_by_ticket)
+    actual, source = actual_hours(tickets, spent)
+    aligned = spent.reindex(estimates.index)
+    return TicketFacts(
+        estimates=estimates,
+        actual=actual,
+        source=source,
+        closed=closed_mask(tickets, as_of, resolved_statuses).to_numpy(),
+        late=aligned["late_reestimate"].to_numpy(dtype=object, na_value=None),
+        rule=aligned["rule"].to_numpy(dtype=object, na_value=""),
+    )
+
+
 def accuracy(
     tickets: pd.DataFrame,
     spent_by_ticket: pd.Series | pd.DataFrame,
@@ -74,6 +115,8 @@ def accuracy(
     as_of: date | None = None,
     resolved_statuses: Sequence[str] = (),
     assume_validated: bool = True,
+    facts: TicketFacts | None = None,
+    descriptive: bool = True,
 ) -> pd.DataFrame:
     """Return one row per ticket with an effective estimate: estimate vs actual.
 
@@ -84,37 +127,49 @@ def accuracy(
     (A), ``actual_source``, ``ratio`` (A/E), ``within_guarantee`` (A ≤ (1+margin)E),
     ``within_25`` (0.75E ≤ A ≤ 1.25E), ``absorbed_hours`` (max(0, A − (1+margin)E)),
     ``bias_term`` ((A−E)/E), ``size_class``, ``reestimated``, ``late_reestimate``.
+    ``facts``: `ticket_facts` already computed for these tickets and this as-of date;
+    ``descriptive=False`` leaves out the descriptive columns, ``month``,
+    ``actual_source`` and ``size_class`` (a summary reads none of them).
     """
-    estimates = effective_estimates(tickets, assume_validated=assume_validated)
-    spent = spent_table(spent_by_ticket)
-    actual, source = actual_hours(tickets, spent)
-    closed = closed_mask(tickets, as_of, resolved_statuses).to_numpy()
+    if facts is None:
+        facts = ticket_facts(
+            tickets,
+            spent_by_ticket,
+            as_of,
+            resolved_statuses=resolved_statuses,
+            assume_validated=assume_validated,
+        )
+    estimates, actual, closed = facts.estimates, facts.actual, facts.closed
     estimate = estimates["effective_estimate_hours"].to_numpy()
     reestimated = estimates["reestimated"].to_numpy()
-    late = spent["late_reestimate"].reindex(estimates.index).to_numpy(dtype=object, na_value=None)
-    late = pd.array(np.where(reestimated, late, False), dtype="boolean")
-    ended = _resolution_dates(tickets)
+    late = pd.array(np.where(reestimated, facts.late, False), dtype="boolean")
 
     out = pd.DataFrame({"ticket_uid": estimates.index.to_numpy()})
-    for name in ("key", "title", "tracker", "kind", "assignee"):
-        if name in tickets.columns:
-            out[name] = text_values(tickets[name])
+    if descriptive:
+        for name in ("key", "title", "tracker", "kind", "assignee"):
+            if name in tickets.columns:
+                out[name] = text_values(tickets[name])
     cap = (1 + margin) * estimate
     out["closed"] = closed
-    out["month"] = ended.dt.to_period("M").dt.to_timestamp().astype("datetime64[us]").to_numpy()
+    if descriptive:
+        ended = _resolution_dates(tickets)
+        month = ended.dt.to_period("M").dt.to_timestamp().astype("datetime64[us]")
+        out["month"] = month.to_numpy()
     out["estimate_hours"] = estimate
     out["original_estimate_hours"] = estimates["estimate_hours"].to_numpy()
     out["actual_hours"] = actual
-    out["actual_source"] = pd.array(source, dtype="str")
+    if descriptive:
+        out["actual_source"] = pd.array(facts.source, dtype="str")
     with np.errstate(invalid="ignore", divide="ignore"):
         out["ratio"] = actual / estimate
         out["bias_term"] = (actual - estimate) / estimate
     out["within_guarantee"] = actual <= cap + EPS
     out["within_25"] = (actual >= 0.75 * estimate - EPS) & (actual <= 1.25 * estimate + EPS)
     out["absorbed_hours"] = np.maximum(0.0, actual - cap)
-    out["size_class"] = pd.Categorical(
-        _size_classes(estimate / hours_per_day), categories=SIZE_CLASSES, ordered=True
-    )
+    if descriptive:
+        out["size_class"] = pd.Categorical(
+            _size_classes(estimate / hours_per_day), categories=SIZE_CLASSES, ordered=True
+        )
     out["reestimated"] = reestimated
     out["late_reestimate"] = late
     keep = ~np.isnan(estimate) & ~np.isnan(actual) & (closed | include_open)
@@ -130,19 +185,35 @@ def summary(table: pd.DataFrame, by: Sequence[str] | None = None) -> pd.DataFram
     if by is not None:
         groups = table.groupby(list(by), dropna=False, observed=True, sort=True)
         return aggregate_groups(groups).reset_index()[[*by, *SUMMARY_COLUMNS]]
+    return summaries(table, np.zeros(len(table), dtype=np.int64), 1)[0]
+
+
+#: The summary of no ticket.
+NO_TICKETS = AccuracySummary(0, None, None, None, None, 0.0, None, 0)
+
+
+def summaries(table: pd.DataFrame, owner: np.ndarray, n: int) -> list[AccuracySummary]:
+    """Return `summary` of each of ``n`` sets of rows of an `accuracy` table at once.
+
+    Row ``i`` belongs to set ``owner[i]`` (0 to n − 1): the contracts of a portfolio are
+    summarised in one group-by instead of one per contract.
+    """
+    out = [NO_TICKETS] * n
     if table.empty:
-        return AccuracySummary(0, None, None, None, None, 0.0, None, 0)
-    row = aggregate_groups(table.groupby(np.zeros(len(table), dtype="int64"))).iloc[0]
-    return AccuracySummary(
-        tickets=int(row["tickets"]),
-        within_guarantee_rate=float(row["within_guarantee_rate"]),
-        within_25_rate=float(row["within_25_rate"]),
-        median_ratio=float(row["median_ratio"]),
-        bias=float(row["bias"]),
-        absorbed_hours=float(row["absorbed_hours"]),
-        reestimation_rate=float(row["reestimation_rate"]),
-        late_reestimations=int(row["late_reestimations"]),
-    )
+        return out
+    grouped = aggregate_groups(table.groupby(np.asarray(owner, dtype=np.int64)))
+    for i, row in zip(grouped.index, grouped.itertuples(index=False), strict=True):
+        out[int(i)] = AccuracySummary(
+            tickets=int(row.tickets),
+            within_guarantee_rate=float(row.within_guarantee_rate),
+            within_25_rate=float(row.within_25_rate),
+            median_ratio=float(row.median_ratio),
+            bias=float(row.bias),
+            absorbed_hours=float(row.absorbed_hours),
+            reestimation_rate=float(row.reestimation_rate),
+            late_reestimations=int(row.late_reestimations),
+        )
+    return out
 
 
 def closed_mask(
@@ -188,7 +259,9 @@ def actual_hours(tickets: pd.DataFrame, spent: pd.DataFrame) -> tuple[np.ndarray
     ``spent`` is `billing.spent_table`'s output. Source ``entries`` when the ticket has
     entries, else ``tool`` (the ticket's own ``spent_hours``), else ``""`` (NaN hours).
     """
-    uid = tickets["ticket_uid"].to_numpy()
+    # An Index, not an array: when ``spent`` has the tickets' ids in their order (the
+    # derived tables' view), reindexing is a copy instead of hashing every id.
+    uid = pd.Index(tickets["ticket_uid"].to_numpy())
     has_entries = spent["has_entries"].reindex(uid, fill_value=False).to_numpy(dtype=bool)
     from_entries = spent["spent_hours"].reindex(uid).to_numpy(dtype="float64")
     tool = floats(column_or_null(tickets, "spent_hours"))

@@ -129,6 +129,11 @@ class ContractFigures:
     def name(self) -> str:
         return self.contract.name
 
+    @property
+    def open_tickets(self) -> int:
+        """How many tickets are open on the as-of date."""
+        return int(self.prepared["is_open"].sum())
+
     def complete(self) -> ContractFigures:
         """Compute every deferred field now (before caching: a copy keeps them)."""
         for name in DEFERRED_FIELDS:
@@ -279,10 +284,11 @@ def _quoted_uid(entries: pd.DataFrame) -> pd.Series:
 
 
 def ended_on(prepared: pd.DataFrame, ticket_uids: pd.Series) -> pd.Series:
-    by_uid = prepared.set_index("ticket_uid")
-    ended = by_uid["resolved_on"].fillna(by_uid["closed_at"])
-    # reindex, not map: pandas cannot map an empty Series through a datetime Series
-    return pd.Series(ended.reindex(ticket_uids.to_numpy()).to_numpy(), index=ticket_uids.index)
+    """When each ticket ended: counted resolved (`resolved_on`), else closed (NaT: unknown)."""
+    ended = prepared["resolved_on"].fillna(prepared["closed_at"]).to_numpy("datetime64[us]")
+    at = positions_in(ticket_uids, pd.Index(prepared["ticket_uid"].to_numpy()))
+    padded = np.append(ended, np.datetime64("NaT", "us"))  # -1: not a prepared ticket
+    return pd.Series(padded[at], index=ticket_uids.index)
 
 
 # -- per-ticket table ----------------------------------------------------------------
@@ -391,20 +397,62 @@ def warning_facts(
     contract: Contract, prepared: pd.DataFrame, deducted: pd.DataFrame
 ) -> WarningFacts:
     """Count what the warnings report, for one contract's rows."""
-    in_scope = prepared["kind"].isin(contract.sla_ticket_kinds)
-    no_severity = in_scope & prepared["severity"].isna()
-    unmapped = prepared[no_severity & prepared["priority"].notna()]
     unknown = (deducted["rule"] == "unknown_ticket").to_numpy(bool, na_value=False)
-    keys = sorted(set(ticket_names(deducted["ticket_uid"][unknown])))
-    return WarningFacts(
-        unmapped=len(unmapped),
-        unmapped_labels=tuple(sorted(unmapped["priority"].unique())),
-        closing=int(prepared["resolution_source"].isin(BOUND_SOURCES).sum()),
-        unknown_entries=int(unknown.sum()),
-        unknown_keys=tuple(keys[:NAMED]),
-        unknown_key_count=len(keys),
-        unprioritised=int((no_severity & prepared["priority"].isna()).sum()),
+    missing = deducted["ticket_uid"][unknown].value_counts(dropna=True)
+    named = pd.DataFrame(
+        {"owner": 0, "ticket_uid": missing.index.to_numpy(), "entries": missing.to_numpy()}
     )
+    (facts,) = warning_facts_of(contract, prepared, np.zeros(len(prepared), np.int64), named, 1)
+    return facts
+
+
+def warning_facts_of(
+    contract: Contract,
+    prepared: pd.DataFrame,
+    ticket_owner: np.ndarray,
+    unknown: pd.DataFrame,
+    n: int,
+) -> list[WarningFacts]:
+    """Count what the warnings of ``n`` contracts report, at once.
+
+    ``prepared`` holds the tickets of every contract (``ticket_owner``: the position of
+    each one's contract, 0 to n − 1), all read with ``contract``'s settings;
+    ``unknown`` has a row per contract and ticket missing from the exports that its
+    entries name: ``owner``, ``ticket_uid`` and ``entries`` (how many).
+    """
+    in_scope = prepared["kind"].isin(contract.sla_ticket_kinds).to_numpy(bool, na_value=False)
+    no_severity = in_scope & prepared["severity"].isna().to_numpy()
+    unmapped = no_severity & prepared["priority"].notna().to_numpy()
+    unprioritised = np.bincount(
+        ticket_owner[no_severity & prepared["priority"].isna().to_numpy()], minlength=n
+    )
+    closing = prepared["resolution_source"].isin(BOUND_SOURCES).to_numpy(bool, na_value=False)
+    labels: dict[int, set[str]] = {}
+    priority = prepared["priority"].to_numpy(object)
+    for i in np.flatnonzero(unmapped):  # a few tickets at most
+        labels.setdefault(int(ticket_owner[i]), set()).add(priority[i])
+    counts = np.bincount(ticket_owner[unmapped], minlength=n)
+    closed = np.bincount(ticket_owner[closing], minlength=n)
+    owner = unknown["owner"].to_numpy(np.int64)
+    missing = np.bincount(owner, weights=unknown["entries"].to_numpy(), minlength=n)
+    named = pd.DataFrame(
+        {"owner": owner, "key": ticket_names(unknown["ticket_uid"].astype("string"))}
+    ).drop_duplicates()
+    key_count = np.bincount(named["owner"].to_numpy(np.int64), minlength=n)
+    first = named.sort_values(["owner", "key"]).groupby("owner").head(NAMED)
+    keys = {int(o): tuple(k) for o, k in first.groupby("owner")["key"]}
+    return [
+        WarningFacts(
+            unmapped=int(counts[i]),
+            unmapped_labels=tuple(sorted(labels.get(i, ()))),
+            closing=int(closed[i]),
+            unknown_entries=int(missing[i]),
+            unknown_keys=keys.get(i, ()),
+            unknown_key_count=int(key_count[i]),
+            unprioritised=int(unprioritised[i]),
+        )
+        for i in range(n)
+    ]
 
 
 def ticket_names(uids: pd.Series) -> list[str]:

@@ -11,7 +11,7 @@ import pandas as pd
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.figures.batch import Rows, figures_of
 from tma_metrics.figures.contract_figures import ContractFigures, compute_figures, moment
-from tma_metrics.figures.periods import Period, default_period
+from tma_metrics.figures.periods import Period, contract_period
 from tma_metrics.store import Scope, Store
 
 #: Contracts computed together by `iter_figures`: enough to share the engines' runs
@@ -58,7 +58,7 @@ def iter_figures(
                 parts.tickets(c.name),
                 parts.entries(c.name),
                 parts.history(c.name),
-                _period(c, as_of, start, end),
+                contract_period(c, as_of, start, end),
                 parts.shared(c.name),
             )
             for c in contracts[first : first + max(chunk, 1)]
@@ -89,11 +89,6 @@ def figures_from_scope(
         period,
         at,
     )
-
-
-def _period(contract: Contract, as_of: date, start: date | None, end: date | None) -> Period:
-    default = default_period(contract, as_of)
-    return Period(as_of=as_of, start=start or default.start, end=end or default.end)
 
 
 class _Split:

@@ -47,6 +47,15 @@ def default_period(contract: Contract, as_of: date) -> Period:
     return Period(as_of=as_of, start=start, end=as_of)
 
 
+def contract_period(
+    contract: Contract, as_of: date, start: date | None = None, end: date | None = None
+) -> Period:
+    """The period of ``contract`` on ``as_of``: ``start`` and ``end`` when given, else
+    `default_period`'s."""
+    default = default_period(contract, as_of)
+    return Period(as_of=as_of, start=start or default.start, end=end or default.end)
+
+
 def preset_period(preset: str, contract: Contract, as_of: date) -> Period:
     """Return the period a preset names, ending at as_of (previous month: its last day)."""
     if preset == "carnet":

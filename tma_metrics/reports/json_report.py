@@ -11,8 +11,10 @@ import pandas as pd
 from tma_metrics.domain import ticket_states
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import SLA_KINDS
+from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.model import Severity
 from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.summaries import ContractSummary
 
 _BALANCE_FIELDS = (
     "purchased_days",
@@ -40,7 +42,7 @@ def _iso(value: Any) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def contract_json(figures: ContractFigures) -> dict[str, Any]:
+def contract_json(figures: ContractFigures | ContractSummary) -> dict[str, Any]:
     """Return the JSON object of one contract (see the README, « report --json »)."""
     b = figures.balance
     out: dict[str, Any] = {
@@ -88,7 +90,7 @@ def contract_json(figures: ContractFigures) -> dict[str, Any]:
     return out
 
 
-def month_json(figures: ContractFigures) -> dict[str, Any] | None:
+def month_json(figures: ContractFigures | ContractSummary) -> dict[str, Any] | None:
     """The as-of date's month of a contract without a carnet (subscription, régie, forfait).
 
     Such a contract has no balance: what it used this month is its figure (against the
@@ -116,10 +118,10 @@ def month_json(figures: ContractFigures) -> dict[str, Any] | None:
     }
 
 
-def tickets_json(figures: ContractFigures) -> dict[str, int]:
+def tickets_json(figures: ContractFigures | ContractSummary) -> dict[str, int]:
     """Tickets received, resolved and reopened over the period, open at its start and end.
 
-    From `ContractFigures.changes` (`ticket_states.flow`): ``open`` = ``open_at_start``
+    From the figures' ``changes`` (`ticket_states.flow`): ``open`` = ``open_at_start``
     + ``received`` - ``resolved`` + ``reopened``.
     """
     found = ticket_states.flow(figures.changes, figures.period.start, figures.period.end)
@@ -132,7 +134,7 @@ def tickets_json(figures: ContractFigures) -> dict[str, int]:
     }
 
 
-def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
+def sla_json(figures: ContractFigures | ContractSummary) -> dict[str, dict[str, dict[str, Any]]]:
     """Severity → SLA kind → counts and compliance over the period.
 
     The counts of `compliance.compliance` by severity and SLA kind, taken with one pass
@@ -145,7 +147,7 @@ def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
     kind = _positions(rows["sla_kind"], list(SLA_KINDS))
     known = (severity >= 0) & (kind >= 0)
     pair = (severity * len(SLA_KINDS) + kind)[known]
-    outcome = rows["outcome"].to_numpy(object)[known]
+    outcome = _positions(rows["outcome"], list(_OUTCOMES))[known]
     applicable = rows["applicable"].to_numpy(bool)[known]
     measurable = rows["measurable"].to_numpy(bool)[known]
     size = len(severities) * len(SLA_KINDS)
@@ -156,7 +158,7 @@ def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
     counts = {
         "applicable": count(applicable),
         "measurable": count(measurable),
-        **{o: count(outcome == o) for o in ("met", "breached", "open", "at_risk")},
+        **{o: count(outcome == i) for i, o in enumerate(_OUTCOMES)},
         "unknown": count(applicable & ~measurable),
     }
     result: dict[str, dict[str, dict[str, Any]]] = {}
@@ -183,8 +185,11 @@ def sla_json(figures: ContractFigures) -> dict[str, dict[str, dict[str, Any]]]:
     return result
 
 
+#: The outcomes counted per severity and SLA kind, in the JSON's order.
+_OUTCOMES = ("met", "breached", "open", "at_risk")
+
+
 def _positions(values: pd.Series, labels: list[str]) -> np.ndarray:
     """Return each value's position in ``labels`` (-1 for others and nulls)."""
-    index = {label: i for i, label in enumerate(labels)}
-    text = values.astype("string").to_numpy(object, na_value=None)
-    return np.fromiter((index.get(v, -1) for v in text), dtype=np.int64, count=len(text))
+    text = values if isinstance(values.dtype, pd.StringDtype) else values.astype("string")
+    return positions_in(text, pd.Index(labels))

@@ -1,8 +1,10 @@
 """Cached computations of the pages: hashable arguments in, frozen results out.
 
-Every cache key holds the database's data version and the contracts file's token, so an
-import, an undo or an edit of the contracts file invalidates the results at once; the
-clock minute is in the key only for the as-of date of today (SLA clocks run).
+Every cache key holds the database's data version and the contracts file's token (a
+hash of the file, computed again only when the file changes), so an import, an undo or
+an edit of the contracts file invalidates the results at once; the clock minute is in
+the key only for the as-of date of today (SLA clocks run). The portfolio reads the
+derived tables (`figures.summaries`), never the time entries.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from tma_metrics.charts.contract import contract_charts
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.filtering import filter_figures
-from tma_metrics.figures.loading import figures_for, iter_figures
+from tma_metrics.figures.loading import figures_for
+from tma_metrics.figures.summaries import iter_summaries
 from tma_metrics.ui import state
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.portfolio import portfolio_table
@@ -34,6 +37,12 @@ def _clock(as_of: date) -> str:
 def _contract(name: str) -> Contract:
     contracts, _ = state.contracts()
     return next(c for c in contracts if c.name == name)
+
+
+def _all_contracts() -> tuple[Contract, ...]:
+    """The contracts file, resolved once per call site (not once per contract)."""
+    contracts, _ = state.contracts()
+    return contracts
 
 
 @st.cache_data(max_entries=128, ttl=_TTL, show_spinner="Calcul des indicateurs…")
@@ -60,9 +69,11 @@ def _portfolio(
 ) -> pd.DataFrame:
     del version, token, clock
     store = state.get_store(db)
-    # One row per contract is all the page shows: the figures (every time entry of
-    # every contract) are reduced as they are computed, never cached whole.
-    return portfolio_table(iter_figures(store, [_contract(n) for n in names], as_of), as_of)
+    # One row per contract is all the page shows: summaries from the derived tables
+    # (per-day and per-ticket sums, brought up to date once per data version), reduced
+    # to their rows as they come.
+    summaries = iter_summaries(store, _all_contracts(), as_of, names=names)
+    return portfolio_table(summaries, as_of)
 
 
 @st.cache_data(max_entries=64, ttl=_TTL, show_spinner="Préparation des graphiques…")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tma_metrics.figures.contract_figures import ContractFigures
+from tma_metrics.figures.summaries import ContractSummary
 from tma_metrics.views import rag
 from tma_metrics.views.sla_range import compliance_text
 
@@ -59,7 +60,7 @@ RAG_COLUMNS = (
 PORTFOLIO_COLUMNS = (*VALUE_COLUMNS, *RAG_COLUMNS)
 
 
-def contract_rags(figures: ContractFigures, today: date) -> dict[str, rag.Rag]:
+def contract_rags(figures: ContractFigures | ContractSummary, today: date) -> dict[str, rag.Rag]:
     """Return the statuses of one contract, by topic (`rag.TOPICS`)."""
     balance = figures.balance
     return {
@@ -70,7 +71,7 @@ def contract_rags(figures: ContractFigures, today: date) -> dict[str, rag.Rag]:
     }
 
 
-def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
+def portfolio_row(figures: ContractFigures | ContractSummary, today: date) -> dict[str, object]:
     """Return one contract's row of the portfolio table."""
     b, sla, est = figures.balance, figures.sla_summary, figures.estimation_summary
     expiry = b.expiry_date
@@ -95,7 +96,7 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
         "breaches": sla.breached,
         "within_guarantee_rate": est.within_guarantee_rate,
         "estimated_tickets": est.tickets,
-        "open_tickets": int(figures.prepared["is_open"].sum()),
+        "open_tickets": figures.open_tickets,
     }
     rags = contract_rags(figures, today)
     for topic, found in rags.items():
@@ -108,10 +109,12 @@ def portfolio_row(figures: ContractFigures, today: date) -> dict[str, object]:
     return row
 
 
-def portfolio_table(all_figures: Iterable[ContractFigures], today: date) -> pd.DataFrame:
+def portfolio_table(
+    all_figures: Iterable[ContractFigures | ContractSummary], today: date
+) -> pd.DataFrame:
     """Return one row per contract (`PORTFOLIO_COLUMNS`), most urgent first.
 
-    ``all_figures`` may be a generator (`analysis.loading.iter_figures`): each contract's
+    ``all_figures`` may be a generator (`figures.summaries.iter_summaries`): each contract's
     figures are reduced to its row as they come.
     """
     rows = [portfolio_row(f, today) for f in all_figures]

@@ -34,6 +34,7 @@ the one that crosses it is deducted partially, later ones deduct 0.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import NamedTuple
 
 import numpy as np
@@ -176,6 +177,70 @@ def deduct(
     out["ticket_rule"] = _texts([*rule_names, None], ticket_rule)
     out["cap_hours"] = cap
     return out
+
+
+class Billed(NamedTuple):
+    """`deduct_over_time`'s result: the entries as billed, and the tickets' terms."""
+
+    entries: pd.DataFrame  # `deduct`'s output plus ``deducted_in_time``
+    terms: pd.DataFrame  # `effective_estimates` plus ``late_since``, index ``ticket_uid``
+
+
+def deduct_over_time(
+    entries: pd.DataFrame,
+    tickets: pd.DataFrame,
+    margin: float,
+    *,
+    assume_validated: bool = True,
+    unique_ids: bool = False,
+) -> Billed:
+    """Bill every entry once, for every as-of date: `deduct` of all the entries, plus
+    what an entry deducts while its ticket's refused re-estimate is not late yet.
+
+    ``deducted_in_time`` is `deduct` of the entries of such a ticket dated before its
+    ``late_since`` (null for every other entry). Seen on ``as_of``, an entry deducts
+    `deducted_at` of the two: the result of `deduct` on the entries up to ``as_of``.
+    """
+    billed = deduct(
+        entries, tickets, margin, assume_validated=assume_validated, unique_ids=unique_ids
+    )
+    estimates = effective_estimates(tickets, assume_validated=assume_validated)
+    rows = _Rows.of(entries, estimates.index)
+    terms = _late_since(estimates, rows, margin)
+    refused = ~np.isnat(terms["late_since"].to_numpy()) & (
+        terms["base_rule"].to_numpy() == "reestimate_refused"
+    )
+    since = _per_entry(
+        np.where(refused, terms["late_since"].to_numpy(), np.datetime64("NaT")),
+        rows.codes,
+        np.datetime64("NaT"),
+    )
+    in_time = np.full(len(entries), np.nan)
+    early = rows.dates < since  # NaT: False
+    if early.any():
+        again = deduct(
+            entries[early],
+            tickets,
+            margin,
+            assume_validated=assume_validated,
+            unique_ids=True,
+        )
+        in_time[early] = again["deducted_hours"].to_numpy()
+    billed["deducted_in_time"] = in_time
+    return Billed(billed, terms)
+
+
+def deducted_at(
+    deducted: np.ndarray, in_time: np.ndarray, late_since: np.ndarray, as_of: date
+) -> np.ndarray:
+    """Return what entries billed by `deduct_over_time` deduct seen on ``as_of``.
+
+    ``late_since`` is each entry's ticket's (NaT: none); entries dated after ``as_of``
+    are the caller's to leave out.
+    """
+    day = np.datetime64(pd.Timestamp(as_of).normalize(), "us")
+    waiting = ~np.isnan(in_time) & (late_since.astype("datetime64[us]") > day)
+    return np.where(waiting, in_time, deducted)
 
 
 def _rule_codes(rules: np.ndarray, names: list[str]) -> np.ndarray:
@@ -426,40 +491,71 @@ class _Rows(NamedTuple):
 
 
 def _terms(estimates: pd.DataFrame, rows: _Rows, margin: float) -> pd.DataFrame:
-    """Return per ticket the rule, cap and lateness, given its entries.
+    """Return per ticket the rule, cap and lateness, given its entries (all of them count).
 
     Index ``ticket_uid``; columns ``estimate_hours``, ``effective_estimate_hours``,
     ``cap_hours`` (null when deducted as spent; 0 for a late refused re-estimate),
-    ``ticket_rule``, ``reestimated``, ``late_reestimate``.
+    ``ticket_rule``, ``reestimated``, ``late_reestimate`` and the `_late_since` columns.
+    """
+    return terms_at(_late_since(estimates, rows, margin), margin, None)
+
+
+def _late_since(estimates: pd.DataFrame, rows: _Rows, margin: float) -> pd.DataFrame:
+    """Return `effective_estimates` plus ``late_since``: the day a re-estimate became late.
+
+    The first day, up to the re-estimate's own day, whose cumulative time spent on the
+    ticket (every entry of that day included) is strictly over ``margin × E``; NaT when
+    there is none (not late, whatever is logged after the re-estimate's day). Entries
+    cut at any as-of date make the re-estimate late exactly when ``late_since <= as_of``.
     """
     known = rows.codes >= 0
     re_day = estimates["reestimate_day"].to_numpy("datetime64[us]")
     before = known & (rows.dates <= _per_entry(re_day, rows.codes, np.datetime64("NaT")))
-    spent_before = np.bincount(
-        rows.codes[before], weights=rows.hours[before], minlength=len(estimates)
-    )
+    codes, days, hours = rows.codes[before], rows.dates[before], rows.hours[before]
+    order = np.lexsort((days, codes))
+    codes, days, hours = codes[order], days[order], hours[order]
+    spent = pd.Series(hours).groupby(codes).cumsum().to_numpy()
+    # The cumulative time through a day is the one at its last entry.
+    last_of_day = np.append((codes[1:] != codes[:-1]) | (days[1:] != days[:-1]), True)
     estimate = estimates["estimate_hours"].to_numpy()
-    late = (
-        estimates["reestimated"].to_numpy()
-        & ~np.isnat(re_day)
-        & (spent_before > margin * np.nan_to_num(estimate, nan=np.inf) + EPS)
-    )
-    rule = estimates["base_rule"].to_numpy()
+    threshold = np.where(np.isnan(estimate), np.inf, margin * estimate) + EPS
+    eligible = estimates["reestimated"].to_numpy() & ~np.isnat(re_day)
+    over = last_of_day & (spent > threshold[codes]) & eligible[codes]
+    first = np.full(len(estimates), np.datetime64("NaT"), dtype="datetime64[us]")
+    # Sorted by ticket then day: the first crossing of each ticket is its first row.
+    crossing = np.flatnonzero(over)
+    tickets, at = np.unique(codes[crossing], return_index=True)
+    first[tickets] = days[crossing[at]]
+    return estimates.assign(late_since=first)
+
+
+def terms_at(terms: pd.DataFrame, margin: float, as_of: date | None) -> pd.DataFrame:
+    """Return the tickets' rule, cap and lateness seen on ``as_of`` (None: every entry).
+
+    ``terms`` holds `effective_estimates`' columns and ``late_since`` (`deduct_over_time`
+    gives them). Seen on a day before ``late_since``, a re-estimate is not late yet: a
+    refused one keeps the original cap, as `deduct` finds on the entries up to that day.
+    """
+    late_since = terms["late_since"].to_numpy("datetime64[us]")
+    late = ~np.isnat(late_since)
+    if as_of is not None:
+        late &= late_since <= np.datetime64(pd.Timestamp(as_of).normalize(), "us")
+    rule = terms["base_rule"].to_numpy()
     rule = np.where((rule == "reestimate_refused") & late, "late_reestimate_refused", rule)
     cap = np.where(
-        np.isin(rule, CAPPED_RULES), (1 + margin) * estimates["effective_estimate_hours"], np.nan
+        np.isin(rule, CAPPED_RULES), (1 + margin) * terms["effective_estimate_hours"], np.nan
     )
     cap = np.where(rule == "late_reestimate_refused", 0.0, cap)
     return pd.DataFrame(
         {
-            "estimate_hours": estimate,
-            "effective_estimate_hours": estimates["effective_estimate_hours"].to_numpy(),
+            "estimate_hours": terms["estimate_hours"].to_numpy(),
+            "effective_estimate_hours": terms["effective_estimate_hours"].to_numpy(),
             "cap_hours": cap,
             "ticket_rule": pd.array(rule, dtype="str"),
-            "reestimated": estimates["reestimated"].to_numpy(),
+            "reestimated": terms["reestimated"].to_numpy(),
             "late_reestimate": late,
         },
-        index=estimates.index,
+        index=terms.index,
     )
 
 

@@ -30,7 +30,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from tma_metrics.domain.carnet.billing import EPS, effective_estimates, spent_table, text_values
+from tma_metrics.domain.carnet.billing import EPS, text_values
 from tma_metrics.domain.carnet.forecast import (
     AVERAGE_MONTH_DAYS,
     NO_BURN,
@@ -41,13 +41,15 @@ from tma_metrics.domain.carnet.forecast import (
 )
 from tma_metrics.domain.carnet.ledger import (
     BALANCE_MODELS,
+    DayTotals,
     OutOfCarnet,
-    entries_until,
+    days_until,
+    history_columns,
     history_from,
     outside_from,
 )
 from tma_metrics.domain.contracts.model import Contract
-from tma_metrics.domain.estimation import actual_hours, closed_mask
+from tma_metrics.domain.estimation import TicketFacts, ticket_facts
 from tma_metrics.domain.frames import column_or_null, midnight
 
 __all__ = [
@@ -56,12 +58,15 @@ __all__ = [
     "Consumption",
     "balance",
     "balance_figures",
+    "balance_from_days",
     "burn_up",
     "burn_up_from",
     "commitments",
+    "committed_hours",
     "consumption_figures",
     "contract_burn",
     "monthly",
+    "monthly_from_days",
 ]
 
 #: Management share flagged when further than this from the target (5 points).
@@ -106,6 +111,8 @@ def commitments(
     *,
     resolved_statuses: Sequence[str] = (),
     assume_validated: bool = True,
+    facts: TicketFacts | None = None,
+    descriptive: bool = True,
 ) -> pd.DataFrame:
     """Return the open tickets with an approved estimate and what they still commit.
 
@@ -115,19 +122,24 @@ def commitments(
     entries' total (pass entries up to as_of), else the tool's own ``spent_hours``,
     else 0. A ticket whose late re-estimate was refused commits nothing more (its
     ``rule`` is known when ``spent_by_ticket`` is `billing.ticket_billing`'s output).
+    ``facts``: `estimation.ticket_facts` already computed for these tickets on
+    ``as_of``; ``descriptive=False`` leaves out the tickets' text columns.
     """
-    estimates = effective_estimates(tickets, assume_validated=assume_validated)
-    spent = spent_table(spent_by_ticket)
-    actual, _ = actual_hours(tickets, spent)
+    if facts is None:
+        facts = ticket_facts(
+            tickets,
+            spent_by_ticket,
+            as_of,
+            resolved_statuses=resolved_statuses,
+            assume_validated=assume_validated,
+        )
+    estimates = facts.estimates
     created = pd.to_datetime(column_or_null(tickets, "created_at")).to_numpy()
     end_of_day = midnight(as_of) + pd.Timedelta(days=1)
-    is_open = ~closed_mask(tickets, as_of, resolved_statuses).to_numpy() & ~(
-        created >= end_of_day.to_datetime64()
-    )
-    rule = spent["rule"].reindex(estimates.index).to_numpy(dtype=object, na_value="")
+    is_open = ~facts.closed & ~(created >= end_of_day.to_datetime64())
     estimate = estimates["effective_estimate_hours"].to_numpy()
-    keep = is_open & ~np.isnan(estimate) & (rule != "late_reestimate_refused")
-    spent_hours = np.nan_to_num(actual, nan=0.0)
+    keep = is_open & ~np.isnan(estimate) & (facts.rule != "late_reestimate_refused")
+    spent_hours = np.nan_to_num(facts.actual, nan=0.0)
     out = pd.DataFrame(
         {
             "ticket_uid": estimates.index.to_numpy(),
@@ -136,9 +148,10 @@ def commitments(
             "committed_hours": np.maximum(0.0, estimate - spent_hours),
         }
     )
-    for name in ("key", "title", "kind", "status", "assignee"):
-        if name in tickets.columns:
-            out[name] = text_values(tickets[name])
+    if descriptive:
+        for name in ("key", "title", "kind", "status", "assignee"):
+            if name in tickets.columns:
+                out[name] = text_values(tickets[name])
     return out[keep].reset_index(drop=True)
 
 
@@ -159,40 +172,58 @@ def balance(
     ``likely_unused_days = max(0, remaining - burn × days_left / 30.4375)``;
     ``days_left_in_carnet = expiry - as_of`` (entries of as_of are already counted).
     """
-    return _balance(contract, entries_until(deducted, as_of), commitments, as_of)
+    return _balance(contract, days_until(deducted, as_of), committed_hours(commitments), as_of)
+
+
+def committed_hours(commitments: pd.DataFrame | None) -> float | None:
+    """Return the hours `commitments`' output still commits (None stays None)."""
+    return None if commitments is None else float(commitments["committed_hours"].sum())
+
+
+def balance_from_days(
+    contract: Contract, days: DayTotals, committed: float | None, as_of: date
+) -> Balance:
+    """Return `balance` from `days_until`'s per-day totals.
+
+    ``committed`` is `committed_hours` of the open tickets (None: committed and
+    projected are None). The derived tables give the per-day totals of many contracts
+    without their entries; a contract's own entries give them through `days_until`.
+    """
+    return _balance(contract, days, committed, as_of)
+
+
+def monthly_from_days(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return `monthly` from `days_until`'s per-day totals."""
+    return _monthly(contract, days, as_of)
 
 
 def _balance(
     contract: Contract,
-    entries: pd.DataFrame,
-    commitments: pd.DataFrame | None,
+    days: DayTotals,
+    committed_total: float | None,
     as_of: date,
-    history: pd.DataFrame | None = None,
+    history: dict[str, np.ndarray] | None = None,
 ) -> Balance:
     day = midnight(as_of).date()
     if contract.model not in BALANCE_MODELS:
         return Balance(as_of=day, model=contract.model)
     if history is None:
-        history = history_from(contract, entries, as_of)
-    ooc = outside_from(contract, entries)
-    current = history[history["status"] == "current"]
-    if current.empty:
+        history = history_columns(contract, days, as_of)
+    ooc = outside_from(contract, days)
+    current = np.flatnonzero(history["status"] == "current")
+    if not len(current):
         return Balance(as_of=day, model=contract.model, out_of_carnet=ooc)
-    row = current.iloc[0]
-    start, end = row["start"].date(), row["end"].date()
+    row = {name: values[current[0]] for name, values in history.items()}
+    start, end = pd.Timestamp(row["start"]).date(), pd.Timestamp(row["end"]).date()
     purchased, carried = float(row["purchased_days"]), float(row["carried_over_days"])
     remaining = float(row["remaining_days"])
     available = purchased + carried
-    committed = (
-        None
-        if commitments is None
-        else float(commitments["committed_hours"].sum()) / contract.hours_per_day
-    )
-    burn = _burn(contract, entries, as_of)
+    committed = None if committed_total is None else committed_total / contract.hours_per_day
+    burn = _burn(contract, days, as_of)
     exhausted = remaining <= EPS
     forecast = early = late = None
     if exhausted:
-        forecast = early = late = _crossing_day(contract, entries, row, available)
+        forecast = early = late = _crossing_day(contract, days, start, end, available)
     elif burn.rate_days_per_month is not None and burn.rate_days_per_month > EPS:
         forecast = exhaustion_day(day, remaining, burn.rate_days_per_month)
         early = exhaustion_day(day, remaining, burn.max_days_per_month)
@@ -252,14 +283,13 @@ def consumption_figures(
     The same figures as the four functions, computed from one cut of the entries and
     one carnet history instead of four of each.
     """
-    entries = entries_until(deducted, as_of)
-    history = history_from(contract, entries, as_of)
-    current = _balance(contract, entries, commitments, as_of, history)
+    days = days_until(deducted, as_of)
+    current = _balance(contract, days, committed_hours(commitments), as_of)
     return Consumption(
         balance=current,
-        carnets=history,
-        monthly=_monthly(contract, entries, as_of),
-        burn_up=_burn_up(contract, entries, current, as_of),
+        carnets=history_from(contract, days, as_of),
+        monthly=_monthly(contract, days, as_of),
+        burn_up=_burn_up(contract, days, current, as_of),
     )
 
 
@@ -274,30 +304,31 @@ def balance_figures(
     `consumption_figures` without the monthly table and the burn-up, which the report
     and the portfolio never read (`burn_up_from` and `monthly` give them on demand).
     """
-    entries = entries_until(deducted, as_of)
-    history = history_from(contract, entries, as_of)
-    return _balance(contract, entries, commitments, as_of, history), history
+    days = days_until(deducted, as_of)
+    current = _balance(contract, days, committed_hours(commitments), as_of)
+    return current, history_from(contract, days, as_of)
 
 
 def burn_up_from(
     contract: Contract, deducted: pd.DataFrame, current: Balance, as_of: date
 ) -> pd.DataFrame:
     """`burn_up` from the balance already computed on ``as_of`` (no second balance)."""
-    return _burn_up(contract, entries_until(deducted, as_of), current, as_of)
+    return _burn_up(contract, days_until(deducted, as_of), current, as_of)
 
 
 def contract_burn(contract: Contract, deducted: pd.DataFrame, as_of: date) -> Burn:
     """Return the contract's burn rate on ``as_of`` (see `tma_metrics.domain.carnet.forecast`)."""
-    return _burn(contract, entries_until(deducted, as_of), as_of)
+    return _burn(contract, days_until(deducted, as_of), as_of)
 
 
-def _burn(contract: Contract, entries: pd.DataFrame, as_of: date) -> Burn:
+def _burn(contract: Contract, days: DayTotals, as_of: date) -> Burn:
     starts = [c.start for c in contract.carnets if contract.model in BALANCE_MODELS]
-    if len(entries):
-        starts.append(entries["date"].min().date())
+    dates = np.asarray(days["date"])
+    if len(dates):
+        starts.append(pd.Timestamp(dates.min()).date())
     return burn_rate(
-        entries["date"],
-        entries["deducted_hours"] / contract.hours_per_day,
+        dates,
+        np.asarray(days["deducted_hours"]) / contract.hours_per_day,
         as_of,
         min(starts) if starts else None,
     )
@@ -313,25 +344,25 @@ def monthly(contract: Contract, deducted: pd.DataFrame, as_of: date) -> pd.DataF
     ``allowance_days``, ``overrun_days``, ``unused_days`` (subscription only, else NaN),
     ``partial`` (the month of as_of, unless as_of is its last day).
     """
-    return _monthly(contract, entries_until(deducted, as_of), as_of)
+    return _monthly(contract, days_until(deducted, as_of), as_of)
 
 
-def _monthly(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
+def _monthly(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
     day = midnight(as_of)
-    entry_months = entries["date"].to_numpy("datetime64[M]")
+    day_months = days["date"].to_numpy("datetime64[M]")
     starts = [np.datetime64(c.start, "M") for c in contract.carnets]
-    if len(entries):
-        starts.append(entry_months.min())
+    if len(days):
+        starts.append(day_months.min())
     last = np.datetime64(day.date(), "M")
     months = np.arange(min(starts), last + 1) if starts else np.array([], "datetime64[M]")
-    position = (entry_months - months[0]).astype("int64") if len(months) else np.zeros(0, int)
+    position = (day_months - months[0]).astype("int64") if len(months) else np.zeros(0, int)
 
     def total(weights: np.ndarray) -> np.ndarray:
         return np.bincount(position, weights=weights, minlength=len(months))
 
-    spent = total(entries["hours"].to_numpy())
-    deducted_hours = total(entries["deducted_hours"].to_numpy())
-    management = total(np.where(entries["management"], entries["deducted_hours"], 0.0))
+    spent = total(days["hours"].to_numpy())
+    deducted_hours = total(days["deducted_hours"].to_numpy())
+    management = total(days["management_hours"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(deducted_hours > EPS, management / deducted_hours, np.nan)
     gap = np.abs(share - contract.management_share_target)
@@ -368,14 +399,12 @@ def burn_up(contract: Contract, deducted: pd.DataFrame, as_of: date) -> pd.DataF
     ``forecast_late_days`` (from as_of to exhaustion at the burn rate and at the highest
     and lowest monthly burn). Empty when no carnet is valid on as_of.
     """
-    entries = entries_until(deducted, as_of)
-    return _burn_up(contract, entries, _balance(contract, entries, None, as_of), as_of)
+    days = days_until(deducted, as_of)
+    return _burn_up(contract, days, _balance(contract, days, None, as_of), as_of)
 
 
-def _burn_up(
-    contract: Contract, entries: pd.DataFrame, current: Balance, as_of: date
-) -> pd.DataFrame:
-    """`burn_up` from cut entries and the current balance (commitments play no part)."""
+def _burn_up(contract: Contract, days: pd.DataFrame, current: Balance, as_of: date) -> pd.DataFrame:
+    """`burn_up` from `days_until` and the current balance (commitments play no part)."""
     columns = [
         "date",
         "consumed_days",
@@ -391,23 +420,23 @@ def _burn_up(
     start, end, day = midnight(current.carnet_start), midnight(current.expiry_date), midnight(as_of)
     later = [midnight(d) for d in (current.forecast_exhaustion_date, current.forecast_late) if d]
     horizon = min(max([end, *later]), end + pd.Timedelta(days=366))
-    days = pd.date_range(start, horizon, freq="D", unit="us")
-    inside = entries[(entries["date"] >= start) & (entries["date"] <= end)]
-    daily = inside.groupby("date")["deducted_hours"].sum().reindex(days, fill_value=0.0)
+    calendar = pd.date_range(start, horizon, freq="D", unit="us")
+    inside = days[(days["date"] >= start) & (days["date"] <= end)]
+    daily = inside.groupby("date")["deducted_hours"].sum().reindex(calendar, fill_value=0.0)
     consumed = daily.cumsum().to_numpy() / contract.hours_per_day
-    consumed[days > day] = np.nan
+    consumed[calendar > day] = np.nan
     available = (current.purchased_days or 0.0) + (current.carried_over_days or 0.0)
     burn = current.burn or NO_BURN
     done = current.consumed_days or 0.0
 
     def line(rate: float | None) -> np.ndarray:
-        return forecast_line(days, day.date(), done, rate, available)
+        return forecast_line(calendar, day.date(), done, rate, available)
 
     return pd.DataFrame(
         {
-            "date": days,
+            "date": calendar,
             "consumed_days": consumed,
-            "available_days": np.where(days <= end, available, np.nan),
+            "available_days": np.where(calendar <= end, available, np.nan),
             "forecast_days": line(burn.rate_days_per_month),
             "forecast_early_days": line(burn.max_days_per_month),
             "forecast_late_days": line(burn.min_days_per_month),
@@ -416,13 +445,15 @@ def _burn_up(
 
 
 def _crossing_day(
-    contract: Contract, entries: pd.DataFrame, row: pd.Series, available: float
+    contract: Contract, days: DayTotals, start: date, end: date, available: float
 ) -> date:
     """Return the first day the carnet's cumulative consumption reached ``available``."""
     if available <= EPS:
-        return row["start"].date()
-    inside = entries[(entries["date"] >= row["start"]) & (entries["date"] <= row["end"])]
-    daily = inside.groupby("date")["deducted_hours"].sum().sort_index()
+        return start
+    dates = np.asarray(days["date"]).astype("datetime64[D]")
+    inside = (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+    daily = pd.Series(np.asarray(days["deducted_hours"])[inside], index=dates[inside])
+    daily = daily.groupby(level=0).sum().sort_index()
     reached = daily.cumsum() / contract.hours_per_day >= available - EPS
     # remaining <= 0 guarantees a crossing; the fallback only guards rounding.
-    return reached.idxmax().date() if reached.any() else row["end"].date()
+    return pd.Timestamp(reached.idxmax()).date() if reached.any() else end

@@ -51,8 +51,8 @@ NO_BURN = Burn(None, None, None, 0, None, None)
 
 
 def burn_rate(
-    dates: pd.Series,
-    deducted_days: pd.Series,
+    dates: pd.Series | np.ndarray,
+    deducted_days: pd.Series | np.ndarray,
     as_of: date,
     history_start: date | None,
 ) -> Burn:
@@ -70,7 +70,7 @@ def burn_rate(
     if start > day:
         return NO_BURN
     days = np.asarray(deducted_days, dtype="float64")
-    entry_days = pd.to_datetime(pd.Series(dates)).to_numpy("datetime64[D]")
+    entry_days = _days(dates)
     last = np.datetime64(day.date(), "M") - 1  # the month before as_of's
     window = np.arange(last - (BURN_WINDOW_MONTHS - 1), last + 1)
     window = window[window.astype("datetime64[D]") >= np.datetime64(start.date(), "D")]
@@ -95,6 +95,14 @@ def burn_rate(
     )
     rate = float(days[in_span].sum()) / elapsed_days * AVERAGE_MONTH_DAYS
     return Burn(rate, rate, rate, 0, start.date(), day.date())
+
+
+def _days(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Return ``dates`` as datetime64[D] (datetime arrays as they are, text parsed)."""
+    values = np.asarray(dates)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]")
+    return pd.to_datetime(pd.Series(dates)).to_numpy("datetime64[D]")
 
 
 def exhaustion_day(as_of: date, remaining_days: float, rate: float | None) -> date | None:

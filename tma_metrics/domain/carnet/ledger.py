@@ -17,6 +17,7 @@ Pure and vectorised (DOMAIN.md §1); `consumption` builds balances on top of it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -88,12 +89,22 @@ def _periods(contract: Contract) -> pd.DataFrame:
     )
 
 
-def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Return the deducted entries dated on or before ``as_of``, on a positional index.
+#: The columns of `days_until`: what the balances read of the entries, per day.
+DAY_COLUMNS = ("date", "hours", "deducted_hours", "management_hours", "entries")
+#: Per-day totals: `days_until`'s frame, or its columns as arrays (the derived tables'
+#: many contracts skip a frame per contract).
+DayTotals = pd.DataFrame | Mapping[str, np.ndarray]
 
-    Columns: ``date`` (midnight), ``hours``, ``deducted_hours``, ``management`` (the
-    entry is project management: ``ticket_kind`` management, or no ticket, which
-    DOMAIN.md §2.5 calls transverse management).
+
+def days_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return the deducted entries dated on or before ``as_of``, summed per day.
+
+    One row per day with entries, by date: ``date`` (midnight), ``hours``,
+    ``deducted_hours``, ``management_hours`` (deducted hours of project management:
+    ``ticket_kind`` management, or no ticket, which DOMAIN.md §2.5 calls transverse
+    management) and ``entries`` (how many). Balances, burn and monthly figures only
+    read these sums, so they are the same whether computed from a contract's entries
+    or from the per-day totals kept in the store.
     """
     require(deducted, ("date", "hours", "deducted_hours"), "saisies déduites")
     dates = _days(deducted["date"])
@@ -103,13 +114,31 @@ def entries_until(deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if "ticket_uid" in deducted.columns:
         management |= deducted["ticket_uid"].isna().to_numpy()
     keep = dates <= midnight(as_of).to_datetime64().astype(dates.dtype)  # NaT: dropped
-    # Columns cut with numpy, then one frame (a contract's summary computes it once).
+    deducted_hours = floats(deducted["deducted_hours"])[keep]
+    return day_totals(
+        dates[keep],
+        floats(deducted["hours"])[keep],
+        deducted_hours,
+        np.where(management[keep], deducted_hours, 0.0),
+    )
+
+
+def day_totals(
+    dates: np.ndarray, hours: np.ndarray, deducted: np.ndarray, management: np.ndarray
+) -> pd.DataFrame:
+    """Return `days_until`'s frame from per-entry arrays (dates at midnight, none NaT)."""
+    days, inverse = np.unique(dates.astype("datetime64[us]"), return_inverse=True)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(inverse, weights=weights, minlength=len(days))
+
     return pd.DataFrame(
         {
-            "date": dates[keep],
-            "hours": floats(deducted["hours"])[keep],
-            "deducted_hours": floats(deducted["deducted_hours"])[keep],
-            "management": management[keep],
+            "date": days,
+            "hours": total(hours),
+            "deducted_hours": total(deducted),
+            "management_hours": total(management),
+            "entries": np.bincount(inverse, minlength=len(days)).astype("int64"),
         }
     )
 
@@ -137,43 +166,71 @@ def carnet_of(dates: pd.Series, periods: pd.DataFrame) -> np.ndarray:
 
 def carnet_history(contract: Contract, deducted: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Return one row per carnet: purchased, carried over, consumed and remaining days."""
-    return history_from(contract, entries_until(deducted, as_of), as_of)
+    return history_from(contract, days_until(deducted, as_of), as_of)
 
 
-def history_from(contract: Contract, entries: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Return `carnet_history` from entries already cut by `entries_until`."""
-    periods = carnet_periods(contract)
-    index = carnet_of(entries["date"], periods)
+def history_from(contract: Contract, days: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Return `carnet_history` from the per-day totals of `days_until`."""
+    columns = history_columns(contract, days, as_of)
+    columns["status"] = pd.array(columns["status"], dtype="str")
+    return pd.DataFrame(columns)  # in HISTORY_COLUMNS' order
+
+
+def history_columns(contract: Contract, days: DayTotals, as_of: date) -> dict[str, np.ndarray]:
+    """Return `history_from`'s columns as arrays (a balance reads one row of them)."""
+    periods = _period_arrays(contract)
+    index = _carnet_index(_dates(days), periods["start"], periods["end"])
     inside = index >= 0
-    n = len(periods)
+    n = len(periods["start"])
 
-    def total(values: pd.Series) -> np.ndarray:
-        return np.bincount(index[inside], weights=values.to_numpy()[inside], minlength=n)
+    def total(name: str) -> np.ndarray:
+        values = np.asarray(days[name])
+        return np.bincount(index[inside], weights=values[inside], minlength=n)
 
-    spent = total(entries["hours"])
-    deducted_hours = total(entries["deducted_hours"])
+    spent = total("hours")
+    deducted_hours = total("deducted_hours")
     consumed = deducted_hours / contract.hours_per_day
-    purchased = periods["purchased_days"].to_numpy()
+    purchased = periods["purchased_days"]
     remaining = np.cumsum(purchased - consumed)  # all of the balance carries forward
     carried = remaining - (purchased - consumed)
-    columns = {name: periods[name].to_numpy() for name in _PERIOD_COLUMNS}
     day = midnight(as_of).to_datetime64()
     status = np.select(
-        [columns["end"] < day, columns["start"] > day], ["past", "future"], "current"
+        [periods["end"] < day, periods["start"] > day], ["past", "future"], "current"
     )
-    return pd.DataFrame(  # in HISTORY_COLUMNS' order
-        {
-            **columns,
-            "carried_over_days": carried,
-            "consumed_days": consumed,
-            "remaining_days": remaining,
-            "spent_hours": spent,
-            "deducted_hours": deducted_hours,
-            "absorbed_hours": spent - deducted_hours,
-            "entry_count": np.bincount(index[inside], minlength=n).astype("int64"),
-            "status": pd.array(status, dtype="str"),
-        }
-    )
+    return {
+        **{name: periods[name].copy() for name in _PERIOD_COLUMNS},
+        "carried_over_days": carried,
+        "consumed_days": consumed,
+        "remaining_days": remaining,
+        "spent_hours": spent,
+        "deducted_hours": deducted_hours,
+        "absorbed_hours": spent - deducted_hours,
+        "entry_count": total("entries").astype("int64"),
+        "status": status,
+    }
+
+
+@lru_cache(maxsize=1024)
+def _period_arrays(contract: Contract) -> dict[str, np.ndarray]:
+    """`carnet_periods`' columns as arrays, once per contract (never written to)."""
+    periods = _periods(contract)
+    out = {name: periods[name].to_numpy() for name in _PERIOD_COLUMNS}
+    for values in out.values():
+        values.flags.writeable = False
+    return out
+
+
+def _dates(days: DayTotals) -> np.ndarray:
+    """The per-day totals' dates as datetime64[us] (their stored unit)."""
+    return np.asarray(days["date"]).astype("datetime64[us]")
+
+
+def _carnet_index(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`carnet_of` on datetime64 arrays."""
+    values = values.astype(starts.dtype)
+    index = np.searchsorted(starts, values, side="right") - 1
+    valid = (index >= 0) & (values <= ends[np.clip(index, 0, None)] if len(ends) else False)
+    return np.where(valid, index, -1)
 
 
 #: The columns of `carnet_periods`.
@@ -182,17 +239,19 @@ _PERIOD_COLUMNS = ("carnet_index", "start", "end", "declared_end", "purchased_da
 
 def out_of_carnet(contract: Contract, deducted: pd.DataFrame, as_of: date) -> OutOfCarnet:
     """Count the entries (up to as_of) that fall outside every carnet."""
-    return outside_from(contract, entries_until(deducted, as_of))
+    return outside_from(contract, days_until(deducted, as_of))
 
 
-def outside_from(contract: Contract, entries: pd.DataFrame) -> OutOfCarnet:
-    """Return `out_of_carnet` from entries already cut by `entries_until`."""
-    outside = carnet_of(entries["date"], carnet_periods(contract)) < 0
-    dates = entries["date"].to_numpy()[outside]
+def outside_from(contract: Contract, days: DayTotals) -> OutOfCarnet:
+    """Return `out_of_carnet` from the per-day totals of `days_until`."""
+    periods = _period_arrays(contract)
+    dates = _dates(days)
+    outside = _carnet_index(dates, periods["start"], periods["end"]) < 0
+    dates = dates[outside]
     return OutOfCarnet(
-        entries=int(outside.sum()),
-        spent_hours=float(np.nansum(entries["hours"].to_numpy()[outside])),
-        deducted_hours=float(np.nansum(entries["deducted_hours"].to_numpy()[outside])),
+        entries=int(np.asarray(days["entries"])[outside].sum()),
+        spent_hours=float(np.nansum(np.asarray(days["hours"])[outside])),
+        deducted_hours=float(np.nansum(np.asarray(days["deducted_hours"])[outside])),
         first_date=pd.Timestamp(dates.min()).date() if len(dates) else None,
         last_date=pd.Timestamp(dates.max()).date() if len(dates) else None,
     )
