@@ -99,7 +99,7 @@ def test_an_imported_project_gets_its_contract_without_toml(
 
     page.goto(f"{server.url}/import")
     check(page, "import, annulation")
-    page.get_by_text("Je confirme : les lignes de cet import").click()
+    page.get_by_text("Je confirme : cet import ne compte plus").click()
     page.get_by_role("button", name="Annuler cet import").click()
     check(page, "annulation de l'import")
     assert "Import n° 5 annulé" in success(page)
