@@ -54,7 +54,8 @@ def test_portfolio_ranks_and_a_row_opens_the_point(app_server, page, artifacts) 
     assert_presentable(page, "portefeuille")
     full_screenshot(page, artifacts / "walk-portefeuille.png")
     text = page.locator('[data-testid="stMain"]').inner_text()
-    assert "1 en rouge, 2 en orange, 0 en vert" in text  # not every contract red
+    # not every contract red; Beta is red on its SLA, judged on the range's low end
+    assert "2 en rouge, 1 en orange, 0 en vert" in text
     assert "Données jusqu'au 20/11/2026" in page.locator('[data-testid="stSidebar"]').inner_text()
     # the table fits the page: no sideways scroll in the grid
     scroller = page.locator('[data-testid="stDataFrame"] .dvn-scroller').first
@@ -63,14 +64,15 @@ def test_portfolio_ranks_and_a_row_opens_the_point(app_server, page, artifacts) 
     assert main.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "page wider than 1280 px"
     download(page, "Exporter en Excel (.xlsx)")
     download(page, "Exporter ce tableau en CSV (Excel français)")
-    # the second row (most urgent first: Alpha, Gamma, Beta) opens its Point TMA
+    # the second row (most urgent first: Alpha and Beta red, Alpha's carnet ends first;
+    # then Gamma) opens its Point TMA
     click_grid_row(page, 0, 1)
-    assert heading(page) == f"Point TMA — {GAMMA}"
+    assert heading(page) == f"Point TMA — {BETA}"
     check(page, "clic sur une ligne du portefeuille")
     # the contract chosen there follows to the next page
     page.get_by_role("link", name="Bilan mensuel").click()
     wait_idle(page)
-    assert heading(page) == f"Bilan mensuel — {GAMMA}"
+    assert heading(page) == f"Bilan mensuel — {BETA}"
     # and the priorities' links open a contract's point too
     page.get_by_role("link", name="Portefeuille").click()
     wait_idle(page)

@@ -25,12 +25,12 @@ _STATUS_FR = {rag.RED: "Rouge", rag.AMBER: "Orange", rag.GREEN: "Vert", rag.GREY
 #: On-screen column -> (portfolio column, topic whose status tints it, format, width px).
 #: The widths add up to the page's width at 1280 px with the sidebar: no side scroll.
 _SHOWN = {
-    "Contrat": ("name", None, None, 240),
+    "Contrat": ("name", None, None, 220),
     "État": ("overall_status", "overall", None, 70),
     "Solde": ("remaining_days", "balance", fr.days, 70),
     "Épuisement": ("forecast_exhaustion_date", "forecast", fr.day, 92),
     "Échéance": ("expiry_date", "forecast", fr.day, 92),
-    "SLA": ("sla_text", "sla", None, 92),
+    "SLA": ("sla_text", "sla", None, 80),
     "Garantie": ("within_guarantee_rate", "estimation", fr.percent, 74),
     "Ouvertes": ("open_tickets", None, lambda v: fr.number(v, 0), 70),
 }
