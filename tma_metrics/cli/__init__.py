@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path, nargs="?", default=Path("modele-tma-metrics.xlsx"))
 
     p = sub.add_parser("bench", help="mesurer vitesse et mémoire à grande échelle")
-    p.add_argument("--size", choices=("small", "full"), default="full")
+    p.add_argument("--size", choices=("small", "full", "large"), default="full")
     p.add_argument("--out", type=Path, help="dossier de sortie (JSON, fichiers générés)")
 
     from tma_metrics.cli.sync import add_sync_parser
