@@ -133,6 +133,36 @@ def _refuse_duplicates(
 
 
 def _parse_user(raw: Any, index: int) -> UserRecord:
+    """Return user n° ``index`` of the file, every key checked."""
+    login = _login(raw, index)
+    extra = sorted(set(raw) - set(USER_KEYS))
+    if extra:
+        raise _user_fail(
+            login, extra[0], "une des clés " + ", ".join(USER_KEYS), "une clé inconnue"
+        )
+    name = raw.get("name", login)
+    if not isinstance(name, str) or not name.strip():
+        raise _user_fail(login, "name", "un nom affiché", _shown(name))
+    role = raw.get("role")
+    if not isinstance(role, str) or role not in set(Role):
+        raise _user_fail(login, "role", "manager, pm ou client", _shown(role))
+    contracts = _contracts(raw, login, role)
+    email = raw.get("email")
+    if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
+        raise _user_fail(login, "email", "une adresse e-mail", _shown(email))
+    password_hash = _password_hash(raw, login, email)
+    return UserRecord(
+        login=login,
+        name=name.strip(),
+        role=Role(role),
+        contracts=None if contracts is None else tuple(c.strip() for c in contracts),
+        email=email,
+        password_hash=password_hash,
+    )
+
+
+def _login(raw: Any, index: int) -> str:
+    """Return the user's login, checking the user is a table with a valid one."""
     if not isinstance(raw, dict):
         raise UsersFileError(f"Utilisateur n° {index} : attendu un bloc [[user]].")
     login = raw.get("login")
@@ -141,41 +171,44 @@ def _parse_user(raw: Any, index: int) -> UserRecord:
             f"Utilisateur n° {index}, clé « login » : attendu un identifiant (lettres, "
             f"chiffres, « . _ - @ », 64 caractères au plus), trouvé {_shown(login)}."
         )
+    return login
 
-    def fail(key: str, expected: str, found: Any) -> UsersFileError:
-        return UsersFileError(
-            f"Utilisateur « {login} », clé « {key} » : attendu {expected}, trouvé {found}."
-        )
 
-    extra = sorted(set(raw) - set(USER_KEYS))
-    if extra:
-        raise fail(extra[0], "une des clés " + ", ".join(USER_KEYS), "une clé inconnue")
-    name = raw.get("name", login)
-    if not isinstance(name, str) or not name.strip():
-        raise fail("name", "un nom affiché", _shown(name))
-    role = raw.get("role")
-    if not isinstance(role, str) or role not in set(Role):
-        raise fail("role", "manager, pm ou client", _shown(role))
+def _user_fail(login: str, key: str, expected: str, found: Any) -> UsersFileError:
+    """Return the error saying what ``key`` of user ``login`` should hold and what it holds."""
+    return UsersFileError(
+        f"Utilisateur « {login} », clé « {key} » : attendu {expected}, trouvé {found}."
+    )
+
+
+def _contracts(raw: dict, login: str, role: str) -> Any:
+    """Return the contracts a user is given: none for a manager, a list of names otherwise."""
     contracts = raw.get("contracts")
     if role == Role.MANAGER:
         if contracts is not None:
-            raise fail(
+            raise _user_fail(
+                login,
                 "contracts",
                 "aucune liste (un responsable voit tous les contrats)",
                 _shown(contracts),
             )
     elif contracts is None:
-        raise fail("contracts", f"la liste des contrats attribués (rôle {role})", "aucune valeur")
+        raise _user_fail(
+            login, "contracts", f"la liste des contrats attribués (rôle {role})", "aucune valeur"
+        )
     elif not isinstance(contracts, list) or not all(
         isinstance(c, str) and c.strip() for c in contracts
     ):
-        raise fail("contracts", "une liste de noms de contrats", _shown(contracts))
-    email = raw.get("email")
-    if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
-        raise fail("email", "une adresse e-mail", _shown(email))
+        raise _user_fail(login, "contracts", "une liste de noms de contrats", _shown(contracts))
+    return contracts
+
+
+def _password_hash(raw: dict, login: str, email: str | None) -> str | None:
+    """Return the argon2id hash (optional with an e-mail for OIDC); never echo its value."""
     password_hash = raw.get("password_hash")
     if password_hash is None and email is None:
-        raise fail(
+        raise _user_fail(
+            login,
             "password_hash",
             "un hachage argon2id (créé par « python -m tma_metrics user add »), ou une clé "
             "email pour une connexion OIDC seulement",
@@ -185,19 +218,13 @@ def _parse_user(raw: Any, index: int) -> UserRecord:
         not isinstance(password_hash, str) or not looks_like_argon2id(password_hash)
     ):
         # Never echo the value: it may be a clear password typed in by hand.
-        raise fail(
+        raise _user_fail(
+            login,
             "password_hash",
             "un hachage argon2id « $argon2id$… »",
             "autre chose (mot de passe en clair ?)",
         )
-    return UserRecord(
-        login=login,
-        name=name.strip(),
-        role=Role(role),
-        contracts=None if contracts is None else tuple(c.strip() for c in contracts),
-        email=email,
-        password_hash=password_hash,
-    )
+    return password_hash
 
 
 def _shown(value: Any) -> str:

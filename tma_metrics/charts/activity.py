@@ -10,6 +10,7 @@ changes every ticket count comes from).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 
 import numpy as np
@@ -205,6 +206,29 @@ def created_resolved_chart(
         for p, c, r, o, k in zip(periods, came, went, again, stock, strict=True)
     ]
     fig = go.Figure()
+    _add_flow_traces(fig, labels, came, went, again, stock, texts)
+    title = _flow_title(table, per, came, went, again)
+    style_figure(
+        fig,
+        title,
+        x_title="Semaine (du lundi)" if freq == "week" else "Mois",
+        y_title="Demandes (nb)",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    return fig
+
+
+def _add_flow_traces(
+    fig: go.Figure,
+    labels: list[str],
+    came: np.ndarray,
+    went: np.ndarray,
+    again: np.ndarray,
+    stock: np.ndarray,
+    texts: list[str],
+) -> None:
+    """Add the received, resolved and reopened bars and the open-tickets line."""
     fig.add_trace(go.Bar(x=labels, y=came, name="Reçues", marker={"color": BLUE}, **hover(texts)))
     fig.add_trace(
         go.Bar(x=labels, y=went, name="Résolues", marker={"color": BLUISH_GREEN}, **hover(texts))
@@ -223,6 +247,12 @@ def created_resolved_chart(
             **hover(texts),
         )
     )
+
+
+def _flow_title(
+    table: pd.DataFrame, per: str, came: np.ndarray, went: np.ndarray, again: np.ndarray
+) -> str:
+    """Title the flow chart with its totals and the change of the open stock."""
     opened, closed = int(table["open_start"].iloc[0]), int(table["open_end"].iloc[-1])
     title = (
         f"{FLOW_TITLE} {per} : {fr.number(int(came.sum()), 0)} reçues, "
@@ -231,15 +261,7 @@ def created_resolved_chart(
         + f" ; ouvertes : {fr.number(opened, 0)} → {fr.number(closed, 0)} "
         f"(solde {fr.number(closed - opened, 0, signed=True)})"
     )
-    style_figure(
-        fig,
-        title,
-        x_title="Semaine (du lundi)" if freq == "week" else "Mois",
-        y_title="Demandes (nb)",
-    )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
-    return fig
+    return title
 
 
 def _period_starts(first: pd.Timestamp, last: pd.Timestamp, freq: str) -> pd.DatetimeIndex:
@@ -266,14 +288,7 @@ def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -
     if by not in ("kind", "severity"):
         raise ValueError(f"Regroupement « {by} » inconnu : attendu « kind » ou « severity ».")
     day = pd.Timestamp(as_of).normalize()
-    if "is_open" in tickets.columns:
-        is_open = tickets["is_open"].to_numpy(bool)
-    else:
-        is_open = (resolved_dates(tickets).isna() | (resolved_dates(tickets) > day)).to_numpy()
-    created = _dates(tickets, "created_at")
-    undated = int((is_open & created.isna().to_numpy()).sum())
-    keep = is_open & (created.dt.normalize() <= day).to_numpy(bool)
-    rows = tickets[keep]
+    rows, undated = _open_rows(tickets, day)
     title = f"{BACKLOG_TITLE} au {fr.day(as_of)}"
     if rows.empty:
         return empty_figure(title, "Aucune demande ouverte à la date d'arrêté.")
@@ -288,23 +303,7 @@ def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -
         group = rows["severity"].astype("string").fillna(UNKNOWN_SEVERITY)
         order, label_of, color_of = severity_order(group), severity_label, severity_color
     fig = go.Figure()
-    for code in order:
-        mine = (group == code).to_numpy()
-        counts = np.bincount(bucket[mine], minlength=len(AGE_BUCKETS))
-        name = label_of(code)
-        texts = [
-            f"<b>{name} — {b}</b><br>{count_of(int(n), 'demande ouverte', 'demandes ouvertes')}"
-            for b, n in zip(names, counts, strict=True)
-        ]
-        fig.add_trace(
-            go.Bar(
-                x=names,
-                y=counts,
-                name=name,
-                marker={"color": color_of(code)},
-                **hover(texts),
-            )
-        )
+    _add_age_bars(fig, group, order, label_of, color_of, bucket)
     old = int((age > 90).sum())
     title += (
         f" : {count_of(len(rows), 'demande')}, âge médian {compact(float(np.median(age)), 'j')}"
@@ -325,6 +324,48 @@ def backlog_age_chart(tickets: pd.DataFrame, as_of: date, *, by: str = "kind") -
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=names)
     return fig
+
+
+def _open_rows(tickets: pd.DataFrame, day: pd.Timestamp) -> tuple[pd.DataFrame, int]:
+    """Return the tickets open on ``day`` and created by then, and how many open are undated."""
+    if "is_open" in tickets.columns:
+        is_open = tickets["is_open"].to_numpy(bool)
+    else:
+        is_open = (resolved_dates(tickets).isna() | (resolved_dates(tickets) > day)).to_numpy()
+    created = _dates(tickets, "created_at")
+    undated = int((is_open & created.isna().to_numpy()).sum())
+    keep = is_open & (created.dt.normalize() <= day).to_numpy(bool)
+    rows = tickets[keep]
+    return rows, undated
+
+
+def _add_age_bars(
+    fig: go.Figure,
+    group: pd.Series,
+    order: list[str],
+    label_of: Callable[[str], str],
+    color_of: Callable[[str], str],
+    bucket: np.ndarray,
+) -> None:
+    """Add one stacked bar of open tickets per age bucket for each group, in ``order``."""
+    names = [n for n, _ in AGE_BUCKETS]
+    for code in order:
+        mine = (group == code).to_numpy()
+        counts = np.bincount(bucket[mine], minlength=len(AGE_BUCKETS))
+        name = label_of(code)
+        texts = [
+            f"<b>{name} — {b}</b><br>{count_of(int(n), 'demande ouverte', 'demandes ouvertes')}"
+            for b, n in zip(names, counts, strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=counts,
+                name=name,
+                marker={"color": color_of(code)},
+                **hover(texts),
+            )
+        )
 
 
 # -- costliest tickets ---------------------------------------------------------------
@@ -350,7 +391,6 @@ def costliest_tickets_chart(
     deducted = pd.to_numeric(tickets["deducted_hours"], errors="coerce").fillna(0.0)
     absorbed = pd.to_numeric(tickets["absorbed_hours"], errors="coerce").fillna(0.0)
     rank = deducted if client_view else spent
-    label, time_fr = ("décomptées", "décompté") if client_view else ("passées", "passé")
     if not (rank > 0).any():
         return empty_figure(COSTLIEST_TITLE, "Aucun temps saisi sur une demande pour la période.")
     chosen = rank[rank > 0].sort_values(ascending=False, kind="stable").index[:top]
@@ -361,57 +401,18 @@ def costliest_tickets_chart(
         for key, title in zip(rows["key"], rows["title"], strict=True)
     ]
     kinds = [kind_label(str(k)) if pd.notna(k) else "—" for k in rows["kind"]]
-    texts = [
-        f"<b>{key}</b> "  # key and title come escaped (`escapes_data`)
-        f"{html.escape(_short(html.unescape(_text(title)), 70), quote=False)}<br>{kind}"
-        f"<br>Décompté : {fr.hours(d)} ({fr.days(d / hours_per_day, 2)})"
-        + (
-            ""
-            if client_view
-            else f"<br>Absorbé par l'agence : {fr.hours(a)}<br>Temps passé : {fr.hours(s)}"
-        )
-        for key, title, kind, d, a, s in zip(
-            rows["key"],
-            rows["title"],
-            kinds,
-            deducted[chosen],
-            absorbed[chosen],
-            spent[chosen],
-            strict=True,
-        )
-    ]
+    texts = _costliest_hovers(
+        rows,
+        kinds,
+        deducted[chosen],
+        absorbed[chosen],
+        spent[chosen],
+        client_view=client_view,
+        hours_per_day=hours_per_day,
+    )
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=names,
-            x=deducted[chosen].to_numpy(float),
-            orientation="h",
-            name="Décompté du carnet (h)",
-            marker={"color": CONSUMPTION_COLORS["consumed"]},
-            **hover(texts),
-        )
-    )
-    if not client_view:
-        fig.add_trace(
-            go.Bar(
-                y=names,
-                x=absorbed[chosen].to_numpy(float),
-                orientation="h",
-                name="Absorbé par l'agence (h)",
-                marker={"color": CONSUMPTION_COLORS["absorbed"]},
-                **hover(texts),
-            )
-        )
-    shown = float(rank[chosen].sum())
-    share = shown / float(rank.sum())
-    title = (
-        f"Les {len(chosen)} demandes les plus {'décomptées' if client_view else 'coûteuses'} : "
-        f"{compact(shown, 'h')} {label}, {fr.percent(share)} du temps {time_fr} "
-        "sur les demandes"
-    )
-    lost = float(absorbed[chosen].sum())
-    if not client_view and lost > 0:
-        title += f", dont {compact(lost, 'h')} absorbées"
+    _add_costliest_bars(fig, names, deducted[chosen], absorbed[chosen], texts, client_view)
+    title = _costliest_title(len(chosen), rank[chosen], rank, absorbed[chosen], client_view)
     style_figure(
         fig,
         title,
@@ -426,6 +427,88 @@ def costliest_tickets_chart(
     )
     fig.update_xaxes(ticksuffix="\u00a0h")
     return fig
+
+
+def _costliest_hovers(
+    rows: pd.DataFrame,
+    kinds: list[str],
+    deducted: pd.Series,
+    absorbed: pd.Series,
+    spent: pd.Series,
+    *,
+    client_view: bool,
+    hours_per_day: float,
+) -> list[str]:
+    """Word each chosen ticket's hover: key, title, kind and its hours."""
+    return [
+        f"<b>{key}</b> "  # key and title come escaped (`escapes_data`)
+        f"{html.escape(_short(html.unescape(_text(title)), 70), quote=False)}<br>{kind}"
+        f"<br>Décompté : {fr.hours(d)} ({fr.days(d / hours_per_day, 2)})"
+        + (
+            ""
+            if client_view
+            else f"<br>Absorbé par l'agence : {fr.hours(a)}<br>Temps passé : {fr.hours(s)}"
+        )
+        for key, title, kind, d, a, s in zip(
+            rows["key"],
+            rows["title"],
+            kinds,
+            deducted,
+            absorbed,
+            spent,
+            strict=True,
+        )
+    ]
+
+
+def _add_costliest_bars(
+    fig: go.Figure,
+    names: list[str],
+    deducted: pd.Series,
+    absorbed: pd.Series,
+    texts: list[str],
+    client_view: bool,
+) -> None:
+    """Add the deducted bars and, for internal views, the absorbed ones stacked on them."""
+    fig.add_trace(
+        go.Bar(
+            y=names,
+            x=deducted.to_numpy(float),
+            orientation="h",
+            name="Décompté du carnet (h)",
+            marker={"color": CONSUMPTION_COLORS["consumed"]},
+            **hover(texts),
+        )
+    )
+    if not client_view:
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=absorbed.to_numpy(float),
+                orientation="h",
+                name="Absorbé par l'agence (h)",
+                marker={"color": CONSUMPTION_COLORS["absorbed"]},
+                **hover(texts),
+            )
+        )
+
+
+def _costliest_title(
+    count: int, shown_rank: pd.Series, rank: pd.Series, absorbed: pd.Series, client_view: bool
+) -> str:
+    """Title the chart with the shown tickets' share of the time (and the absorbed hours)."""
+    label, time_fr = ("décomptées", "décompté") if client_view else ("passées", "passé")
+    shown = float(shown_rank.sum())
+    share = shown / float(rank.sum())
+    title = (
+        f"Les {count} demandes les plus {'décomptées' if client_view else 'coûteuses'} : "
+        f"{compact(shown, 'h')} {label}, {fr.percent(share)} du temps {time_fr} "
+        "sur les demandes"
+    )
+    lost = float(absorbed.sum())
+    if not client_view and lost > 0:
+        title += f", dont {compact(lost, 'h')} absorbées"
+    return title
 
 
 def _text(text: object) -> str:

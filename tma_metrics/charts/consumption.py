@@ -49,53 +49,10 @@ def burn_up_chart(
     available = (balance.purchased_days or 0.0) + (balance.carried_over_days or 0.0)
     consumed = balance.consumed_days or 0.0
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=days,
-            y=burn_up["available_days"],
-            name="Disponible (acheté + reporté)",
-            mode="lines",
-            line={"color": CONSUMPTION_COLORS["available"], "width": 2},
-            hovertemplate="Disponible : %{y:" + _DAYS + "}<extra></extra>",
-        )
-    )
-    if alert_days is not None and alert_days > 0:
-        threshold = np.where(burn_up["available_days"].notna(), available - alert_days, np.nan)
-        fig.add_trace(
-            go.Scatter(
-                x=days,
-                y=threshold,
-                name=f"Seuil d'alerte (reste {compact(alert_days, 'j')})",
-                mode="lines",
-                line={"color": GREY, "width": 1, "dash": "dot"},
-                hovertemplate="Seuil d'alerte : %{y:" + _DAYS + "}<extra></extra>",
-            )
-        )
+    _add_available(fig, burn_up, days, available, alert_days)
     _add_forecast(fig, burn_up, balance, days, available, consumed)
-    fig.add_trace(
-        go.Scatter(
-            x=days,
-            y=burn_up["consumed_days"],
-            name="Consommé (temps décompté)",
-            mode="lines",
-            line={"color": CONSUMPTION_COLORS["consumed"], "width": 3},
-            hovertemplate="Consommé : %{y:" + _DAYS + "}<extra></extra>",
-        )
-    )
     as_of = pd.Timestamp(balance.as_of)
-    fig.add_trace(
-        go.Scatter(
-            x=[as_of],
-            y=[consumed],
-            name="Consommé à la date d'arrêté",
-            mode="markers+text",
-            marker={"color": CONSUMPTION_COLORS["consumed"], "size": 10},
-            text=[compact(consumed, "j")],
-            textposition="top left",
-            showlegend=False,
-            **hover([f"{fr.day(as_of)}<br>Consommé : {fr.days(consumed)}"]),
-        )
-    )
+    _add_consumed(fig, burn_up, days, consumed, as_of)
     label = f"Arrêté au {fr.day(as_of)}"
     vertical_marker(fig, as_of, label, color=MUTED_TEXT, position="bottom", side="left")
     if balance.expiry_date is not None:
@@ -119,6 +76,67 @@ def burn_up_chart(
     return fig
 
 
+def _add_available(
+    fig: go.Figure,
+    burn_up: pd.DataFrame,
+    days: pd.Series,
+    available: float,
+    alert_days: float | None,
+) -> None:
+    """Add the available days and, given a threshold, the low-balance alert line."""
+    fig.add_trace(
+        go.Scatter(
+            x=days,
+            y=burn_up["available_days"],
+            name="Disponible (acheté + reporté)",
+            mode="lines",
+            line={"color": CONSUMPTION_COLORS["available"], "width": 2},
+            hovertemplate="Disponible : %{y:" + _DAYS + "}<extra></extra>",
+        )
+    )
+    if alert_days is not None and alert_days > 0:
+        threshold = np.where(burn_up["available_days"].notna(), available - alert_days, np.nan)
+        fig.add_trace(
+            go.Scatter(
+                x=days,
+                y=threshold,
+                name=f"Seuil d'alerte (reste {compact(alert_days, 'j')})",
+                mode="lines",
+                line={"color": GREY, "width": 1, "dash": "dot"},
+                hovertemplate="Seuil d'alerte : %{y:" + _DAYS + "}<extra></extra>",
+            )
+        )
+
+
+def _add_consumed(
+    fig: go.Figure, burn_up: pd.DataFrame, days: pd.Series, consumed: float, as_of: pd.Timestamp
+) -> None:
+    """Add the cumulative consumption and its value at the as-of date."""
+    fig.add_trace(
+        go.Scatter(
+            x=days,
+            y=burn_up["consumed_days"],
+            name="Consommé (temps décompté)",
+            mode="lines",
+            line={"color": CONSUMPTION_COLORS["consumed"], "width": 3},
+            hovertemplate="Consommé : %{y:" + _DAYS + "}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[as_of],
+            y=[consumed],
+            name="Consommé à la date d'arrêté",
+            mode="markers+text",
+            marker={"color": CONSUMPTION_COLORS["consumed"], "size": 10},
+            text=[compact(consumed, "j")],
+            textposition="top left",
+            showlegend=False,
+            **hover([f"{fr.day(as_of)}<br>Consommé : {fr.days(consumed)}"]),
+        )
+    )
+
+
 def _add_forecast(
     fig: go.Figure,
     burn_up: pd.DataFrame,
@@ -128,6 +146,32 @@ def _add_forecast(
     consumed: float,
 ) -> None:
     """Add the forecast range (band), the forecast line and the exhaustion marker."""
+    _add_forecast_band(fig, burn_up, balance, days, available, consumed)
+    forecast = burn_up["forecast_days"]
+    if forecast.notna().any() and balance.burn_rate_days_per_month is not None:
+        rate = compact(balance.burn_rate_days_per_month, "j/mois")
+        fig.add_trace(
+            go.Scatter(
+                x=days,
+                y=forecast,
+                name=f"Prévision au rythme de {rate}",
+                mode="lines",
+                line={"color": CONSUMPTION_COLORS["forecast"], "width": 2, "dash": "dash"},
+                hovertemplate="Prévision : %{y:" + _DAYS + "}<extra></extra>",
+            )
+        )
+    _add_exhaustion(fig, balance, available)
+
+
+def _add_forecast_band(
+    fig: go.Figure,
+    burn_up: pd.DataFrame,
+    balance: Balance,
+    days: pd.Series,
+    available: float,
+    consumed: float,
+) -> None:
+    """Add the forecast range: a band between the lowest and the highest monthly burn."""
     early = burn_up["forecast_early_days"].to_numpy(float)
     late = burn_up["forecast_late_days"].to_numpy(float)
     after = (days >= pd.Timestamp(balance.as_of)).to_numpy()
@@ -170,19 +214,10 @@ def _add_forecast(
                 + "}<extra></extra>",
             )
         )
-    forecast = burn_up["forecast_days"]
-    if forecast.notna().any() and balance.burn_rate_days_per_month is not None:
-        rate = compact(balance.burn_rate_days_per_month, "j/mois")
-        fig.add_trace(
-            go.Scatter(
-                x=days,
-                y=forecast,
-                name=f"Prévision au rythme de {rate}",
-                mode="lines",
-                line={"color": CONSUMPTION_COLORS["forecast"], "width": 2, "dash": "dash"},
-                hovertemplate="Prévision : %{y:" + _DAYS + "}<extra></extra>",
-            )
-        )
+
+
+def _add_exhaustion(fig: go.Figure, balance: Balance, available: float) -> None:
+    """Mark the (forecast) exhaustion date on the available days."""
     end = balance.forecast_exhaustion_date
     if end is not None:
         label = "Épuisé le " if balance.exhausted else "Épuisement prévu le "

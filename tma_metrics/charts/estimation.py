@@ -77,9 +77,42 @@ def estimate_ratio_histogram(
     ratio = rows["ratio"].to_numpy(float)
     within = rows["within_guarantee"].to_numpy(bool)
     index, bins = ratio_bins(ratio, bin_width)
-    centres = (np.arange(bins) + 0.5) * bin_width
     limit = 1 + margin
     fig = go.Figure()
+    _shade_band(fig)
+    _add_ratio_bars(fig, ratio, within, index, bins, bin_width, limit)
+    _limit_line(fig, limit, f"Garantie : {compact(limit, decimals=2)} × E")
+    _limit_line(fig, 1.0, "Devis exact", dash="dot", color=GREY, top=0.9)
+    fig.add_annotation(
+        x=0.75,
+        y=1.0,
+        xref="x",
+        yref="y domain",
+        text="±25 %",
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        xshift=3,
+        font={"size": 11, "color": GREY},
+    )
+    title = _ratio_title(rows, within)
+    style_figure(
+        fig,
+        title,
+        subtitle=f"{count_of(len(rows), 'demande')} closes avec devis · barres de "
+        f"{fr.number(bin_width, 3)} · au-delà de {fr.number(RATIO_CAP, 0)} : dernière barre",
+        x_title="Passé / devis (ratio A / E)",
+        y_title="Demandes (nb)",
+    )
+    fig.update_layout(barmode="stack", bargap=0)
+    # Show up to the last occupied bar, but always past the guarantee limit.
+    right = max((index.max() + 1) * bin_width, limit + 0.5)
+    fig.update_xaxes(range=[0, right + 0.2 * bin_width], dtick=0.25 if right <= 2 else 0.5)
+    return fig
+
+
+def _shade_band(fig: go.Figure) -> None:
+    """Shade the ±25 % band behind the bars."""
     fig.add_shape(
         type="rect",
         x0=0.75,
@@ -91,6 +124,19 @@ def estimate_ratio_histogram(
         line={"width": 0},
         layer="below",
     )
+
+
+def _add_ratio_bars(
+    fig: go.Figure,
+    ratio: np.ndarray,
+    within: np.ndarray,
+    index: np.ndarray,
+    bins: int,
+    bin_width: float,
+    limit: float,
+) -> None:
+    """Add the stacked bars of tickets within and beyond the guarantee, per ratio bin."""
+    centres = (np.arange(bins) + 0.5) * bin_width
     for name, keep, color in (
         (f"Dans la garantie (A ≤ {compact(limit, decimals=2)} × E)", within, BLUISH_GREEN),
         (f"Au-delà de la garantie (A > {compact(limit, decimals=2)} × E)", ~within, VERMILLION),
@@ -107,20 +153,10 @@ def estimate_ratio_histogram(
                 **hover([f"{name}<br>{t}" for t in texts]),
             )
         )
-    _limit_line(fig, limit, f"Garantie : {compact(limit, decimals=2)} × E")
-    _limit_line(fig, 1.0, "Devis exact", dash="dot", color=GREY, top=0.9)
-    fig.add_annotation(
-        x=0.75,
-        y=1.0,
-        xref="x",
-        yref="y domain",
-        text="±25 %",
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        xshift=3,
-        font={"size": 11, "color": GREY},
-    )
+
+
+def _ratio_title(rows: pd.DataFrame, within: np.ndarray) -> str:
+    """Title the histogram with the rates within the guarantee and ±25 % and the median."""
     summary = engine.summary(rows)
     title = (
         f"{RATIO_TITLE} : {fr.percent(summary.within_guarantee_rate)} des demandes dans la "
@@ -128,19 +164,7 @@ def estimate_ratio_histogram(
         f"{fr.percent(summary.within_25_rate)} à ±25 %, "
         f"ratio médian {fr.number(summary.median_ratio, 2)}"
     )
-    style_figure(
-        fig,
-        title,
-        subtitle=f"{count_of(len(rows), 'demande')} closes avec devis · barres de "
-        f"{fr.number(bin_width, 3)} · au-delà de {fr.number(RATIO_CAP, 0)} : dernière barre",
-        x_title="Passé / devis (ratio A / E)",
-        y_title="Demandes (nb)",
-    )
-    fig.update_layout(barmode="stack", bargap=0)
-    # Show up to the last occupied bar, but always past the guarantee limit.
-    right = max((index.max() + 1) * bin_width, limit + 0.5)
-    fig.update_xaxes(range=[0, right + 0.2 * bin_width], dtick=0.25 if right <= 2 else 0.5)
-    return fig
+    return title
 
 
 def _limit_line(
@@ -197,10 +221,33 @@ def estimation_trend_chart(estimation: pd.DataFrame, *, margin: float = 0.25) ->
     months = pd.date_range(first, last, freq="MS", unit="us")
     per_month = per_month.reindex(months)
     counts = per_month["tickets"].fillna(0).astype("int64").to_numpy()
+    labels = [month_label(m) for m in months]
+    texts = _trend_hovers(rows, per_month, months, counts)
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.07
+    )
+    _add_trend_traces(fig, labels, per_month, counts, texts, margin)
+    total_within = int(rows["within_guarantee"].sum())
+    title = (
+        f"{TREND_TITLE} : {fr.percent(total_within / len(rows))} sur la période "
+        f"({ratio_text(total_within, len(rows))})"
+    )
+    style_figure(fig, title, subtitle="Mois de résolution de la demande", height=440)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    fig.update_xaxes(title_text="Mois", row=2, col=1)
+    fig.update_yaxes(title_text="Part (%)", range=[0, 108], ticksuffix="\u00a0%", row=1, col=1)
+    top = max(1, int(counts.max()))
+    fig.update_yaxes(title_text="Demandes (nb)", range=[0, top * 1.35], row=2, col=1)
+    return fig
+
+
+def _trend_hovers(
+    rows: pd.DataFrame, per_month: pd.DataFrame, months: pd.DatetimeIndex, counts: np.ndarray
+) -> list[str]:
+    """Word each month's hover: both rates with the ticket counts behind them."""
     within_counts = rows.groupby("month")["within_guarantee"].sum().reindex(months, fill_value=0)
     within_25_counts = rows.groupby("month")["within_25"].sum().reindex(months, fill_value=0)
-    labels = [month_label(m) for m in months]
-    texts = [
+    return [
         f"<b>{month_label(month, short=False)}</b><br>"
         + (
             f"Dans la garantie : {fr.percent(rate)} ({ratio_text(int(k), int(n))})"
@@ -218,9 +265,17 @@ def estimation_trend_chart(estimation: pd.DataFrame, *, margin: float = 0.25) ->
             strict=True,
         )
     ]
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.07
-    )
+
+
+def _add_trend_traces(
+    fig: go.Figure,
+    labels: list[str],
+    per_month: pd.DataFrame,
+    counts: np.ndarray,
+    texts: list[str],
+    margin: float,
+) -> None:
+    """Add the two monthly rates (top row) and the ticket counts (bottom row)."""
     limit = compact(1 + margin, decimals=2)
     for column, name, color, dash in (
         ("within_guarantee_rate", f"Dans la garantie (A ≤ {limit} × E)", BLUISH_GREEN, "solid"),
@@ -254,15 +309,3 @@ def estimation_trend_chart(estimation: pd.DataFrame, *, margin: float = 0.25) ->
         row=2,
         col=1,
     )
-    total_within = int(rows["within_guarantee"].sum())
-    title = (
-        f"{TREND_TITLE} : {fr.percent(total_within / len(rows))} sur la période "
-        f"({ratio_text(total_within, len(rows))})"
-    )
-    style_figure(fig, title, subtitle="Mois de résolution de la demande", height=440)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
-    fig.update_xaxes(title_text="Mois", row=2, col=1)
-    fig.update_yaxes(title_text="Part (%)", range=[0, 108], ticksuffix="\u00a0%", row=1, col=1)
-    top = max(1, int(counts.max()))
-    fig.update_yaxes(title_text="Demandes (nb)", range=[0, top * 1.35], row=2, col=1)
-    return fig

@@ -45,18 +45,7 @@ def monthly_consumption_chart(
     opacity = np.where(partial, 0.55, 1.0)
     deducted_days = monthly["deducted_days"].to_numpy(float)
     absorbed_days = monthly["absorbed_hours"].to_numpy(float) / hours_per_day
-    texts = []
-    for i, row in enumerate(monthly.itertuples(index=False)):
-        text = f"<b>{long_labels[i]}</b>"
-        if partial[i]:
-            text += " (en cours)"
-        text += f"<br>Décompté : {fr.days(row.deducted_days)} ({fr.hours(row.deducted_hours)})"
-        if not client_view:
-            text += (
-                f"<br>Absorbé par l'agence : {fr.hours(row.absorbed_hours)}"
-                f"<br>Temps passé : {fr.hours(row.spent_hours)}"
-            )
-        texts.append(text)
+    texts = _monthly_hovers(monthly, long_labels, partial, client_view)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -80,7 +69,42 @@ def monthly_consumption_chart(
                 **hover(texts),
             )
         )
-    allowance = monthly["allowance_days"].to_numpy(float)
+    _add_allowance(fig, labels, long_labels, monthly["allowance_days"].to_numpy(float))
+    total = float(np.nansum(deducted_days))
+    title = f"{MONTHLY_TITLE} : {compact(total, 'j')} de {labels[0]} à {labels[-1]}"
+    absorbed = float(monthly["absorbed_hours"].sum())
+    if not client_view and absorbed > 0:
+        title += f", plus {compact(absorbed, 'h')} absorbées par l'agence"
+    subtitle = "Barre claire : mois en cours, incomplet." if partial.any() else None
+    style_figure(fig, title, subtitle=subtitle, x_title="Mois", y_title="Jours (j)")
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 9, "mode": "hide"})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    return fig
+
+
+def _monthly_hovers(
+    monthly: pd.DataFrame, long_labels: list[str], partial: np.ndarray, client_view: bool
+) -> list[str]:
+    """Word each month's hover: deducted time, and for internal views absorbed and spent."""
+    texts = []
+    for i, row in enumerate(monthly.itertuples(index=False)):
+        text = f"<b>{long_labels[i]}</b>"
+        if partial[i]:
+            text += " (en cours)"
+        text += f"<br>Décompté : {fr.days(row.deducted_days)} ({fr.hours(row.deducted_hours)})"
+        if not client_view:
+            text += (
+                f"<br>Absorbé par l'agence : {fr.hours(row.absorbed_hours)}"
+                f"<br>Temps passé : {fr.hours(row.spent_hours)}"
+            )
+        texts.append(text)
+    return texts
+
+
+def _add_allowance(
+    fig: go.Figure, labels: list[str], long_labels: list[str], allowance: np.ndarray
+) -> None:
+    """Draw the monthly subscription allowance, when there is one."""
     if not np.isnan(allowance).all():
         fig.add_trace(
             go.Scatter(
@@ -98,16 +122,6 @@ def monthly_consumption_chart(
                 ),
             )
         )
-    total = float(np.nansum(deducted_days))
-    title = f"{MONTHLY_TITLE} : {compact(total, 'j')} de {labels[0]} à {labels[-1]}"
-    absorbed = float(monthly["absorbed_hours"].sum())
-    if not client_view and absorbed > 0:
-        title += f", plus {compact(absorbed, 'h')} absorbées par l'agence"
-    subtitle = "Barre claire : mois en cours, incomplet." if partial.any() else None
-    style_figure(fig, title, subtitle=subtitle, x_title="Mois", y_title="Jours (j)")
-    fig.update_layout(barmode="stack", uniformtext={"minsize": 9, "mode": "hide"})
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
-    return fig
 
 
 @escapes_data
@@ -127,40 +141,9 @@ def management_share_chart(
     flagged = monthly["management_flag"].to_numpy(bool) & ~np.isnan(share)
     low, high = max(0.0, target - tolerance), target + tolerance
     band = f"{fr.number(100 * low, 0)}–{fr.percent(high)}"
-    texts = []
-    for row in monthly.itertuples(index=False):
-        text = (
-            f"<b>{month_label(row.month, short=False)}</b>"
-            + (" (en cours)" if row.partial else "")
-            + f"<br>Gestion de projet : {fr.hours(row.management_hours)} "
-            f"sur {fr.hours(row.deducted_hours)} décomptées"
-            f"<br>Part : {fr.percent(row.management_share)} (cible {fr.percent(target)})"
-        )
-        if row.management_flag:
-            text += f"<br>Hors de la plage {band}"
-        texts.append(text)
+    texts = _management_hovers(monthly, target, band)
     fig = go.Figure()
-    fig.add_shape(
-        type="rect",
-        xref="paper",
-        x0=0,
-        x1=1,
-        y0=100 * low,
-        y1=100 * high,
-        fillcolor=rgba(GREY, 0.18),
-        line={"width": 0},
-        layer="below",
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=np.full(len(labels), 100 * target),
-            name=f"Cible {fr.percent(target)} (plage {band})",
-            mode="lines",
-            line={"color": BLACK, "dash": "dash", "width": 1.5},
-            hoverinfo="skip",
-        )
-    )
+    _add_target(fig, labels, target, (low, high), band)
     fig.add_trace(
         go.Scatter(
             x=labels,
@@ -196,3 +179,48 @@ def management_share_chart(
     top = max(100 * high, float(np.nanmax(100 * share))) * 1.15
     fig.update_yaxes(range=[0, top], ticksuffix="\u00a0%")
     return fig
+
+
+def _management_hovers(monthly: pd.DataFrame, target: float, band: str) -> list[str]:
+    """Word each month's hover: management hours, deducted hours, share and its target."""
+    texts = []
+    for row in monthly.itertuples(index=False):
+        text = (
+            f"<b>{month_label(row.month, short=False)}</b>"
+            + (" (en cours)" if row.partial else "")
+            + f"<br>Gestion de projet : {fr.hours(row.management_hours)} "
+            f"sur {fr.hours(row.deducted_hours)} décomptées"
+            f"<br>Part : {fr.percent(row.management_share)} (cible {fr.percent(target)})"
+        )
+        if row.management_flag:
+            text += f"<br>Hors de la plage {band}"
+        texts.append(text)
+    return texts
+
+
+def _add_target(
+    fig: go.Figure, labels: list[str], target: float, limits: tuple[float, float], band: str
+) -> None:
+    """Shade the tolerated band and draw the target line."""
+    low, high = limits
+    fig.add_shape(
+        type="rect",
+        xref="paper",
+        x0=0,
+        x1=1,
+        y0=100 * low,
+        y1=100 * high,
+        fillcolor=rgba(GREY, 0.18),
+        line={"width": 0},
+        layer="below",
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=np.full(len(labels), 100 * target),
+            name=f"Cible {fr.percent(target)} (plage {band})",
+            mode="lines",
+            line={"color": BLACK, "dash": "dash", "width": 1.5},
+            hoverinfo="skip",
+        )
+    )

@@ -81,6 +81,23 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
     fig = make_subplots(
         rows=1, cols=2, shared_yaxes=True, column_widths=[0.42, 0.58], horizontal_spacing=0.04
     )
+    _add_remaining_bars(fig, names, remaining, available, rag, exhaustion, expiry, texts)
+    fig.update_layout(barmode="overlay", bargap=0.35)
+    _lay_out_portfolio(fig, rows, names, remaining, exhaustion, expiry, rag)
+    return fig
+
+
+def _add_remaining_bars(
+    fig: go.Figure,
+    names: list[str],
+    remaining: np.ndarray,
+    available: np.ndarray,
+    rag: pd.Series,
+    exhaustion: pd.Series,
+    expiry: pd.Series,
+    texts: list[str],
+) -> None:
+    """Add the available days, the remaining days per RAG colour and the date marks."""
     fig.add_trace(
         go.Bar(
             y=names,
@@ -117,6 +134,13 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
         )
         _add_dates(fig, names, mine, exhaustion, expiry, color, label, texts)
     _expiry_ticks(fig, names, expiry, texts)
+    _add_unbalanced(fig, names, remaining, texts)
+
+
+def _add_unbalanced(
+    fig: go.Figure, names: list[str], remaining: np.ndarray, texts: list[str]
+) -> None:
+    """Write "sans solde" where a contract has no carnet balance."""
     unbalanced = np.isnan(remaining)
     if unbalanced.any():
         fig.add_trace(
@@ -133,7 +157,18 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
             row=1,
             col=1,
         )
-    fig.update_layout(barmode="overlay", bargap=0.35)
+
+
+def _lay_out_portfolio(
+    fig: go.Figure,
+    rows: pd.DataFrame,
+    names: list[str],
+    remaining: np.ndarray,
+    exhaustion: pd.Series,
+    expiry: pd.Series,
+    rag: pd.Series,
+) -> None:
+    """Title the portfolio chart and set its date range and contract axis."""
     dated = pd.concat([exhaustion, expiry]).dropna()
     rag_counts = rag.value_counts()
     title = (
@@ -171,7 +206,6 @@ def portfolio_chart(portfolio: pd.DataFrame) -> go.Figure:
         ticktext=[axis_label(n) for n in names],
     )
     fig.update_yaxes(automargin=True, row=1, col=1)
-    return fig
 
 
 def _sorted(portfolio: pd.DataFrame) -> pd.DataFrame:

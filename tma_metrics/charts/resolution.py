@@ -53,12 +53,7 @@ def resolution_time_chart(
     time_fr = _TIME_OF_KIND_FR.get(sla_kind, sla_kind)
     done_one, done_many = _DONE_FR.get(sla_kind, ("close", "closes"))
     rows = in_period(outcomes[outcomes["sla_kind"] == sla_kind], start, end)
-    stopped = rows["outcome"].isin(["met", "breached"]) & rows["stop_source"].notna()
-    bounded = pd.Series(False, index=rows.index)
-    if "stop_kind" in rows:  # a bound only caps the time: it is not the time taken
-        bounded = (rows["stop_kind"] == "bound").fillna(False)
-        stopped &= rows["stop_kind"] == "event"
-    rows = rows[stopped.fillna(False).to_numpy(bool) & rows["measurable"].to_numpy(bool)]
+    rows, bounded = _stopped_rows(rows)
     if rows.empty:
         if bounded.any():
             return empty_figure(
@@ -71,42 +66,69 @@ def resolution_time_chart(
     fig = go.Figure()
     limits: list[tuple[str, float]] = []
     for severity in severity_order(rows["severity"]):
-        sub = rows[rows["severity"] == severity]
-        hours = sub["elapsed_minutes"].to_numpy(float) / 60
-        allowance = sub["allowance_minutes"].to_numpy(float) / 60
-        name, color = severity_label(severity), severity_color(severity)
-        texts = [
-            f"<b>{key}</b> · {name}<br>{time_fr} : {fr.minutes_as_duration(minutes)} ouvrées"
-            f"<br>Délai contractuel : {fr.minutes_as_duration(limit)}"
-            f"<br>{OUTCOME_LABELS_FR.get(outcome, outcome)}"
-            for key, minutes, limit, outcome in zip(
-                sub["key"],
-                sub["elapsed_minutes"],
-                sub["allowance_minutes"],
-                sub["outcome"],
-                strict=True,
-            )
-        ]
-        median = float(np.median(hours))
-        fig.add_trace(
-            go.Box(
-                x=[name] * len(sub),
-                y=hours,
-                name=f"{name} (médiane {compact(median, 'h')}, {count_of(len(sub), 'demande')})",
-                legendgroup=severity,
-                marker={"color": color, "size": 7, "opacity": 0.8},
-                line={"color": color},
-                fillcolor=rgba(color, 0.15),
-                boxpoints="all",
-                jitter=0.4,
-                pointpos=0,
-                hoveron="points",
-                **hover(texts),
-            )
-        )
-        if not np.isnan(allowance).all():
-            limits.append((name, float(np.nanmax(allowance))))
+        limit = _add_severity_box(fig, rows[rows["severity"] == severity], severity, time_fr)
+        if limit is not None:
+            limits.append(limit)
     # Added after the boxes so the legend lists the severities first.
+    _add_allowance_ticks(fig, limits)
+    _lay_out_resolution(fig, rows, bounded, time_fr, done_one, done_many)
+    return fig
+
+
+def _stopped_rows(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Keep the measurable clocks stopped by an event; flag the ones stopped by a bound."""
+    stopped = rows["outcome"].isin(["met", "breached"]) & rows["stop_source"].notna()
+    bounded = pd.Series(False, index=rows.index)
+    if "stop_kind" in rows:  # a bound only caps the time: it is not the time taken
+        bounded = (rows["stop_kind"] == "bound").fillna(False)
+        stopped &= rows["stop_kind"] == "event"
+    rows = rows[stopped.fillna(False).to_numpy(bool) & rows["measurable"].to_numpy(bool)]
+    return rows, bounded
+
+
+def _add_severity_box(
+    fig: go.Figure, sub: pd.DataFrame, severity: str, time_fr: str
+) -> tuple[str, float] | None:
+    """Add one severity's box of hours; return its allowance tick (name, hours) if any."""
+    hours = sub["elapsed_minutes"].to_numpy(float) / 60
+    allowance = sub["allowance_minutes"].to_numpy(float) / 60
+    name, color = severity_label(severity), severity_color(severity)
+    texts = [
+        f"<b>{key}</b> · {name}<br>{time_fr} : {fr.minutes_as_duration(minutes)} ouvrées"
+        f"<br>Délai contractuel : {fr.minutes_as_duration(limit)}"
+        f"<br>{OUTCOME_LABELS_FR.get(outcome, outcome)}"
+        for key, minutes, limit, outcome in zip(
+            sub["key"],
+            sub["elapsed_minutes"],
+            sub["allowance_minutes"],
+            sub["outcome"],
+            strict=True,
+        )
+    ]
+    median = float(np.median(hours))
+    fig.add_trace(
+        go.Box(
+            x=[name] * len(sub),
+            y=hours,
+            name=f"{name} (médiane {compact(median, 'h')}, {count_of(len(sub), 'demande')})",
+            legendgroup=severity,
+            marker={"color": color, "size": 7, "opacity": 0.8},
+            line={"color": color},
+            fillcolor=rgba(color, 0.15),
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            hoveron="points",
+            **hover(texts),
+        )
+    )
+    if not np.isnan(allowance).all():
+        return name, float(np.nanmax(allowance))
+    return None
+
+
+def _add_allowance_ticks(fig: go.Figure, limits: list[tuple[str, float]]) -> None:
+    """Add a black tick at each severity's contractual allowance."""
     for i, (name, limit) in enumerate(limits):
         fig.add_trace(
             go.Scatter(
@@ -120,6 +142,17 @@ def resolution_time_chart(
                 **hover([f"{name} : délai contractuel {fr.minutes_as_duration(60 * limit)}"]),
             )
         )
+
+
+def _lay_out_resolution(
+    fig: go.Figure,
+    rows: pd.DataFrame,
+    bounded: pd.Series,
+    time_fr: str,
+    done_one: str,
+    done_many: str,
+) -> None:
+    """Title the resolution-time chart and set its axes."""
     all_hours = rows["elapsed_minutes"].to_numpy(float) / 60
     late = int((rows["outcome"] == "breached").sum())
     title = (
@@ -139,4 +172,3 @@ def resolution_time_chart(
     )
     fig.update_yaxes(rangemode="tozero", ticksuffix="\u00a0h")
     fig.update_layout(boxmode="overlay")
-    return fig

@@ -101,83 +101,124 @@ def sla_compliance_by_month_chart(
     )
     for severity in severity_order(table["severity"]):
         sub = table[table["severity"] == severity].set_index("month").reindex(months)
-        name, color = severity_label(severity), severity_color(severity)
-        texts = [
-            _month_hover(name, month, row)
-            for month, row in zip(months, sub.itertuples(), strict=True)
-        ]
-        low = 100 * sub["compliance_low"].to_numpy(float)
-        high = 100 * sub["compliance_high"].to_numpy(float)
-        decided = (sub["met"] + sub["breached"]).fillna(0).to_numpy(float)
-        # Nothing met or breached: no bar at all (the cell is « non mesurable »).
-        low, high = np.where(decided > 0, low, np.nan), np.where(decided > 0, high, np.nan)
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=low,
-                name=name,
-                legendgroup=severity,
-                offsetgroup=severity,
-                marker={"color": color},
-                **hover(texts),
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Bar(
-                x=labels,
-                y=high - low,
-                base=low,
-                name=f"{name} : fourchette",
-                legendgroup=severity,
-                offsetgroup=severity,
-                showlegend=False,
-                marker={
-                    "color": rgba(color, 0.25),
-                    "line": {"color": color, "width": 1},
-                    "pattern": {"shape": "/", "fgcolor": color, "size": 6},
-                },
-                text=[_bar_text(row) for row in sub.itertuples()],
-                textposition="outside",
-                cliponaxis=False,
-                **hover(texts),
-            ),
-            row=1,
-            col=1,
-        )
-        # A dash on the low end, so that a 0 % month is seen (its bar has no height).
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=low,
-                name=f"{name} : respect",
-                legendgroup=severity,
-                offsetgroup=severity,
-                showlegend=False,
-                mode="markers",
-                marker={"symbol": "line-ew", "size": 12, "line": {"width": 3, "color": color}},
-                **hover(texts),
-            ),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=100 * sub["coverage"].to_numpy(float),
-                name=f"{name} : couverture",
-                legendgroup=severity,
-                offsetgroup=severity,
-                showlegend=False,
-                mode="lines+markers",
-                line={"color": color, "width": 1.5, "dash": "dot"},
-                marker={"color": color, "size": 6},
-                **hover(texts),
-            ),
-            row=2,
-            col=1,
-        )
+        _add_severity_by_month(fig, sub, severity, months, labels)
+    _lay_out_by_month(fig, title, total, labels)
+    return fig
+
+
+def _add_severity_by_month(
+    fig: go.Figure, sub: pd.DataFrame, severity: str, months: list, labels: list[str]
+) -> None:
+    """Add one severity's compliance bars, low-end dash and coverage line to ``fig``."""
+    name = severity_label(severity)
+    texts = [
+        _month_hover(name, month, row) for month, row in zip(months, sub.itertuples(), strict=True)
+    ]
+    low = 100 * sub["compliance_low"].to_numpy(float)
+    high = 100 * sub["compliance_high"].to_numpy(float)
+    decided = (sub["met"] + sub["breached"]).fillna(0).to_numpy(float)
+    # Nothing met or breached: no bar at all (the cell is « non mesurable »).
+    low, high = np.where(decided > 0, low, np.nan), np.where(decided > 0, high, np.nan)
+    _add_compliance_bars(fig, sub, severity, labels, low, high, texts)
+    _add_dash_and_coverage(fig, sub, severity, labels, low, texts)
+
+
+def _add_compliance_bars(
+    fig: go.Figure,
+    sub: pd.DataFrame,
+    severity: str,
+    labels: list[str],
+    low: np.ndarray,
+    high: np.ndarray,
+    texts: list[str],
+) -> None:
+    """Add a severity's solid bar up to the low end and hatched bar up to the high end."""
+    name, color = severity_label(severity), severity_color(severity)
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=low,
+            name=name,
+            legendgroup=severity,
+            offsetgroup=severity,
+            marker={"color": color},
+            **hover(texts),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=high - low,
+            base=low,
+            name=f"{name} : fourchette",
+            legendgroup=severity,
+            offsetgroup=severity,
+            showlegend=False,
+            marker={
+                "color": rgba(color, 0.25),
+                "line": {"color": color, "width": 1},
+                "pattern": {"shape": "/", "fgcolor": color, "size": 6},
+            },
+            text=[_bar_text(row) for row in sub.itertuples()],
+            textposition="outside",
+            cliponaxis=False,
+            **hover(texts),
+        ),
+        row=1,
+        col=1,
+    )
+
+
+def _add_dash_and_coverage(
+    fig: go.Figure,
+    sub: pd.DataFrame,
+    severity: str,
+    labels: list[str],
+    low: np.ndarray,
+    texts: list[str],
+) -> None:
+    """Add a severity's dash on the low end (top row) and its coverage line (bottom row)."""
+    name, color = severity_label(severity), severity_color(severity)
+    # A dash on the low end, so that a 0 % month is seen (its bar has no height).
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=low,
+            name=f"{name} : respect",
+            legendgroup=severity,
+            offsetgroup=severity,
+            showlegend=False,
+            mode="markers",
+            marker={"symbol": "line-ew", "size": 12, "line": {"width": 3, "color": color}},
+            **hover(texts),
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=100 * sub["coverage"].to_numpy(float),
+            name=f"{name} : couverture",
+            legendgroup=severity,
+            offsetgroup=severity,
+            showlegend=False,
+            mode="lines+markers",
+            line={"color": color, "width": 1.5, "dash": "dot"},
+            marker={"color": color, "size": 6},
+            **hover(texts),
+        ),
+        row=2,
+        col=1,
+    )
+
+
+def _lay_out_by_month(
+    fig: go.Figure, title: str, total: ComplianceRange, labels: list[str]
+) -> None:
+    """Title, legend, axes and the "nothing measured" note of the per-month chart."""
     style_figure(
         fig, f"{title} : {_headline(total)}", subtitle=_subtitle(total, "bars"), height=460
     )
@@ -204,7 +245,6 @@ def sla_compliance_by_month_chart(
             showarrow=False,
             font={"color": TEXT_COLOR},
         )
-    return fig
 
 
 def _bar_text(row: object) -> str:
@@ -255,19 +295,7 @@ def sla_compliance_matrix_chart(
         return empty_figure(title, "Aucune demande soumise à un délai sur la période.")
     severities = [s.value for s in Severity]
     severities += [s for s in severity_order(table["severity"]) if s not in severities]
-    table = table.set_index(["severity", "sla_kind"])
-    z = np.full((len(severities), len(SLA_KINDS)), np.nan)
-    cells: list[list[str]] = []
-    tips: list[list[str]] = []
-    for i, severity in enumerate(severities):
-        cells.append([])
-        tips.append([])
-        for j, kind in enumerate(SLA_KINDS):
-            row = table.loc[(severity, kind)] if (severity, kind) in table.index else None
-            text, tip, rate = _matrix_cell(row)
-            z[i, j] = rate
-            cells[i].append(text)
-            tips[i].append(f"<b>{severity_label(severity)} — {SLA_KIND_LABELS_FR[kind]}</b>{tip}")
+    z, cells, tips = _matrix_grid(table.set_index(["severity", "sla_kind"]), severities)
     x = [SLA_KIND_LABELS_FR[k] for k in SLA_KINDS]
     y = [severity_label(s) for s in severities]
     fig = go.Figure(
@@ -286,15 +314,7 @@ def sla_compliance_matrix_chart(
             hovertemplate="%{hovertext}<extra></extra>",
         )
     )
-    for i, severity_fr in enumerate(y):
-        for j, kind_fr in enumerate(x):
-            fig.add_annotation(
-                x=kind_fr,
-                y=severity_fr,
-                text=cells[i][j],
-                showarrow=False,
-                font={"color": BLACK, "size": 13},
-            )
+    _add_cell_texts(fig, x, y, cells)
     total = ComplianceRange.of(summarise(outcomes, start, end))
     style_figure(
         fig,
@@ -309,6 +329,38 @@ def sla_compliance_matrix_chart(
     fig.update_xaxes(showgrid=False)
     fig.update_yaxes(showgrid=False, autorange="reversed")
     return fig
+
+
+def _matrix_grid(
+    table: pd.DataFrame, severities: list[str]
+) -> tuple[np.ndarray, list[list[str]], list[list[str]]]:
+    """Return the heatmap's colours, cell texts and hovers, severity by SLA kind."""
+    z = np.full((len(severities), len(SLA_KINDS)), np.nan)
+    cells: list[list[str]] = []
+    tips: list[list[str]] = []
+    for i, severity in enumerate(severities):
+        cells.append([])
+        tips.append([])
+        for j, kind in enumerate(SLA_KINDS):
+            row = table.loc[(severity, kind)] if (severity, kind) in table.index else None
+            text, tip, rate = _matrix_cell(row)
+            z[i, j] = rate
+            cells[i].append(text)
+            tips[i].append(f"<b>{severity_label(severity)} — {SLA_KIND_LABELS_FR[kind]}</b>{tip}")
+    return z, cells, tips
+
+
+def _add_cell_texts(fig: go.Figure, x: list[str], y: list[str], cells: list[list[str]]) -> None:
+    """Write each cell's text on the heatmap."""
+    for i, severity_fr in enumerate(y):
+        for j, kind_fr in enumerate(x):
+            fig.add_annotation(
+                x=kind_fr,
+                y=severity_fr,
+                text=cells[i][j],
+                showarrow=False,
+                font={"color": BLACK, "size": 13},
+            )
 
 
 def _matrix_cell(row: pd.Series | None) -> tuple[str, str, float]:

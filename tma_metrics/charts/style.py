@@ -291,32 +291,11 @@ def style_figure(
         separators=", ",
         colorway=list(OKABE_ITO),
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOR},
-        title={
-            "text": wrapped,
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 1 - (12 + 16 * (lines - 1)) / (height + top),
-            "yanchor": "top",
-            "yref": "container",
-            "font": {"size": 16, "color": TEXT_COLOR},
-            "subtitle": {
-                "text": subtitle or "",
-                "font": {"size": 12, "color": MUTED_TEXT},
-            },
-        },
+        title=_title_layout(wrapped, subtitle, height, top),
         margin={"t": top, "l": 64, "r": 24, "b": 56 + legend_px},
         height=height + top + legend_px,
         showlegend=show_legend,
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0,
-            "yanchor": "bottom",
-            "yref": "container",
-            "traceorder": "normal",
-            "title": {"text": legend_title or ""},
-        },
+        legend=_legend_layout(legend_title),
         hoverlabel={"namelength": -1, "align": "left", "font": {"family": FONT_FAMILY}},
         hovermode="closest",
         bargap=0.2,
@@ -329,6 +308,38 @@ def style_figure(
     if y_title is not None:
         fig.layout.yaxis.title.text = y_title
     return fig
+
+
+def _title_layout(wrapped: str, subtitle: str | None, height: int, top: int) -> dict[str, Any]:
+    """Return the layout of the title (wrapped) and its subtitle, anchored to the top."""
+    lines = wrapped.count("<br>") + 1
+    return {
+        "text": wrapped,
+        "x": 0.01,
+        "xanchor": "left",
+        "y": 1 - (12 + 16 * (lines - 1)) / (height + top),
+        "yanchor": "top",
+        "yref": "container",
+        "font": {"size": 16, "color": TEXT_COLOR},
+        "subtitle": {
+            "text": subtitle or "",
+            "font": {"size": 12, "color": MUTED_TEXT},
+        },
+    }
+
+
+def _legend_layout(legend_title: str | None) -> dict[str, Any]:
+    """Return the layout of the horizontal legend at the bottom of the figure."""
+    return {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": 0,
+        "yanchor": "bottom",
+        "yref": "container",
+        "traceorder": "normal",
+        "title": {"text": legend_title or ""},
+    }
 
 
 #: Legend width assumed when estimating its rows: a chart in a half-width column.

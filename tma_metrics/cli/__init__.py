@@ -45,22 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     db_help = f"base DuckDB (défaut : ${DB_ENV} ou data/tma_metrics.duckdb)"
 
-    p = sub.add_parser("import", help="importer des exports (Redmine, Jira, GLPI, tableurs…)")
-    p.add_argument("files", nargs="+", type=Path, metavar="FICHIER")
-    p.add_argument("--db", help=db_help)
-    p.add_argument("--source", default="auto", help="outil source (défaut : auto)")
-    p.add_argument("--json", action="store_true", help="rapport en JSON")
-    p.add_argument("--wait", type=float, default=10.0, help="attente du verrou (s)")
-
-    p = sub.add_parser("report", help="chiffres des contrats (solde, SLA, estimations)")
-    p.add_argument("--db", help=db_help)
-    p.add_argument("--contracts", help=f"fichier des contrats (défaut : ${CONTRACTS_ENV} ou data/)")
-    p.add_argument("--contract", help="nom d'un contrat (défaut : tous)")
-    p.add_argument("--as-of", type=_iso_date, help="date d'arrêté (défaut : aujourd'hui)")
-    p.add_argument("--from", dest="start", type=_iso_date, help="début de période (SLA)")
-    p.add_argument("--to", dest="end", type=_iso_date, help="fin de période (SLA)")
-    p.add_argument("--json", action="store_true", help="sortie JSON")
-    p.add_argument("--wait", type=float, default=10.0, help="attente du verrou (s)")
+    _add_import_parser(sub, db_help)
+    _add_report_parser(sub, db_help)
 
     p = sub.add_parser("history", help="historique des imports")
     p.add_argument("--db", help=db_help)
@@ -92,6 +78,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_export_parser(sub)
     return parser
+
+
+def _add_import_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
+    """Add the « import » command: files, database, source tool, JSON report, lock wait."""
+    p = sub.add_parser("import", help="importer des exports (Redmine, Jira, GLPI, tableurs…)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FICHIER")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--source", default="auto", help="outil source (défaut : auto)")
+    p.add_argument("--json", action="store_true", help="rapport en JSON")
+    p.add_argument("--wait", type=float, default=10.0, help="attente du verrou (s)")
+
+
+def _add_report_parser(sub: argparse._SubParsersAction, db_help: str) -> None:
+    """Add the « report » command: contracts, as-of date, SLA period, JSON output."""
+    p = sub.add_parser("report", help="chiffres des contrats (solde, SLA, estimations)")
+    p.add_argument("--db", help=db_help)
+    p.add_argument("--contracts", help=f"fichier des contrats (défaut : ${CONTRACTS_ENV} ou data/)")
+    p.add_argument("--contract", help="nom d'un contrat (défaut : tous)")
+    p.add_argument("--as-of", type=_iso_date, help="date d'arrêté (défaut : aujourd'hui)")
+    p.add_argument("--from", dest="start", type=_iso_date, help="début de période (SLA)")
+    p.add_argument("--to", dest="end", type=_iso_date, help="fin de période (SLA)")
+    p.add_argument("--json", action="store_true", help="sortie JSON")
+    p.add_argument("--wait", type=float, default=10.0, help="attente du verrou (s)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

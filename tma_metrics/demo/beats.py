@@ -49,6 +49,22 @@ def _fraction(story: ClientStory, share: float, weekday: int | None = None) -> d
 
 def forced_tickets(story: ClientStory) -> pd.DataFrame:
     """Return the story beats of ``story``: kind, created, project and attribute overrides."""
+    rows = _holiday_beats(story) + _anomaly_beats(story) + _near_end_beats(story)
+    if story.code == "gamma":
+        rows += gamma_beats(story)
+    frame = pd.DataFrame(
+        {
+            "kind": [r[0] for r in rows],
+            "created": pd.to_datetime([r[1] for r in rows]).astype("datetime64[s]"),
+            "project": [story.projects[i % len(story.projects)] for i in range(len(rows))],
+        }
+    )
+    frame["overrides"] = [r[2] for r in rows]
+    return frame
+
+
+def _holiday_beats(story: ClientStory) -> list[tuple[str, datetime, dict]]:
+    """Return tickets opened on the public holidays the story works."""
     rows: list[tuple[str, datetime, dict]] = []
     holiday_plan = [
         (C, 21, 40, {"severity": B, "response_min": 45.0, "resolution_min": 360.0}),
@@ -62,6 +78,12 @@ def forced_tickets(story: ClientStory) -> pd.DataFrame:
         when = _day_in_period(story, month, day)
         if when is not None:
             rows.append((kind, _at(when, hour, minute), over))
+    return rows
+
+
+def _anomaly_beats(story: ClientStory) -> list[tuple[str, datetime, dict]]:
+    """Return the weekend, blocking, rejected and over-estimate tickets of the period."""
+    rows: list[tuple[str, datetime, dict]] = []
     saturday = _fraction(story, 0.4, weekday=5)
     rows += [
         (C, _at(saturday, 23, 10), {"severity": M}),
@@ -86,6 +108,12 @@ def forced_tickets(story: ClientStory) -> pd.DataFrame:
     for over in ({"estimate_h": 6.0}, {"estimate_h": 2.0}):
         over.update(estimate_status="validated", actual_h=over["estimate_h"] * 1.5)
         rows.append((C, _at(_fraction(story, 0.55, weekday=1), 10, 0), over))
+    return rows
+
+
+def _near_end_beats(story: ClientStory) -> list[tuple[str, datetime, dict]]:
+    """Return the tickets still open near the export date (SLA running, at risk, breached)."""
+    rows: list[tuple[str, datetime, dict]] = []
     near_end = {
         "bloquante_today": (
             C,
@@ -111,17 +139,7 @@ def forced_tickets(story: ClientStory) -> pd.DataFrame:
     if story.code == "gamma":
         approval["estimate_status"] = "pending"
     rows.append((E, _at(_workday_before(story, 6), 14, 30), approval))
-    if story.code == "gamma":
-        rows += gamma_beats(story)
-    frame = pd.DataFrame(
-        {
-            "kind": [r[0] for r in rows],
-            "created": pd.to_datetime([r[1] for r in rows]).astype("datetime64[s]"),
-            "project": [story.projects[i % len(story.projects)] for i in range(len(rows))],
-        }
-    )
-    frame["overrides"] = [r[2] for r in rows]
-    return frame
+    return rows
 
 
 def gamma_beats(story: ClientStory) -> list[tuple[str, datetime, dict]]:

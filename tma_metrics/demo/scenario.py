@@ -85,12 +85,15 @@ def month_end(day: date) -> date:
 
 def stories(end: date) -> tuple[ClientStory, ClientStory, ClientStory]:
     """Return the three client stories for exports taken on ``end``."""
+    return _alpha(end), _beta(end), _gamma(end)
+
+
+def _alpha(end: date) -> ClientStory:
+    """Return the city council on Redmine: two carnets, the second one running."""
     alpha_start = add_months(end, -12)
     alpha_c1_end = month_end(add_months(end, -6))
     alpha_c2_start = alpha_c1_end + timedelta(days=1)
-    beta_start = month_start(add_months(end, -10))
-    gamma_start = month_start(add_months(end, -9))
-    alpha = ClientStory(
+    return ClientStory(
         code="alpha",
         contract="Alpha - Mairie de Valbonne-sur-Loire",
         tool="redmine",
@@ -112,7 +115,12 @@ def stories(end: date) -> tuple[ClientStory, ClientStory, ClientStory]:
         holiday_openings=((11, 11), (7, 14), (5, 1), (12, 25)),
         sla_pace=0.7,
     )
-    beta = ClientStory(
+
+
+def _beta(end: date) -> ClientStory:
+    """Return the retailer on Jira: one carnet, its copil logged on the management ticket."""
+    beta_start = month_start(add_months(end, -10))
+    return ClientStory(
         code="beta",
         contract="Beta - Comptoir des Bastides",
         tool="jira",
@@ -136,7 +144,12 @@ def stories(end: date) -> tuple[ClientStory, ClientStory, ClientStory]:
         holiday_openings=((5, 1), (7, 14), (11, 11)),
         sla_pace=0.5,
     )
-    gamma = ClientStory(
+
+
+def _gamma(end: date) -> ClientStory:
+    """Return the water board in the canonical format: 24/7 blocking anomalies, busy autumn."""
+    gamma_start = month_start(add_months(end, -9))
+    return ClientStory(
         code="gamma",
         contract="Gamma - Syndicat des Eaux de la Gâtine",
         tool="canonical",
@@ -161,7 +174,6 @@ def stories(end: date) -> tuple[ClientStory, ClientStory, ClientStory]:
         holiday_openings=((5, 1), (7, 14), (8, 15), (11, 11)),
         sla_pace=0.7,
     )
-    return alpha, beta, gamma
 
 
 @dataclass(frozen=True)

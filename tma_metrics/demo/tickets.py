@@ -142,8 +142,34 @@ def draw_attributes(
     n = len(df)
     kind = df["kind"].to_numpy(dtype=object)
     out = df.copy()
+    severity, estimate, no_estimate = _draw_severity_and_estimate(kind, rng)
+    reject = _draw_rejections(kind, rng)
+    rejected = reject != ""
+    estimate[rejected] = np.nan
+    ratio = np.clip(lognormal(rng, 0.97, 0.24, n), 0.45, 2.0)
+    actual = np.where(np.isnan(estimate), np.clip(no_estimate, 0.25, 12), estimate * ratio)
+    actual = np.where(rejected, rng.uniform(0.25, 1.0, n), actual)
+    out["severity"] = severity
+    out["reject"] = reject
+    out["estimate_h"] = estimate
+    out["estimate_status"] = np.where(np.isnan(estimate), "", "validated")
+    out["actual_h"] = np.maximum(np.round(actual * 4) / 4, 0.25)
+    _draw_delays(out, kind, severity, rejected, estimate, rng, sla_pace)
+    _draw_waits(out, kind, severity, rejected, rng)
+    out["open"] = False
+    out["ratio"] = ratio
+    out["reestimate_h"] = np.nan
+    out["reestimate_status"] = ""
+    out["spent_before_reestimate"] = np.nan
+    return out
+
+
+def _draw_severity_and_estimate(
+    kind: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw each ticket's severity, estimate (NaN: none) and time when not estimated."""
+    n = len(kind)
     severity = np.full(n, Severity.MINEURE, dtype=object)
-    reject = np.full(n, "", dtype=object)
     estimate = np.full(n, np.nan)
     no_estimate = np.zeros(n)
     u = rng.random(n)
@@ -156,20 +182,31 @@ def draw_attributes(
             drawn = rng.choice(np.array(sizes, dtype=float), size=int(mask.sum()), p=w / w.sum())
             estimate[mask] = np.where(u[mask] < ESTIMATE_SHARE[k], drawn, np.nan)
         no_estimate[mask] = lognormal(rng, NO_ESTIMATE_MEDIAN[k], 0.7, int(mask.sum()))
+    return severity, estimate, no_estimate
+
+
+def _draw_rejections(kind: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Draw which anomalies and support requests are rejected, and why ("" if not)."""
+    n = len(kind)
+    reject = np.full(n, "", dtype=object)
     r = rng.random(n)
     reject[(kind == Kind.CORRECTIVE) & (r < 0.04)] = "not_a_bug"
     reject[(kind == Kind.CORRECTIVE) & (r >= 0.04) & (r < 0.07)] = "duplicate"
     reject[(kind == Kind.SUPPORT) & (r < 0.02)] = "duplicate"
-    rejected = reject != ""
-    estimate[rejected] = np.nan
-    ratio = np.clip(lognormal(rng, 0.97, 0.24, n), 0.45, 2.0)
-    actual = np.where(np.isnan(estimate), np.clip(no_estimate, 0.25, 12), estimate * ratio)
-    actual = np.where(rejected, rng.uniform(0.25, 1.0, n), actual)
-    out["severity"] = severity
-    out["reject"] = reject
-    out["estimate_h"] = estimate
-    out["estimate_status"] = np.where(np.isnan(estimate), "", "validated")
-    out["actual_h"] = np.maximum(np.round(actual * 4) / 4, 0.25)
+    return reject
+
+
+def _draw_delays(
+    out: pd.DataFrame,
+    kind: np.ndarray,
+    severity: np.ndarray,
+    rejected: np.ndarray,
+    estimate: np.ndarray,
+    rng: np.random.Generator,
+    sla_pace: float,
+) -> None:
+    """Draw the response, workaround and resolution delays (minutes) into ``out``."""
+    n = len(kind)
     out["response_min"] = _by_severity(RESPONSE, severity, rng)
     out.loc[kind != Kind.CORRECTIVE, "response_min"] = lognormal(rng, 240, 0.8, n)[
         kind != Kind.CORRECTIVE
@@ -190,6 +227,17 @@ def draw_attributes(
         30, 240, int(rejected.sum())
     )
     out["resolution_min"] = resolution
+
+
+def _draw_waits(
+    out: pd.DataFrame,
+    kind: np.ndarray,
+    severity: np.ndarray,
+    rejected: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Draw the client waits, evolutions' study time and closing delays into ``out``."""
+    n = len(kind)
     pause = (
         ((kind == Kind.CORRECTIVE) | (kind == Kind.SUPPORT)) & (rng.random(n) < 0.15) & ~rejected
     )
@@ -208,12 +256,6 @@ def draw_attributes(
         [np.minimum(rng.exponential(40, n), 180), np.minimum(rng.exponential(120, n), 960)],
         np.minimum(rng.exponential(400, n), 4800),
     )
-    out["open"] = False
-    out["ratio"] = ratio
-    out["reestimate_h"] = np.nan
-    out["reestimate_status"] = ""
-    out["spent_before_reestimate"] = np.nan
-    return out
 
 
 def _by_severity(table: dict, severity: np.ndarray, rng: np.random.Generator) -> np.ndarray:

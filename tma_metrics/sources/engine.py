@@ -167,59 +167,13 @@ def _create(
 ) -> dict[str, int]:
     """Run the CREATE TEMP TABLE of ``plan`` and return its counts."""
     fields = plan.fields
-    raw_cols = [LINE_COLUMN] if source.has_line else []
-    if source.has_malformed:
-        raw_cols += ["_malformed", "_malformed_raw"]
-    names = column_names(source.width)
-    empty = f"coalesce({', '.join(names)}) IS NULL" if len(names) > 1 else f"{names[0]} IS NULL"
-    # A record the reader lost (its cells left empty, its reason in _malformed) is
-    # neither blank nor a total row: it is rejected with that reason.
-    lost = f"_malformed IS NOT NULL AND {empty}" if source.has_malformed else "false"
-    raw_cols.append(f"{empty} AND NOT ({lost}) AS _empty")
-    raw_cols.append(f"{lost} AS _lost")
-    raw_cols += [f"{f.raw} AS r{i}" for i, f in enumerate(fields)]
-    raw_cols += [f"{raw} AS x{j}" for j, (_, raw) in enumerate(plan.extra)]
-    raw_cols += [f"{raw} AS {carry}" for carry, raw in plan.carry.items()]
-    parsed = [
-        f"{_parse_sql(f, f'r{i}', choices.get(f.name))} AS v{i}" for i, f in enumerate(fields)
-    ]
-    ranged = [
-        f"CASE WHEN v{i} < {float(f.min_value)!r} THEN NULL ELSE v{i} END AS f{i}"
-        if f.min_value is not None
-        else f"v{i} AS f{i}"
-        for i, f in enumerate(fields)
-    ]
+    raw_cols = _raw_columns(source, plan)
+    parsed, ranged = _parsed_columns(fields, choices)
     subst = {f.name: f"f{i}" for i, f in enumerate(fields)}
     subst.update({f"{f.name}_raw": f"r{i}" for i, f in enumerate(fields)})
 
-    out = [LINE_COLUMN] if source.has_line else []
-    # Columns that are the same on every row (the tool's name, the columns the file
-    # lacks, the note of a well-formed file) are not stored: the view over the table
-    # adds them. Two million rows of a constant cost 8 to 16 bytes each to write.
-    constant: list[str] = []
-    for column, dtype in TABLE_COLUMNS[plan.table].items():
-        if column in plan.derived:
-            expr = _fill(plan.derived[column], subst)
-        elif column in plan.constants:
-            expr = _sql_text(plan.constants[column])
-            constant.append(f'"{column}"')
-        elif column in subst:
-            expr = subst[column]
-        elif column == "extra" and plan.extra:
-            entries = ", ".join(f"{{'k': $tma_k{j}, 'v': x{j}}}" for j in range(len(plan.extra)))
-            expr = (
-                f"nullif(to_json(map_from_entries(list_filter([{entries}], "
-                "lambda e: e.v IS NOT NULL)))::VARCHAR, '{}')"
-            )
-        else:
-            expr = "NULL"
-            constant.append(f'"{column}"')
-        out.append(f'CAST({expr} AS {_SQL_TYPES[dtype]}) AS "{column}"')
-    bad = []
-    for i, f in enumerate(fields):
-        if f.kind in PARSED_KINDS:
-            out_of_range = f" OR v{i} < {float(f.min_value)!r}" if f.min_value is not None else ""
-            bad.append(f"coalesce(r{i} IS NOT NULL AND (v{i} IS NULL{out_of_range}), false)")
+    out, constant = _table_columns(plan, subst, source)
+    bad = _bad_columns(fields)
     out += [f"{expr} AS _bad{k}" for k, expr in enumerate(bad)]
     # Unreadable dates are kept (mostly NULL, cheap) to test other formats on them.
     out += [
@@ -259,6 +213,81 @@ def _create(
         f"CREATE TEMP VIEW {name} AS SELECT *, rowid AS {_ROWID}{added} FROM {name}{_DATA}"
     ).fetchall()
     return _stats(con, name, plan, len(bad))
+
+
+def _raw_columns(source: Source, plan: TablePlan) -> list[str]:
+    """Return the SELECT items reading the raw cells, the line and the lost-record flags."""
+    fields = plan.fields
+    raw_cols = [LINE_COLUMN] if source.has_line else []
+    if source.has_malformed:
+        raw_cols += ["_malformed", "_malformed_raw"]
+    names = column_names(source.width)
+    empty = f"coalesce({', '.join(names)}) IS NULL" if len(names) > 1 else f"{names[0]} IS NULL"
+    # A record the reader lost (its cells left empty, its reason in _malformed) is
+    # neither blank nor a total row: it is rejected with that reason.
+    lost = f"_malformed IS NOT NULL AND {empty}" if source.has_malformed else "false"
+    raw_cols.append(f"{empty} AND NOT ({lost}) AS _empty")
+    raw_cols.append(f"{lost} AS _lost")
+    raw_cols += [f"{f.raw} AS r{i}" for i, f in enumerate(fields)]
+    raw_cols += [f"{raw} AS x{j}" for j, (_, raw) in enumerate(plan.extra)]
+    raw_cols += [f"{raw} AS {carry}" for carry, raw in plan.carry.items()]
+    return raw_cols
+
+
+def _parsed_columns(
+    fields: tuple[Field, ...], choices: Mapping[str, dates.TsChoice]
+) -> tuple[list[str], list[str]]:
+    """Return the SELECT items parsing each field (v) and dropping values below range (f)."""
+    parsed = [
+        f"{_parse_sql(f, f'r{i}', choices.get(f.name))} AS v{i}" for i, f in enumerate(fields)
+    ]
+    ranged = [
+        f"CASE WHEN v{i} < {float(f.min_value)!r} THEN NULL ELSE v{i} END AS f{i}"
+        if f.min_value is not None
+        else f"v{i} AS f{i}"
+        for i, f in enumerate(fields)
+    ]
+    return parsed, ranged
+
+
+def _table_columns(
+    plan: TablePlan, subst: Mapping[str, str], source: Source
+) -> tuple[list[str], list[str]]:
+    """Return the SELECT items of the table's columns and the constant ones left unstored."""
+    out = [LINE_COLUMN] if source.has_line else []
+    # Columns that are the same on every row (the tool's name, the columns the file
+    # lacks, the note of a well-formed file) are not stored: the view over the table
+    # adds them. Two million rows of a constant cost 8 to 16 bytes each to write.
+    constant: list[str] = []
+    for column, dtype in TABLE_COLUMNS[plan.table].items():
+        if column in plan.derived:
+            expr = _fill(plan.derived[column], subst)
+        elif column in plan.constants:
+            expr = _sql_text(plan.constants[column])
+            constant.append(f'"{column}"')
+        elif column in subst:
+            expr = subst[column]
+        elif column == "extra" and plan.extra:
+            entries = ", ".join(f"{{'k': $tma_k{j}, 'v': x{j}}}" for j in range(len(plan.extra)))
+            expr = (
+                f"nullif(to_json(map_from_entries(list_filter([{entries}], "
+                "lambda e: e.v IS NOT NULL)))::VARCHAR, '{}')"
+            )
+        else:
+            expr = "NULL"
+            constant.append(f'"{column}"')
+        out.append(f'CAST({expr} AS {_SQL_TYPES[dtype]}) AS "{column}"')
+    return out, constant
+
+
+def _bad_columns(fields: tuple[Field, ...]) -> list[str]:
+    """Return, per parsed field, the SQL flagging a value that could not be read."""
+    bad = []
+    for i, f in enumerate(fields):
+        if f.kind in PARSED_KINDS:
+            out_of_range = f" OR v{i} < {float(f.min_value)!r}" if f.min_value is not None else ""
+            bad.append(f"coalesce(r{i} IS NOT NULL AND (v{i} IS NULL{out_of_range}), false)")
+    return bad
 
 
 def drop(con: duckdb.DuckDBPyConnection, name: str) -> None:

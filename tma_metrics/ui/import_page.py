@@ -15,6 +15,7 @@ from tma_metrics.reports.import_text import counts_line
 from tma_metrics.sources import (
     SOURCE_CHOICES,
     MappingProfile,
+    UnrecognisedFormat,
     build_template,
     limits,
     suggest_mapping,
@@ -169,22 +170,7 @@ def mapping_step(store: Store, scope: WriteScope) -> None:
         format_func=_TABLE_LABELS.get,
         horizontal=True,
     )
-    suggestion = suggest_mapping(error.header, table)
-    options = [_NONE, *error.header]
-    chosen: dict[str, str] = {}
-    grid = st.columns(3)
-    for i, column in enumerate(mappable_columns(table)):
-        guess = suggestion.get(column)
-        required = column in REQUIRED[table]
-        value = grid[i % 3].selectbox(
-            f"{column}{' *' if required else ''}",
-            options,
-            index=options.index(guess) if guess in options else 0,
-            key=f"map-{table}-{column}",
-            placeholder="Choisir…",
-        )
-        if value != _NONE:
-            chosen[column] = value
+    chosen = _column_choices(error, table)
     profile_name = st.text_input("Nom de la correspondance", value=f"Profil {name}")
     left, right = st.columns(2)
     if right.button("Abandonner ce fichier"):
@@ -208,6 +194,27 @@ def mapping_step(store: Store, scope: WriteScope) -> None:
             del st.session_state[_PENDING_KEY]
 
 
+def _column_choices(error: UnrecognisedFormat, table: str) -> dict[str, str]:
+    """Ask, for each column of ``table``, which column of the file holds it (suggested first)."""
+    suggestion = suggest_mapping(error.header, table)
+    options = [_NONE, *error.header]
+    chosen: dict[str, str] = {}
+    grid = st.columns(3)
+    for i, column in enumerate(mappable_columns(table)):
+        guess = suggestion.get(column)
+        required = column in REQUIRED[table]
+        value = grid[i % 3].selectbox(
+            f"{column}{' *' if required else ''}",
+            options,
+            index=options.index(guess) if guess in options else 0,
+            key=f"map-{table}-{column}",
+            placeholder="Choisir…",
+        )
+        if value != _NONE:
+            chosen[column] = value
+    return chosen
+
+
 def history_and_undo(store: Store, scope: WriteScope) -> None:
     """The imports ``scope`` may see, newest first, with undo of a whole import.
 
@@ -218,6 +225,15 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
     if history.empty:
         st.caption("Aucun import pour l'instant.")
         return
+    _history_table(history)
+    active = history[history["undone_at"].isna()]
+    if active.empty:
+        return
+    _undo_form(store, scope, active)
+
+
+def _history_table(history: pd.DataFrame) -> None:
+    """Show the imports, counts first, in French formats."""
     # The counts before the long texts: they show without scrolling sideways.
     shown = pd.DataFrame(
         {
@@ -253,9 +269,10 @@ def history_and_undo(store: Store, scope: WriteScope) -> None:
             "Fichier": st.column_config.TextColumn(width=200),
         },
     )
-    active = history[history["undone_at"].isna()]
-    if active.empty:
-        return
+
+
+def _undo_form(store: Store, scope: WriteScope, active: pd.DataFrame) -> None:
+    """Offer to undo one of the ``active`` imports, after a confirmation."""
     with st.form("undo_form"):
         batch = st.selectbox(
             "Import à annuler",

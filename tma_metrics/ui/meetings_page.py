@@ -15,7 +15,7 @@ from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext, stale_data_notice
 from tma_metrics.ui.copil_page import copil  # the Copil has its own module
 from tma_metrics.views.as_of import last_complete_month, month_as_of, months_until
-from tma_metrics.views.bilan import bilan_view
+from tma_metrics.views.bilan import BilanView, bilan_view
 from tma_metrics.views.point import point_view
 from tma_metrics.views.sla_range import ComplianceRange
 
@@ -120,6 +120,19 @@ def bilan_mensuel(ctx: PageContext) -> None:
         f"{fr.day(view.month_end)}){' — mois en cours' if view.partial else ''}."
     )
     _filters_note(ctx)
+    _bilan_metrics(view)
+    for note in view.notes:
+        st.info(md(note))
+    _bilan_tabs(view)
+    files = bilan_files(view)
+    st.subheader("Courriel du bilan")
+    ui.text_block(files.text, label="le bilan", file_name=files.file_name("email"))
+    st.subheader("Exports")
+    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
+
+
+def _bilan_metrics(view: BilanView) -> None:
+    """Show the month's consumption, the balance (by contract model) and the management share."""
     cols = st.columns(4)
     cols[0].metric("Consommé dans le mois", fr.days(view.consumed_month_days), border=True)
     if view.model == "subscription":
@@ -138,8 +151,10 @@ def bilan_mensuel(ctx: PageContext) -> None:
         help=f"Cible {fr.percent(view.management_target)} du temps du mois.",
         border=True,
     )
-    for note in view.notes:
-        st.info(md(note))
+
+
+def _bilan_tabs(view: BilanView) -> None:
+    """Show one tab per table of the bilan, each saying why it is empty."""
     labels = {
         "by_ticket": ("Par demande", "Aucun temps décompté ce mois-ci."),
         "by_kind": ("Par type", "Aucun temps ce mois-ci."),
@@ -156,11 +171,6 @@ def bilan_mensuel(ctx: PageContext) -> None:
     for tab, (name, frame) in zip(tabs, view.tables.items(), strict=True):
         with tab:
             ui.table(frame, client_view=view.client_view, empty=labels[name][1])
-    files = bilan_files(view)
-    st.subheader("Courriel du bilan")
-    ui.text_block(files.text, label="le bilan", file_name=files.file_name("email"))
-    st.subheader("Exports")
-    ui.exports(files.sheets, files.workbook(), base_name=files.base_name)
 
 
 __all__ = ["bilan_mensuel", "copil", "point_tma"]

@@ -137,24 +137,10 @@ def bilan_view(figures: ContractFigures, month: date, *, client_view: bool = Fal
 
     rows = activity.ticket_rows(figures.tickets, as_of, contract.margin)
     entries = activity.entries_between(figures.entries, first, last)
-    by_ticket = activity.time_by_ticket(entries, rows, hpd)
-    if client_view:
-        by_ticket = by_ticket.sort_values(
-            ["deducted_hours", "key"], ascending=[False, True], kind="stable"
-        )
-    unestimated = _unestimated(by_ticket, figures.tickets)
+    tables = _month_tables(figures, rows, entries, hpd, client_view)
     estimated = figures.estimation[figures.estimation["month"] == pd.Timestamp(first)]
     covered = figures.period.start <= first and figures.period.end >= last
     open_rows = activity.open_rows(figures.tickets, rows)
-
-    tables = {
-        "by_ticket": by_ticket,
-        "by_kind": activity.time_by_kind(entries, hpd),
-        "by_activity": activity.time_by_activity(entries, hpd),
-        "unestimated": unestimated,
-    }
-    if client_view:
-        tables = {name: for_client(frame) for name, frame in tables.items()}
     return BilanView(
         contract_name=figures.name,
         model=contract.model,
@@ -190,6 +176,31 @@ def bilan_view(figures: ContractFigures, month: date, *, client_view: bool = Fal
         notes=tuple(_notes(figures, first, last, partial, covered)),
         **{name: frame.reset_index(drop=True) for name, frame in tables.items()},
     )
+
+
+def _month_tables(
+    figures: ContractFigures,
+    rows: pd.DataFrame,
+    entries: pd.DataFrame,
+    hpd: float,
+    client_view: bool,
+) -> dict[str, pd.DataFrame]:
+    """Return the month's time tables: by ticket, kind and activity, and unestimated work."""
+    by_ticket = activity.time_by_ticket(entries, rows, hpd)
+    if client_view:
+        by_ticket = by_ticket.sort_values(
+            ["deducted_hours", "key"], ascending=[False, True], kind="stable"
+        )
+    unestimated = _unestimated(by_ticket, figures.tickets)
+    tables = {
+        "by_ticket": by_ticket,
+        "by_kind": activity.time_by_kind(entries, hpd),
+        "by_activity": activity.time_by_activity(entries, hpd),
+        "unestimated": unestimated,
+    }
+    if client_view:
+        tables = {name: for_client(frame) for name, frame in tables.items()}
+    return tables
 
 
 def _unestimated(by_ticket: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:

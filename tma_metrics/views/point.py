@@ -143,28 +143,14 @@ def point_view(
     contract = current.contract
     since, until = point_window(current, previous)
     rows = activity.ticket_rows(current.tickets, current.period.as_of, contract.margin)
-    committed = current.commitments.set_index("ticket_uid")["committed_hours"]
-
-    in_progress = activity.open_rows(current.tickets, rows)
-    in_progress["committed_hours"] = (
-        in_progress["ticket_uid"].map(committed).astype("float64").to_numpy()
-    )
-    in_progress = _by_severity(in_progress)
+    in_progress = _in_progress(current, rows)
     watch = sla_rows.to_watch(current.outcomes, rows)
     late = sla_rows.breaches(current.outcomes, rows, since, until)
     pending = activity.pending_estimates(
         current.tickets, current.period.as_of, contract.hours_per_day
     )
     window_entries = activity.entries_between(current.entries, since, until)
-
-    found = alerts.balance_alerts(
-        current.balance, contract.alert_days, has_entries=not current.entries.empty
-    )
-    found += alerts.data_alerts(contract, current.prepared, current.entries, current.period.as_of)
-    found += alerts.sla_alerts(late, watch)
-    found += alerts.guarantee_alert(in_progress[in_progress["past_guarantee"]], contract.margin)
-    found += alerts.warning_alerts(current.warnings)
-
+    found = _point_alerts(current, in_progress, late, watch)
     tables = {
         "incoming": activity.created_between(rows, since, until)[list(INCOMING_COLUMNS)],
         "resolved": activity.resolved_between(rows, current.changes, since, until)[
@@ -205,6 +191,32 @@ def point_view(
         period_end=current.period.end,
         **{name: frame.reset_index(drop=True) for name, frame in tables.items()},
     )
+
+
+def _in_progress(current: ContractFigures, rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the open tickets with their committed hours, by severity."""
+    committed = current.commitments.set_index("ticket_uid")["committed_hours"]
+    in_progress = activity.open_rows(current.tickets, rows)
+    in_progress["committed_hours"] = (
+        in_progress["ticket_uid"].map(committed).astype("float64").to_numpy()
+    )
+    in_progress = _by_severity(in_progress)
+    return in_progress
+
+
+def _point_alerts(
+    current: ContractFigures, in_progress: pd.DataFrame, late: pd.DataFrame, watch: pd.DataFrame
+) -> list[Alert]:
+    """Return the alerts of the point: balance, data, SLA, guarantee and import warnings."""
+    contract = current.contract
+    found = alerts.balance_alerts(
+        current.balance, contract.alert_days, has_entries=not current.entries.empty
+    )
+    found += alerts.data_alerts(contract, current.prepared, current.entries, current.period.as_of)
+    found += alerts.sla_alerts(late, watch)
+    found += alerts.guarantee_alert(in_progress[in_progress["past_guarantee"]], contract.margin)
+    found += alerts.warning_alerts(current.warnings)
+    return found
 
 
 def _window_card(deducted_days: float, since: date, until: date) -> Card:

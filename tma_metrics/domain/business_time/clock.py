@@ -160,21 +160,8 @@ def measure(
     none) dates an unknown event at the latest; ``proof`` is the instant from which a
     running clock surely runs unpaused (NaT: never; None: from its start).
     """
-    n = len(start)
     as_of64 = np.datetime64(pd.Timestamp(as_of).as_unit("us"))
-    nat = np.datetime64("NaT")
-    has_start = ~np.isnat(start)
-    has_event = ~np.isnat(event)
-    if bound is None:
-        bound = np.full(n, nat, dtype="datetime64[us]")
-    has_bound = ~np.isnat(bound)
-    measured = applicable & has_start & has_event & (event >= start)
-    bounded = applicable & has_start & ~has_event & has_bound & (bound >= start)
-    running = applicable & has_start & ~has_event & ~has_bound & pending & (as_of64 >= start)
-    stop = np.full(n, nat, dtype="datetime64[us]")
-    stop[running] = as_of64
-    np.copyto(stop, event, where=measured)
-    np.copyto(stop, bound, where=bounded)
+    measured, bounded, running, stop = _stops(start, event, applicable, pending, bound, as_of64)
 
     clocked = measured | bounded | running
     overlaps = None
@@ -183,6 +170,36 @@ def measure(
     calendars = (calendar, specs, timezone)
     elapsed, paused, deadline = _clock_times(clocked, start, stop, allowance, overlaps, calendars)
 
+    remaining, outcome, measurable, unproven = _outcomes(
+        applicable, measured, bounded, running, elapsed, allowance, (start, proof, calendars)
+    )
+    return _measured(
+        start,
+        event,
+        stop,
+        applicable,
+        measured,
+        bounded,
+        clocked,
+        measurable,
+        unproven,
+        (elapsed, paused, deadline, remaining),
+        outcome,
+    )
+
+
+def _outcomes(
+    applicable: np.ndarray,
+    measured: np.ndarray,
+    bounded: np.ndarray,
+    running: np.ndarray,
+    elapsed: np.ndarray,
+    allowance: np.ndarray,
+    proofs: tuple,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return each clock's remaining minutes, outcome, measurability and unproven breach."""
+    start, proof, calendars = proofs
+    n = len(start)
     remaining = np.where(running, allowance - elapsed, np.nan)
     over = elapsed > allowance + EPSILON_MINUTES
     outcome = np.select(
@@ -197,12 +214,56 @@ def measure(
     unproven = np.zeros(n, dtype=bool)
     unproven[live[unproven_live]] = True
     measurable = measured | (bounded & ~over) | (running & ~unproven)
+    return remaining, outcome, measurable, unproven
+
+
+def _stops(
+    start: np.ndarray,
+    event: np.ndarray,
+    applicable: np.ndarray,
+    pending: np.ndarray,
+    bound: np.ndarray | None,
+    as_of64: np.datetime64,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return which clocks stop at their event, at their bound or run on, and each stop."""
+    n = len(start)
+    nat = np.datetime64("NaT")
+    has_start = ~np.isnat(start)
+    has_event = ~np.isnat(event)
+    if bound is None:
+        bound = np.full(n, nat, dtype="datetime64[us]")
+    has_bound = ~np.isnat(bound)
+    measured = applicable & has_start & has_event & (event >= start)
+    bounded = applicable & has_start & ~has_event & has_bound & (bound >= start)
+    running = applicable & has_start & ~has_event & ~has_bound & pending & (as_of64 >= start)
+    stop = np.full(n, nat, dtype="datetime64[us]")
+    stop[running] = as_of64
+    np.copyto(stop, event, where=measured)
+    np.copyto(stop, bound, where=bounded)
+    return measured, bounded, running, stop
+
+
+def _measured(
+    start: np.ndarray,
+    event: np.ndarray,
+    stop: np.ndarray,
+    applicable: np.ndarray,
+    measured: np.ndarray,
+    bounded: np.ndarray,
+    clocked: np.ndarray,
+    measurable: np.ndarray,
+    unproven: np.ndarray,
+    times: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    outcome: np.ndarray,
+) -> Measured:
+    """Blank the times that only bound a clock and code why the others are unmeasurable."""
+    elapsed, paused, deadline, remaining = times
     # A bound past the deadline or an unproven breach: the elapsed time is only an upper
     # bound; it is not shown as the clock's (the deadline is kept).
     vague = clocked & ~measurable
     elapsed[vague] = paused[vague] = remaining[vague] = np.nan
     problem = np.select(
-        [~applicable | measurable, bounded, unproven, ~has_start, has_event],
+        [~applicable | measurable, bounded, unproven, np.isnat(start), ~np.isnat(event)],
         [0, 4, 5, 1, 2],
         3,
     )

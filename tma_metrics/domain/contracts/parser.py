@@ -261,15 +261,8 @@ _CONTRACT_MISPLACED = {
 
 
 def _parse_contract(raw: Any, index: int) -> Contract:
-    if not isinstance(raw, dict):
-        raise ContractError(f"Contrat n° {index} : attendu une table, trouvé {show(raw)}.")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ContractError(
-            f'Contrat n° {index}, clé « name » : attendu un nom (name = "Client"), '
-            f"trouvé {show(name)}."
-        )
-    name = name.strip()
+    """Return contract n° ``index`` of the file, every key checked."""
+    name = _contract_name(raw, index)
     r = _Reader(raw, f"Contrat « {name} »")
     r.unknown_keys(CONTRACT_KEYS, _CONTRACT_MISPLACED)
     projects = r.texts("projects", ())
@@ -282,37 +275,12 @@ def _parse_contract(raw: Any, index: int) -> Contract:
     timezone = _timezone(r)
     calendar = _parse_calendar(raw.get("calendar", {}), r.contract, "calendar.")
     carnets = _parse_carnets(raw.get("carnet", []), r.contract)
-    if model == "carnet" and not carnets:
-        raise r.fail("carnet", "au moins un bloc [[contract.carnet]] (start, days)", None)
-    if model != "carnet" and carnets:
-        raise r.fail(
-            "carnet",
-            f"aucun bloc [[contract.carnet]] pour model = « {model} » (seul le modèle carnet a "
-            "un solde)",
-            f"{len(carnets)} bloc(s) [[contract.carnet]]",
-        )
-    monthly_days = r.number("monthly_days", None)
-    if model == "subscription" and monthly_days is None:
-        raise r.fail("monthly_days", "les jours inclus par mois du modèle subscription", None)
-    if model != "subscription" and monthly_days is not None:
-        raise r.fail("monthly_days", "cette clé pour le seul modèle subscription", monthly_days)
+    _check_carnets(r, model, carnets)
+    monthly_days = _monthly_days(r, model)
     sla = _parse_sla(raw.get("sla", {}), r.contract)
-    priorities = {normalise_label(k): str(v) for k, v in DEFAULT_PRIORITIES.items()}
-    mapping = _Reader(_table(raw, "priorities", r), r.contract, "priorities.")
-    for label in mapping.table:
-        severity = _choice(mapping, label, None, SEVERITY_WORDS, "bloquante, majeure ou mineure")
-        priorities[normalise_label(label)] = str(severity)
-    kinds = {normalise_label(k): str(v) for k, v in DEFAULT_KINDS.items()}
-    mapping = _Reader(_table(raw, "kinds", r), r.contract, "kinds.")
-    for label in mapping.table:
-        kinds[normalise_label(label)] = str(_choice(mapping, label, None, {k: k for k in Kind}))
-    sla_kinds = []
-    for kind in r.texts("sla_ticket_kinds", (Kind.CORRECTIVE,)):
-        found = {normalise_label(k): str(k) for k in Kind}.get(normalise_label(kind))
-        if found is None:
-            expected = "des types parmi " + ", ".join(Kind)
-            raise r.fail("sla_ticket_kinds", expected, kind, suggestion(kind, list(Kind)))
-        sla_kinds.append(found)
+    priorities = _priorities(raw, r)
+    kinds = _kinds(raw, r)
+    sla_kinds = _sla_kinds(r)
     return Contract(
         name=name,
         projects=projects,
@@ -335,6 +303,74 @@ def _parse_contract(raw: Any, index: int) -> Contract:
         client=r.text("client", None),
         logo=_logo(r),
     )
+
+
+def _contract_name(raw: Any, index: int) -> str:
+    """Return the contract's name, checking the contract is a table with one."""
+    if not isinstance(raw, dict):
+        raise ContractError(f"Contrat n° {index} : attendu une table, trouvé {show(raw)}.")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ContractError(
+            f'Contrat n° {index}, clé « name » : attendu un nom (name = "Client"), '
+            f"trouvé {show(name)}."
+        )
+    name = name.strip()
+    return name
+
+
+def _check_carnets(r: _Reader, model: str, carnets: tuple[Carnet, ...]) -> None:
+    """Check the carnet model has carnets and the others none."""
+    if model == "carnet" and not carnets:
+        raise r.fail("carnet", "au moins un bloc [[contract.carnet]] (start, days)", None)
+    if model != "carnet" and carnets:
+        raise r.fail(
+            "carnet",
+            f"aucun bloc [[contract.carnet]] pour model = « {model} » (seul le modèle carnet a "
+            "un solde)",
+            f"{len(carnets)} bloc(s) [[contract.carnet]]",
+        )
+
+
+def _monthly_days(r: _Reader, model: str) -> float | None:
+    """Return the days included per month, required by the subscription model alone."""
+    monthly_days = r.number("monthly_days", None)
+    if model == "subscription" and monthly_days is None:
+        raise r.fail("monthly_days", "les jours inclus par mois du modèle subscription", None)
+    if model != "subscription" and monthly_days is not None:
+        raise r.fail("monthly_days", "cette clé pour le seul modèle subscription", monthly_days)
+    return monthly_days
+
+
+def _priorities(raw: dict, r: _Reader) -> dict[str, str]:
+    """Return the severity of each priority label: the defaults, then the contract's."""
+    priorities = {normalise_label(k): str(v) for k, v in DEFAULT_PRIORITIES.items()}
+    mapping = _Reader(_table(raw, "priorities", r), r.contract, "priorities.")
+    for label in mapping.table:
+        severity = _choice(mapping, label, None, SEVERITY_WORDS, "bloquante, majeure ou mineure")
+        priorities[normalise_label(label)] = str(severity)
+    return priorities
+
+
+def _kinds(raw: dict, r: _Reader) -> dict[str, str]:
+    """Return the kind of each tracker label: the defaults, then the contract's."""
+    kinds = {normalise_label(k): str(v) for k, v in DEFAULT_KINDS.items()}
+    mapping = _Reader(_table(raw, "kinds", r), r.contract, "kinds.")
+    for label in mapping.table:
+        kinds[normalise_label(label)] = str(_choice(mapping, label, None, {k: k for k in Kind}))
+    return kinds
+
+
+def _sla_kinds(r: _Reader) -> list[str]:
+    """Return the ticket kinds under SLA (corrective by default), each checked."""
+    sla_kinds = []
+    for kind in r.texts("sla_ticket_kinds", (Kind.CORRECTIVE,)):
+        found = {normalise_label(k): str(k) for k in Kind}.get(normalise_label(kind))
+        if found is None:
+            expected = "des types parmi " + ", ".join(Kind)
+            raise r.fail("sla_ticket_kinds", expected, kind, suggestion(kind, list(Kind)))
+        sla_kinds.append(found)
+    return sla_kinds
 
 
 #: Image files a deck can show as the client's logo.

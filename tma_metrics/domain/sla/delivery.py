@@ -80,23 +80,41 @@ def delivery_commitments(
     """
     as_of = pd.Timestamp(as_of).as_unit("us")
     t = prepared[prepared["kind"] == Kind.EVOLUTIVE].reset_index(drop=True)
-    day_minutes = contract.calendar.day_minutes
     hours_per_day = contract.hours_per_day
-
-    def seen(column: str) -> pd.Series:
-        """Dates after ``as_of`` have not happened yet."""
-        return t[column].where(t[column] <= as_of)
-
     rejected = t["rejected"].to_numpy(bool)
     estimate_days = t["estimate_hours"].astype("float64") / hours_per_day
     accepted = (t["reestimate_status"] == ReestimateStatus.ACCEPTED).to_numpy(bool, na_value=False)
     reestimate_days = t["reestimate_hours"].astype("float64") / hours_per_day
     effective_days = estimate_days.where(~accepted, reestimate_days)
+    est = _estimate_rows(t, contract, rejected, estimate_days, as_of)
+    dlv = _delivery_rows(t, contract, rejected, effective_days, as_of)
 
-    # Estimate: created -> estimate sent.
+    rows = pd.concat([est, dlv], ignore_index=True)
+    rows["allowance_minutes"] = rows["allowance_minutes"].where(rows["applicable"])
+    rows = rows.join(run_clocks(rows, None, as_of, timezone=timezone))
+    rows["note"] = _notes(rows)
+    fallback = rows["resolution_at"].fillna(rows["bound_at"]).fillna(rows["created_at"])
+    rows["period_at"] = period_of(rows, fallback, as_of)
+    return rows[list(DELIVERY_COLUMNS)].astype(DELIVERY_COLUMNS)
+
+
+def _seen(t: pd.DataFrame, as_of: pd.Timestamp, column: str) -> pd.Series:
+    """Return a date column without the dates after ``as_of`` (not happened yet)."""
+    return t[column].where(t[column] <= as_of)
+
+
+def _estimate_rows(
+    t: pd.DataFrame,
+    contract: Contract,
+    rejected: np.ndarray,
+    estimate_days: pd.Series,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """Return the estimate commitments: created -> estimate sent."""
+    day_minutes = contract.calendar.day_minutes
     size = size_class(estimate_days)
     days = size.map(ESTIMATE_DAYS).astype("float64")
-    estimated_at = seen("estimated_at")
+    estimated_at = _seen(t, as_of, "estimated_at")
     est = _base(t, "estimate", size, estimate_days, days * day_minutes, contract)
     est["applicable"] = ~rejected & (size != LARGE).to_numpy(bool, na_value=True)
     est["start_at"] = t["created_at"]
@@ -108,18 +126,30 @@ def delivery_commitments(
         "Estimation non chiffrée (colonne estimate_hours vide) : taille et délai inconnus",
         "Date d'envoi de l'estimation absente : ajoutez la colonne estimated_at",
     )
+    est["refused"], est["waiting_approval"] = False, False
+    est["bound_at"] = pd.Series(pd.NaT, index=est.index, dtype="datetime64[us]")
+    return est
 
-    # Delivery: approval -> delivery (or resolution).
+
+def _delivery_rows(
+    t: pd.DataFrame,
+    contract: Contract,
+    rejected: np.ndarray,
+    effective_days: pd.Series,
+    as_of: pd.Timestamp,
+) -> pd.DataFrame:
+    """Return the delivery commitments: approval -> delivery (or resolution)."""
+    day_minutes = contract.calendar.day_minutes
     size = size_class(effective_days)
     allowance = ((2 * effective_days + 1) * day_minutes).where(size == SMALL)
-    approved_at = seen("approved_at")
+    approved_at = _seen(t, as_of, "approved_at")
     status = t["estimate_status"]
     refused = (status == "refused").to_numpy(bool, na_value=False)
     waiting_approval = approved_at.isna().to_numpy() & (
         (status == "pending").to_numpy(bool, na_value=False)
         | (t["approved_at"] > as_of).to_numpy(bool)
     )
-    delivered_at = seen("delivered_at")
+    delivered_at = _seen(t, as_of, "delivered_at")
     by_resolution = delivered_at.isna() & t["resolution_at"].notna()
     dlv = _base(t, "delivery", size, effective_days, allowance, contract)
     dlv["applicable"] = (
@@ -143,16 +173,7 @@ def delivery_commitments(
         "Date de livraison absente : ajoutez la colonne delivered_at",
     )
     dlv["refused"], dlv["waiting_approval"] = refused, waiting_approval
-    est["refused"], est["waiting_approval"] = False, False
-    est["bound_at"] = pd.Series(pd.NaT, index=est.index, dtype="datetime64[us]")
-
-    rows = pd.concat([est, dlv], ignore_index=True)
-    rows["allowance_minutes"] = rows["allowance_minutes"].where(rows["applicable"])
-    rows = rows.join(run_clocks(rows, None, as_of, timezone=timezone))
-    rows["note"] = _notes(rows)
-    fallback = rows["resolution_at"].fillna(rows["bound_at"]).fillna(rows["created_at"])
-    rows["period_at"] = period_of(rows, fallback, as_of)
-    return rows[list(DELIVERY_COLUMNS)].astype(DELIVERY_COLUMNS)
+    return dlv
 
 
 def _base(

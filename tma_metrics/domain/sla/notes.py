@@ -126,20 +126,33 @@ def notes(
     The first rule that matches gives the note; notes naming a priority, a status, a
     bound or a gap are built once per distinct case.
     """
-    k, n = len(SLA_KINDS), t.n
     vocabulary: list[str | None] = [None]
 
     def add(texts: list[str]) -> np.ndarray:
         vocabulary.extend(texts)
         return np.arange(len(vocabulary) - len(texts), len(vocabulary))
 
-    response = kind_codes == SLA_KINDS.index("response")
-    workaround = kind_codes == SLA_KINDS.index("workaround")
-    outcome, problem = m.outcome, m.problem
-    # Notes that depend on the ticket or on the SLA kind get a placeholder here,
-    # replaced below on their rows only.
-    by_priority, by_event, by_history, by_status, by_bound = -1, -2, -3, -4, -5
-    constant = dict(
+    constant = _constant_codes(add)
+    code = _first_rule_codes(t, c, m, kind_codes, constant)
+    _word_by_ticket(code, t, add)
+    rows = np.flatnonzero(code == _BY_BOUND)
+    if len(rows):
+        code[rows] = _bound_notes(rows, t, c, m, kind_codes, gap, add, history_available)
+    rows = np.flatnonzero(code == _BY_HISTORY)
+    if len(rows):
+        code[rows] = add(["Prise en charge datée par l'historique des statuts"])[0]
+    _word_by_status(code, t, add)
+    return _text(vocabulary, code)
+
+
+# Notes that depend on the ticket or on the SLA kind get a placeholder code first,
+# replaced afterwards on their rows only.
+_BY_PRIORITY, _BY_EVENT, _BY_HISTORY, _BY_STATUS, _BY_BOUND = -1, -2, -3, -4, -5
+
+
+def _constant_codes(add: Any) -> dict[str, int]:
+    """Add the notes that name nothing particular; return their codes by case."""
+    return dict(
         zip(
             ("rejected", "planned", "no_start", "by_resolution", "by_history", "pause"),
             add(
@@ -159,10 +172,19 @@ def notes(
             strict=True,
         )
     )
-    rejected = np.tile(t.rejected, k)
+
+
+def _first_rule_codes(
+    t: Any, c: Any, m: Measured, kind_codes: np.ndarray, constant: dict[str, int]
+) -> np.ndarray:
+    """Return each row's note code by the first rule that matches (placeholders included)."""
+    response = kind_codes == SLA_KINDS.index("response")
+    workaround = kind_codes == SLA_KINDS.index("workaround")
+    outcome, problem = m.outcome, m.problem
+    rejected = np.tile(t.rejected, len(SLA_KINDS))
     unknown = problem == PROBLEMS.index(UNKNOWN)
     bound_late = problem == PROBLEMS.index(BOUND_LATE)
-    code = np.select(
+    return np.select(
         [
             ~c.known_severity,
             (outcome == NOT_APPLICABLE) & rejected & ~response,
@@ -176,20 +198,25 @@ def notes(
             response & m.measurable & np.isnat(m.stop_at),
         ],
         [
-            by_priority,
+            _BY_PRIORITY,
             constant["rejected"],
             constant["planned"],
             constant["no_start"],
-            by_event,
+            _BY_EVENT,
             constant["pause"],
-            by_bound,
+            _BY_BOUND,
             constant["by_resolution"],
             constant["by_history"],
-            by_status,
+            _BY_STATUS,
         ],
         0,
     )
-    rows = np.flatnonzero(code == by_priority)
+
+
+def _word_by_ticket(code: np.ndarray, t: Any, add: Any) -> None:
+    """Replace the priority and event placeholders of ``code`` by their notes."""
+    n = t.n
+    rows = np.flatnonzero(code == _BY_PRIORITY)
     if len(rows):
         labels, codes = _factorize(t.priority.astype("string").iloc[rows % n])
         unknown_priority = add(
@@ -201,7 +228,7 @@ def notes(
             ]
         )
         code[rows] = unknown_priority[codes + 1]
-    rows = np.flatnonzero(code == by_event)
+    rows = np.flatnonzero(code == _BY_EVENT)
     if len(rows):
         event_fr = add(
             [
@@ -210,13 +237,12 @@ def notes(
             ]
         )
         code[rows] = event_fr[rows // n]
-    rows = np.flatnonzero(code == by_bound)
-    if len(rows):
-        code[rows] = _bound_notes(rows, t, c, m, kind_codes, gap, add, history_available)
-    rows = np.flatnonzero(code == by_history)
-    if len(rows):
-        code[rows] = add(["Prise en charge datée par l'historique des statuts"])[0]
-    rows = np.flatnonzero(code == by_status)
+
+
+def _word_by_status(code: np.ndarray, t: Any, add: Any) -> None:
+    """Replace the "not yet responded" placeholders of ``code`` by notes naming the status."""
+    n = t.n
+    rows = np.flatnonzero(code == _BY_STATUS)
     if len(rows):
         tickets = rows % n
         status = t.status.astype("string").iloc[tickets].fillna("(vide)")
@@ -224,7 +250,6 @@ def notes(
         picked = add(["Pas encore pris en charge d'après l'historique des statuts"])[0]
         named = add([f"Pas encore pris en charge (statut « {s} »)" for s in status_labels])
         code[rows] = np.where(t.has_history[tickets], picked, named[status_codes])
-    return _text(vocabulary, code)
 
 
 def _bound_notes(

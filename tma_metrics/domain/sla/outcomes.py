@@ -110,6 +110,14 @@ def sla_outcomes(
     keep = prepared["kind"].isin(contract.sla_ticket_kinds).to_numpy(bool, na_value=False)
     t = _Tickets.of(prepared, np.flatnonzero(keep))
     c = _clock_inputs(t, contract)
+    m = _measure(c, _pauses(t, waiting, history_available), as_of, timezone)
+    out = _outcome_frame(t, c, m, as_of, history_available)
+    wrong = {name: dtype for name, dtype in OUTCOME_COLUMNS.items() if out[name].dtype != dtype}
+    return out.astype(wrong) if wrong else out
+
+
+def _pauses(t: _Tickets, waiting: pd.DataFrame | None, history_available: bool) -> dict:
+    """Return the client pauses as `measure` arguments (none without the history)."""
     pauses = {}
     if history_available and waiting is not None and not waiting.empty:
         ticket, pause_ticket = pause_codes(
@@ -121,7 +129,12 @@ def sla_outcomes(
             "pause_start": waiting["start"].to_numpy("datetime64[us]"),
             "pause_end": waiting["end"].to_numpy("datetime64[us]"),
         }
-    m = measure(
+    return pauses
+
+
+def _measure(c: _Clocks, pauses: dict, as_of: pd.Timestamp, timezone: str | None) -> Measured:
+    """Run every clock of ``c`` (pauses deducted) to its stop or to ``as_of``."""
+    return measure(
         start=c.start,
         event=c.event,
         applicable=c.applicable,
@@ -135,13 +148,19 @@ def sla_outcomes(
         proof=c.proof,
         **pauses,
     )
+
+
+def _outcome_frame(
+    t: _Tickets, c: _Clocks, m: Measured, as_of: pd.Timestamp, history_available: bool
+) -> pd.DataFrame:
+    """Lay the measured clocks out as `OUTCOME_COLUMNS` rows, with their notes and gaps."""
     k = len(SLA_KINDS)
     stopped = m.measurable | m.bounded
     stop_source = np.where(m.bounded, c.bound_source, c.stop_source)
     stop_kind = np.select([m.bounded, m.measurable & ~np.isnat(m.stop_at)], [1, 0], 2)
     kind_codes = np.repeat(np.arange(k), t.n)
     gap = gaps(t, m, kind_codes, history_available)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "source": _tile_text(t.source, k),
             "key": _tile_text(t.key, k),
@@ -166,8 +185,6 @@ def sla_outcomes(
         },
         copy=False,
     )
-    wrong = {name: dtype for name, dtype in OUTCOME_COLUMNS.items() if out[name].dtype != dtype}
-    return out.astype(wrong) if wrong else out
 
 
 def _period(t: _Tickets, m: Measured, as_of: pd.Timestamp, k: int) -> np.ndarray:

@@ -29,7 +29,7 @@ from tma_metrics.sources.adapters.base import (
     lang_label,
     present,
 )
-from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
+from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, Field, TablePlan
 
 FIELDS = {
     "id": {"any": ("ID",)},
@@ -291,7 +291,33 @@ _PEOPLE = r"tma_people(regexp_replace({c}, '\s*[\r\n]+\s*', '<br>', 'g'))"
 
 def build(ctx: Context) -> Build:
     """Return the plan of a GLPI ticket export."""
-    fields = present(
+    fields = _ticket_fields(ctx)
+    derived = {}
+    if ctx.match.has("take_into_account"):
+        # Measured by GLPI (delay between opening and taking into account), not invented.
+        # GLPI keeps 0 until a ticket is taken: a "New" ticket at 0 has no response yet.
+        derived["responded_at"] = (
+            f"CASE WHEN {{_take_into_account}} = 0 AND lower({{status}}) IN {_NEW} THEN NULL "
+            "ELSE tma_after({created_at}, {_take_into_account}) END"
+        )
+    extra = tuple((ctx.header[i], f"tma_text(c{i})") for f in _SLA_FIELDS for i in ctx.match.all(f))
+    plan = TablePlan(
+        "tickets",
+        fields,
+        constants={"source": "glpi"},
+        derived=derived,
+        extra=extra,
+    )
+    resaved = bool(ctx.raw_header) and "\ufeff" in ctx.raw_header[0]
+    variant = f"GLPI — tickets ({lang_label(ctx.lang)})"
+    if resaved:
+        variant += ", réenregistré par un tableur"
+    return Build("glpi", variant, [plan])
+
+
+def _ticket_fields(ctx: Context) -> tuple[Field, ...]:
+    """Return the fields of a GLPI ticket export that its header holds."""
+    return present(
         ctx.field(
             "id",
             "key",
@@ -329,27 +355,6 @@ def build(ctx: Context) -> Build:
             unit_hours=1 / 3600,
         ),
     )
-    derived = {}
-    if ctx.match.has("take_into_account"):
-        # Measured by GLPI (delay between opening and taking into account), not invented.
-        # GLPI keeps 0 until a ticket is taken: a "New" ticket at 0 has no response yet.
-        derived["responded_at"] = (
-            f"CASE WHEN {{_take_into_account}} = 0 AND lower({{status}}) IN {_NEW} THEN NULL "
-            "ELSE tma_after({created_at}, {_take_into_account}) END"
-        )
-    extra = tuple((ctx.header[i], f"tma_text(c{i})") for f in _SLA_FIELDS for i in ctx.match.all(f))
-    plan = TablePlan(
-        "tickets",
-        fields,
-        constants={"source": "glpi"},
-        derived=derived,
-        extra=extra,
-    )
-    resaved = bool(ctx.raw_header) and "\ufeff" in ctx.raw_header[0]
-    variant = f"GLPI — tickets ({lang_label(ctx.lang)})"
-    if resaved:
-        variant += ", réenregistré par un tableur"
-    return Build("glpi", variant, [plan])
 
 
 ADAPTER = Adapter("glpi", FIELDS, SIGNATURES, build)

@@ -435,18 +435,7 @@ def build(ctx: Context) -> Build:
     key = _key_column(ctx)
     slas = _sla_columns(ctx)
     notes = []
-    estimate = ctx.field(
-        "original_estimate", "estimate_hours", HOURS, unit_hours=_SECONDS, min_value=0.0
-    )
-    spent = ctx.field("time_spent", "spent_hours", HOURS, unit_hours=_SECONDS, min_value=0.0)
-    if estimate is None:
-        estimate = ctx.field(
-            "sum_estimate", "estimate_hours", HOURS, unit_hours=_SECONDS, min_value=0.0
-        )
-    if spent is None:
-        spent = ctx.field("sum_spent", "spent_hours", HOURS, unit_hours=_SECONDS, min_value=0.0)
-        if spent is not None:
-            notes.append(f"Temps passé lu dans « {spent.header} » : il comprend les sous-tâches.")
+    estimate, spent = _hours_fields(ctx, notes)
     fields = present(
         Field(
             "key",
@@ -493,6 +482,23 @@ def build(ctx: Context) -> Build:
     return Build("jira", _variant(ctx, slas), [tickets], notes=notes, follow=follow)
 
 
+def _hours_fields(ctx: Context, notes: list[str]) -> tuple[Field | None, Field | None]:
+    """Return the estimate and spent-time fields, the sums of sub-tasks when alone (noted)."""
+    estimate = ctx.field(
+        "original_estimate", "estimate_hours", HOURS, unit_hours=_SECONDS, min_value=0.0
+    )
+    spent = ctx.field("time_spent", "spent_hours", HOURS, unit_hours=_SECONDS, min_value=0.0)
+    if estimate is None:
+        estimate = ctx.field(
+            "sum_estimate", "estimate_hours", HOURS, unit_hours=_SECONDS, min_value=0.0
+        )
+    if spent is None:
+        spent = ctx.field("sum_spent", "spent_hours", HOURS, unit_hours=_SECONDS, min_value=0.0)
+        if spent is not None:
+            notes.append(f"Temps passé lu dans « {spent.header} » : il comprend les sous-tâches.")
+    return estimate, spent
+
+
 def _people(ctx: Context) -> list[str]:
     """Return SQL structs {id, name} of the user columns paired with their id column.
 
@@ -514,55 +520,8 @@ def _people(ctx: Context) -> list[str]:
 def _worklogs(header: str, people: bool):
     def follow(tickets: Materialised) -> list[tuple[Source, TablePlan]]:
         """Return the Log Work cells of the good ticket rows as a time-entry source."""
-        author = f"regexp_extract(cell, '{_LOG_WORK_CELL}', 3)"
-        names = ""
-        if people:
-            # Account id -> name, from the user columns of every good row of the file.
-            author = f"coalesce(people.name, {author})"
-            names = (
-                "LEFT JOIN (SELECT p.id AS id, min(p.name) AS name FROM (SELECT "
-                f"unnest(_people) AS p FROM {tickets.name} WHERE _ok) "
-                "WHERE p.id IS NOT NULL AND p.name IS NOT NULL GROUP BY p.id) AS people "
-                f"ON people.id = tma_text(regexp_extract(cell, '{_LOG_WORK_CELL}', 3)) "
-            )
-        source = Source(
-            from_sql=(
-                "(SELECT _line, "
-                f"regexp_extract(cell, '{_LOG_WORK_CELL}', 1) AS c0, "
-                f"CASE WHEN regexp_matches(cell, '{_LOG_WORK_CELL}') "
-                f"THEN regexp_extract(cell, '{_LOG_WORK_CELL}', 2) ELSE cell END AS c1, "
-                f"{author} AS c2, "
-                f"regexp_extract(cell, '{_LOG_WORK_CELL}', 4) AS c3, "
-                "key AS c4, project AS c5, "
-                "md5(key || chr(31) || cell || chr(31) || row_number() OVER "
-                "(PARTITION BY key, cell ORDER BY pos)::VARCHAR) AS c6 "
-                "FROM (SELECT _line, key, project, unnest(_worklogs) AS cell, "
-                "generate_subscripts(_worklogs, 1) AS pos "
-                f"FROM (SELECT {tickets.line_sql} AS _line, key, project, _worklogs "
-                f"FROM {tickets.name} WHERE _ok)) AS cells {names}"
-                "WHERE cell IS NOT NULL) AS tma_worklogs"
-            ),
-            header=[header] * 4 + ["key", "project", "entry_id"],
-            has_line=True,
-        )
-        fields = (
-            Field("date", DATE, "tma_text(c1)", header=header, required=True),
-            Field("started_at", TS, "tma_text(c1)", header=header),
-            Field(
-                "hours",
-                HOURS,
-                "tma_text(c3)",
-                header=header,
-                required=True,
-                unit_hours=_SECONDS,
-                min_value=0.0,
-            ),
-            Field("person", TEXT, "tma_text(c2)", header=header),
-            Field("comment", TEXT, "tma_text(c0)", header=header),
-            Field("ticket_key", TEXT, "c4", header=header),
-            Field("project", TEXT, "c5", header=header),
-            Field("entry_id", TEXT, "c6", header=header),
-        )
+        source = _worklog_source(tickets, header, people)
+        fields = _worklog_fields(header)
         plan = TablePlan(
             "time_entries",
             fields,
@@ -572,6 +531,63 @@ def _worklogs(header: str, people: bool):
         return [(source, plan)]
 
     return follow
+
+
+def _worklog_source(tickets: Materialised, header: str, people: bool) -> Source:
+    """Return one row per Log Work cell of the good ticket rows, its author named."""
+    author = f"regexp_extract(cell, '{_LOG_WORK_CELL}', 3)"
+    names = ""
+    if people:
+        # Account id -> name, from the user columns of every good row of the file.
+        author = f"coalesce(people.name, {author})"
+        names = (
+            "LEFT JOIN (SELECT p.id AS id, min(p.name) AS name FROM (SELECT "
+            f"unnest(_people) AS p FROM {tickets.name} WHERE _ok) "
+            "WHERE p.id IS NOT NULL AND p.name IS NOT NULL GROUP BY p.id) AS people "
+            f"ON people.id = tma_text(regexp_extract(cell, '{_LOG_WORK_CELL}', 3)) "
+        )
+    return Source(
+        from_sql=(
+            "(SELECT _line, "
+            f"regexp_extract(cell, '{_LOG_WORK_CELL}', 1) AS c0, "
+            f"CASE WHEN regexp_matches(cell, '{_LOG_WORK_CELL}') "
+            f"THEN regexp_extract(cell, '{_LOG_WORK_CELL}', 2) ELSE cell END AS c1, "
+            f"{author} AS c2, "
+            f"regexp_extract(cell, '{_LOG_WORK_CELL}', 4) AS c3, "
+            "key AS c4, project AS c5, "
+            "md5(key || chr(31) || cell || chr(31) || row_number() OVER "
+            "(PARTITION BY key, cell ORDER BY pos)::VARCHAR) AS c6 "
+            "FROM (SELECT _line, key, project, unnest(_worklogs) AS cell, "
+            "generate_subscripts(_worklogs, 1) AS pos "
+            f"FROM (SELECT {tickets.line_sql} AS _line, key, project, _worklogs "
+            f"FROM {tickets.name} WHERE _ok)) AS cells {names}"
+            "WHERE cell IS NOT NULL) AS tma_worklogs"
+        ),
+        header=[header] * 4 + ["key", "project", "entry_id"],
+        has_line=True,
+    )
+
+
+def _worklog_fields(header: str) -> tuple[Field, ...]:
+    """Return the fields of a Log Work cell: date, start, hours, person, comment, ticket."""
+    return (
+        Field("date", DATE, "tma_text(c1)", header=header, required=True),
+        Field("started_at", TS, "tma_text(c1)", header=header),
+        Field(
+            "hours",
+            HOURS,
+            "tma_text(c3)",
+            header=header,
+            required=True,
+            unit_hours=_SECONDS,
+            min_value=0.0,
+        ),
+        Field("person", TEXT, "tma_text(c2)", header=header),
+        Field("comment", TEXT, "tma_text(c0)", header=header),
+        Field("ticket_key", TEXT, "c4", header=header),
+        Field("project", TEXT, "c5", header=header),
+        Field("entry_id", TEXT, "c6", header=header),
+    )
 
 
 ADAPTER = Adapter("jira", FIELDS, SIGNATURES, build)
