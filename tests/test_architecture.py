@@ -232,7 +232,6 @@ LONG_FUNCTIONS_ALLOWED = {
     "domain/carnet/billing.py:ticket_billing",
     "domain/carnet/billing.py:effective_estimates",
     "domain/carnet/consumption.py:_balance",
-    "figures/batch.py:_group",
     "figures/contract_figures.py:compute_figures",
     "store/writer.py:write_parsed",
     "domain/estimation.py:accuracy",
