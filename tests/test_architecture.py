@@ -271,3 +271,101 @@ def test_no_function_over_sixty_lines() -> None:
     assert offenders == {}, "split these functions (under 60 lines each)"
     stale = sorted(LONG_FUNCTIONS_ALLOWED - set(found))
     assert stale == [], "these are short now: remove them from LONG_FUNCTIONS_ALLOWED"
+
+
+#: Left without `__all__` on purpose, relative to the package.
+NO_ALL_EXEMPT = {
+    # engine being replaced (issue 17)
+    "figures/batch.py",
+    "figures/contract_figures.py",
+    "figures/derive.py",
+    "store/derived.py",
+    "reports/json_report.py",
+}
+
+
+def top_level_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Flatten the module-level statements, entering `if` and `try` blocks."""
+    flat: list[ast.stmt] = []
+    for node in body:
+        if isinstance(node, ast.If):
+            flat += top_level_statements(node.body + node.orelse)
+        elif isinstance(node, ast.Try):
+            handlers = [stmt for handler in node.handlers for stmt in handler.body]
+            flat += top_level_statements(node.body + handlers + node.orelse + node.finalbody)
+        else:
+            flat.append(node)
+    return flat
+
+
+def declared_all(tree: ast.Module) -> list[str] | None:
+    """Return the literal `__all__` of a module, or None when it declares none."""
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            return [ast.literal_eval(element) for element in node.value.elts]
+    return None
+
+
+def bound_names(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """Return (every name bound at module level, the public functions and classes)."""
+    bound: set[str] = set()
+    defined: set[str] = set()
+    for node in top_level_statements(tree.body):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            bound.add(node.name)
+            if not node.name.startswith("_"):
+                defined.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return bound, defined
+
+
+def all_crimes(source: str, path: str = "module.py") -> list[str]:
+    """List what is wrong with a module's `__all__`: missing, unbound, private or partial."""
+    tree = ast.parse(source)
+    if not [n for n in tree.body if not isinstance(n, ast.Expr)]:
+        return []  # an empty package marker declares nothing
+    names = declared_all(tree)
+    if names is None:
+        return ["no __all__"]
+    bound, defined = bound_names(tree)
+    if Path(path).name == "__init__.py":  # a package may list its submodules
+        bound |= {p.stem for p in Path(path).parent.glob("*.py")}
+    crimes = [f"lists {name}, not bound here" for name in names if name not in bound]
+    crimes += [f"lists private {name}" for name in names if name.startswith("_")]
+    crimes += [f"lists {name} twice" for name in sorted(set(names)) if names.count(name) > 1]
+    return crimes + [f"{name} missing from __all__" for name in sorted(defined - set(names))]
+
+
+@pytest.mark.parametrize(
+    ("source", "crimes"),
+    [
+        ("def f(): pass\n", ["no __all__"]),
+        ('"""Only a docstring."""\n', []),
+        ('__all__ = ["f"]\ndef f(): pass\ndef g(): pass\n', ["g missing from __all__"]),
+        ('__all__ = ["h"]\ndef f(): pass\n', ["lists h, not bound here", "f missing from __all__"]),
+        ('__all__ = ["_f"]\ndef _f(): pass\n', ["lists private _f"]),
+        ('__all__ = ["X", "X"]\nX = 1\n', ["lists X twice"]),
+        ('from a import b\n__all__ = ["b", "C"]\nclass C: pass\ndef _p(): pass\n', []),
+        ("__all__ = [\"C\"]\nif 1:\n class C: pass\n class D: pass\n", ["D missing from __all__"]),
+    ],
+    ids=["absent", "empty", "partial", "unbound", "private", "twice", "re-export", "in-if"],
+)  # fmt: skip
+def test_the_all_checker_sees_each_kind_of_crime(source: str, crimes: list[str]) -> None:
+    assert all_crimes(source) == crimes
+
+
+ALL_FILES = [
+    p
+    for p in sorted(PACKAGE.rglob("*.py"))
+    if p.name != "__main__.py" and str(p.relative_to(PACKAGE)) not in NO_ALL_EXEMPT
+]
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_module_declares_its_public_names_once(path: Path) -> None:
+    assert all_crimes(path.read_text(encoding="utf-8"), str(path)) == []

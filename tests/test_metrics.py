@@ -28,6 +28,62 @@ def test_every_kpi_is_fully_declared(entry) -> None:
     assert entry.group in ("Consommation", "SLA", "Estimation", "Activité")
 
 
+#: Which way is better, decided by hand from what each figure means for the client:
+#: a balance, a compliance or a guarantee rate is good when high; a breach, an absorbed
+#: hour or a stale backlog is good when low; volumes, dates and ratios meant to sit
+#: near a target (median ratio 1, bias 0, management share ~10 %) are neither.
+HIGHER = {
+    "remaining_days",
+    "projected_days",
+    "sla_compliance",
+    "sla_compliance_low",
+    "sla_compliance_high",
+    "sla_coverage",
+    "within_guarantee_rate",
+    "within_25_rate",
+}
+LOWER = {
+    "absorbed_hours",
+    "likely_unused_days",
+    "low_balance",
+    "sla_unknown",
+    "sla_breached",
+    "sla_at_risk",
+    "estimation_absorbed_hours",
+    "backlog_median_age_days",
+}
+NEITHER = {
+    "purchased_days",
+    "carried_over_days",
+    "consumed_days",
+    "committed_days",
+    "spent_hours",
+    "deducted_hours",
+    "burn_rate_days_per_month",
+    "forecast_exhaustion_date",
+    "management_share",
+    "estimated_tickets",
+    "median_ratio",
+    "estimation_bias",
+    "tickets_created",
+    "tickets_resolved",
+    "tickets_reopened",
+    "backlog_open",
+    "tickets_without_estimate",
+}
+
+
+def test_every_kpi_is_classified_once_by_hand() -> None:
+    assert HIGHER.isdisjoint(LOWER) and NEITHER.isdisjoint(HIGHER | LOWER)
+    assert set(KPIS) == HIGHER | LOWER | NEITHER
+
+
+@pytest.mark.parametrize("entry", CATALOG, ids=lambda k: k.id)
+def test_which_way_is_better_matches_the_hand_table(entry) -> None:
+    expected = True if entry.id in HIGHER else False if entry.id in LOWER else None
+    assert entry.higher_is_better is expected
+
+
 def test_ids_are_unique() -> None:
     assert len(KPIS) == len(CATALOG)
     assert len({k.label for k in CATALOG}) == len(CATALOG)

@@ -28,6 +28,24 @@ from tma_metrics.french.labels import (
     SUBJECT_LABELS_FR,
 )
 
+__all__ = [
+    "CATALOG",
+    "COLUMNS",
+    "COLUMN_UNITS",
+    "HEADER_SUFFIX",
+    "KPIS",
+    "KPI_UNITS",
+    "RAG_LABELS_FR",
+    "TOPIC_LABELS_FR",
+    "Column",
+    "Kpi",
+    "calendar_days",
+    "column",
+    "format_value",
+    "glossary_markdown",
+    "kpi",
+]
+
 #: Units of the KPIs: worked days (hours / hours per day), hours, fraction shown as a
 #: percentage, date, count, ratio, worked days per month, yes / no, calendar days.
 KPI_UNITS = ("j", "h", "%", "date", "nb", "ratio", "j/mois", "bool", "jours")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Literal
 
+__all__ = ["AuthMode", "decide_mode", "is_loopback"]
+
 AuthMode = Literal["local", "password", "oidc"]
 
 

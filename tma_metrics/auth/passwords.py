@@ -14,6 +14,19 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from tma_metrics.errors import InputError
 
+__all__ = [
+    "ARGON2ID_PREFIX",
+    "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "WeakPasswordError",
+    "check_password_strength",
+    "dummy_hash",
+    "hash_password",
+    "looks_like_argon2id",
+    "needs_rehash",
+    "verify_password",
+]
+
 MIN_PASSWORD_LENGTH = 12
 #: Longer inputs are refused before hashing: nobody types them, an attacker might.
 MAX_PASSWORD_LENGTH = 1024

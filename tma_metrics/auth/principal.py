@@ -13,6 +13,19 @@ from enum import StrEnum
 
 from tma_metrics.domain.contracts.model import Contract
 
+__all__ = [
+    "LOCAL_MANAGER",
+    "ROLES",
+    "ROLE_LABELS_FR",
+    "Principal",
+    "Role",
+    "allowed_contracts",
+    "can_edit_contracts",
+    "can_import",
+    "sees_internal",
+    "unknown_contract_names",
+]
+
 
 class Role(StrEnum):
     """What a user is allowed to see and do."""

@@ -25,6 +25,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = [
+    "HANDOFF_SECONDS",
+    "KEEPER",
+    "MAX_TOKEN_LENGTH",
+    "SESSION_COOKIE",
+    "SESSION_SECONDS",
+    "SessionKeeper",
+    "SessionToken",
+]
+
 #: Name of the session cookie.
 SESSION_COOKIE = "tma_session"
 #: A session lasts a working day at most, whatever happens in between.

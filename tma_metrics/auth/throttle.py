@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+__all__ = ["BackoffPolicy", "LoginThrottle"]
+
 
 @dataclass(frozen=True)
 class BackoffPolicy:

@@ -26,6 +26,17 @@ from tma_metrics.auth.passwords import looks_like_argon2id
 from tma_metrics.auth.principal import Principal, Role
 from tma_metrics.errors import ConfigurationError
 
+__all__ = [
+    "HEADER",
+    "USER_KEYS",
+    "UserRecord",
+    "Users",
+    "UsersFileError",
+    "normalise_login",
+    "parse_users",
+    "render_block",
+]
+
 USER_KEYS = ("login", "name", "role", "contracts", "email", "password_hash")
 _LOGIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -23,6 +23,8 @@ from tma_metrics.auth.principal import ROLE_LABELS_FR, Principal, Role
 from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.errors import AccessDenied
 
+__all__ = ["Action", "WriteScope"]
+
 Action = Literal["import", "undo", "history", "edit_contracts"]
 
 #: action -> (French infinitive, the same after « ne permet pas de »)

@@ -45,6 +45,19 @@ from tma_metrics.domain import ticket_states
 from tma_metrics.domain.model import Kind
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "AGE_BUCKETS",
+    "BACKLOG_TITLE",
+    "COSTLIEST_TITLE",
+    "FLOW_TITLE",
+    "MIX_TITLE",
+    "backlog_age_chart",
+    "costliest_tickets_chart",
+    "created_resolved_chart",
+    "resolved_dates",
+    "ticket_mix_chart",
+]
+
 MIX_TITLE = "Demandes reçues par mois et par type"
 FLOW_TITLE = "Demandes reçues et résolues"
 BACKLOG_TITLE = "Stock de demandes ouvertes"

@@ -8,6 +8,17 @@ from tma_metrics.charts.style import GREY, KIND_COLORS, SEVERITY_COLORS
 from tma_metrics.domain.model import Kind, Severity
 from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
+__all__ = [
+    "UNKNOWN_SEVERITY",
+    "UNKNOWN_SEVERITY_FR",
+    "kind_color",
+    "kind_label",
+    "kind_order",
+    "severity_color",
+    "severity_label",
+    "severity_order",
+]
+
 #: Group code of tickets without a severity (an unmapped priority), and its label.
 UNKNOWN_SEVERITY = "unknown"
 UNKNOWN_SEVERITY_FR = "Sévérité inconnue"

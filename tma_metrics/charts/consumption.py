@@ -23,6 +23,8 @@ from tma_metrics.domain.carnet.consumption import Balance
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
 
+__all__ = ["BURN_UP_TITLE", "burn_up_chart"]
+
 BURN_UP_TITLE = "Consommation du carnet"
 
 #: Hover value format: "1 234,5 j" with the French separators (the unified hover's

@@ -17,6 +17,8 @@ from tma_metrics.charts.resolution import resolution_time_chart
 from tma_metrics.charts.sla import sla_compliance_by_month_chart, sla_compliance_matrix_chart
 from tma_metrics.figures.contract_figures import ContractFigures
 
+__all__ = ["CHART_IDS", "contract_charts"]
+
 #: Chart ids in the order a copil shows them.
 CHART_IDS = (
     "burn_up",

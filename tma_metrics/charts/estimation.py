@@ -26,6 +26,15 @@ from tma_metrics.charts.style import (
 from tma_metrics.domain import estimation as engine
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "RATIO_CAP",
+    "RATIO_TITLE",
+    "TREND_TITLE",
+    "estimate_ratio_histogram",
+    "estimation_trend_chart",
+    "ratio_bins",
+]
+
 RATIO_TITLE = "Passé / devis"
 TREND_TITLE = "Demandes dans la garantie par mois"
 #: Ratios above this share the last bar, so one outlier does not squash the others.

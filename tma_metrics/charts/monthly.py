@@ -22,6 +22,13 @@ from tma_metrics.charts.style import (
 from tma_metrics.domain.carnet.consumption import MANAGEMENT_TOLERANCE
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "MANAGEMENT_TITLE",
+    "MONTHLY_TITLE",
+    "management_share_chart",
+    "monthly_consumption_chart",
+]
+
 MONTHLY_TITLE = "Jours décomptés par mois"
 MANAGEMENT_TITLE = "Part de gestion de projet"
 

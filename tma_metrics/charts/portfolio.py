@@ -24,6 +24,8 @@ from tma_metrics.charts.style import (
 )
 from tma_metrics.french import formats as fr
 
+__all__ = ["PORTFOLIO_COLUMNS", "PORTFOLIO_OPTIONAL_COLUMNS", "PORTFOLIO_TITLE", "portfolio_chart"]
+
 PORTFOLIO_TITLE = "Portefeuille"
 #: Columns `portfolio_chart` needs; the optional ones are read when present.
 PORTFOLIO_COLUMNS = (

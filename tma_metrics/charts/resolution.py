@@ -21,6 +21,8 @@ from tma_metrics.domain.sla.compliance import in_period
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import OUTCOME_LABELS_FR
 
+__all__ = ["resolution_time_chart"]
+
 _TIME_OF_KIND_FR = {
     "response": "Temps de prise en charge",
     "workaround": "Temps de contournement",

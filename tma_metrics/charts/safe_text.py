@@ -25,6 +25,8 @@ import plotly.graph_objects as go
 
 from tma_metrics.french.markup import escape_plotly, neutralise_plotly
 
+__all__ = ["P", "escaped", "escapes_data", "safe_figure"]
+
 P = ParamSpec("P")
 #: Plotly's markup characters: a text without any of them is left as it is.
 _MARKUP = r"[<>&]"

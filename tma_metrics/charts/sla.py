@@ -33,6 +33,8 @@ from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import OUTCOME_LABELS_FR, SLA_KIND_LABELS_FR
 from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 
+__all__ = ["sla_compliance_by_month_chart", "sla_compliance_matrix_chart"]
+
 #: "Respect des délais de résolution", "… de prise en charge", "… de contournement".
 _OF_KIND_FR = {
     "response": "de prise en charge",

@@ -21,6 +21,52 @@ import plotly.graph_objects as go
 
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "BLACK",
+    "BLUE",
+    "BLUISH_GREEN",
+    "CHART_CONFIG",
+    "COMPLIANCE_SCALE",
+    "CONSUMPTION_COLORS",
+    "FONT_FAMILY",
+    "GREY",
+    "GRID_COLOR",
+    "KIND_COLORS",
+    "LEGEND_WIDTH_PX",
+    "MUTED_TEXT",
+    "OKABE_ITO",
+    "ORANGE",
+    "OUTCOME_COLORS",
+    "PALETTE",
+    "RAG_COLORS",
+    "RAG_LABELS_FR",
+    "REDDISH_PURPLE",
+    "SEVERITY_COLORS",
+    "SKY_BLUE",
+    "TEXT_COLOR",
+    "TITLE_WIDTH",
+    "VERMILLION",
+    "YELLOW",
+    "alt_text",
+    "axis_label",
+    "chart_config",
+    "compact",
+    "count_of",
+    "empty_figure",
+    "french_date_axis",
+    "hover",
+    "legend_rows",
+    "month_categories",
+    "month_label",
+    "month_ticks",
+    "ratio_text",
+    "rgba",
+    "slug",
+    "style_figure",
+    "vertical_marker",
+    "wrap_title",
+]
+
 # -- palette -------------------------------------------------------------------------
 
 BLACK = "#000000"

@@ -13,6 +13,18 @@ from tma_metrics.errors import TmaError
 from tma_metrics.store import DB_ENV
 from tma_metrics.store.contracts_file import CONTRACTS_ENV
 
+__all__ = [
+    "EXIT_BUSY",
+    "EXIT_DENIED",
+    "EXIT_INTERNAL",
+    "EXIT_NOTHING_IMPORTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "build_parser",
+    "crash_log",
+    "main",
+]
+
 #: Exit codes, documented in the README (« Command line »).
 EXIT_OK = 0
 EXIT_USAGE = 1

@@ -35,6 +35,18 @@ from tma_metrics.reports.meeting_files import (
 from tma_metrics.store import Store
 from tma_metrics.store.contracts_file import load_contracts, resolve_contracts_path
 
+__all__ = [
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "FORMATS",
+    "REPORTS",
+    "REPORT_FORMATS",
+    "UsageError",
+    "add_export_parser",
+    "build_files",
+    "run_export",
+]
+
 REPORTS = ("point", "bilan", "copil", "portefeuille")
 FORMATS = ("xlsx", "csv", "pptx", "email")
 #: Formats each report offers (the Copil alone has a deck).

@@ -29,6 +29,22 @@ from urllib.parse import urlsplit
 from tma_metrics.config import Settings
 from tma_metrics.errors import ConfigurationError, TmaError
 
+__all__ = [
+    "ADDRESS",
+    "DEFAULT_PORTS",
+    "EXIT_NOT_SENT",
+    "MAX_ADDRESS",
+    "TIMEOUT_S",
+    "Attachment",
+    "NotSentError",
+    "SmtpServer",
+    "build_message",
+    "check_addresses",
+    "deliver",
+    "sender",
+    "smtp_server",
+]
+
 #: Exit code of a command whose e-mail could not be sent (README, « Command line »).
 EXIT_NOT_SENT = 5
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465, "smtp+plain": 25}

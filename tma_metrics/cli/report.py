@@ -18,6 +18,8 @@ from tma_metrics.store import Store
 from tma_metrics.store.contracts_file import load_contracts
 from tma_metrics.views.sla_range import ComplianceRange
 
+__all__ = ["report_text", "run_report"]
+
 
 def run_report(args: argparse.Namespace) -> int:
     """Print the report; exit 1 on a bad contracts file or an unknown contract name."""

@@ -15,6 +15,8 @@ from typing import TextIO
 
 from tma_metrics.store import DB_ENV
 
+__all__ = ["EXIT_NOTHING_SYNCED", "EXIT_OK", "TerminalProgress", "add_sync_parser", "cmd_sync"]
+
 EXIT_OK = 0
 EXIT_NOTHING_SYNCED = 2
 

@@ -27,6 +27,16 @@ from tma_metrics.auth.users import (
 )
 from tma_metrics.errors import InputError
 
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "PasswordInputError",
+    "add_user_parser",
+    "cmd_user",
+    "main",
+    "read_password",
+]
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 

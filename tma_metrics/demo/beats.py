@@ -17,6 +17,8 @@ from tma_metrics.demo.clock import working_days
 from tma_metrics.demo.scenario import ClientStory
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = ["B", "C", "E", "M", "S", "forced_tickets", "gamma_beats", "m"]
+
 C, E, S = str(Kind.CORRECTIVE), str(Kind.EVOLUTIVE), str(Kind.SUPPORT)
 B, M, m = str(Severity.BLOQUANTE), str(Severity.MAJEURE), str(Severity.MINEURE)
 

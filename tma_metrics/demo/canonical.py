@@ -27,6 +27,24 @@ from openpyxl.styles import Font
 from tma_metrics.demo.dataset import Dataset
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = [
+    "DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "HISTORY_HEADER",
+    "STATUSES",
+    "TICKET_HEADER",
+    "TIME_HEADER",
+    "ZIP_EPOCH",
+    "fill_sheet",
+    "hand_typed_priority",
+    "history_rows",
+    "normalise_zip",
+    "ticket_rows",
+    "time_rows",
+    "workbook_bytes",
+    "write_canonical",
+]
+
 TICKET_HEADER = (
     "key", "project", "title", "kind", "priority", "status", "created_at", "responded_at",
     "workaround_at", "resolved_at", "closed_at", "estimate_hours", "estimate_status",

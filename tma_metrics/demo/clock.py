@@ -14,6 +14,8 @@ from functools import lru_cache
 import holidays as holidays_lib
 import numpy as np
 
+__all__ = ["DAY", "DEFAULT_WINDOWS", "MINUTE", "BusinessClock", "french_holidays", "working_days"]
+
 MINUTE = np.timedelta64(1, "m")
 DAY = np.timedelta64(1, "D")
 DEFAULT_WINDOWS = ((9 * 60, 13 * 60), (14 * 60, 18 * 60))

@@ -13,6 +13,8 @@ from pathlib import Path
 from tma_metrics.demo.scenario import ClientStory, stories
 from tma_metrics.domain.contracts.model import default_end
 
+__all__ = ["MONTH_DAYS", "TEMPLATE", "demo_contracts_text"]
+
 TEMPLATE = Path(__file__).with_name("contracts_template.toml")
 #: Average length of a month in days, for the burn rate written in the comments.
 MONTH_DAYS = 30.44

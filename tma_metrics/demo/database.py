@@ -10,6 +10,8 @@ from tma_metrics.store import ImportReport, Store
 from tma_metrics.store.connection import PROJECT_ROOT
 from tma_metrics.store.contracts_file import local_scope
 
+__all__ = ["DEMO_FOLDER", "build_demo_database", "is_empty", "start_demo", "write_exports"]
+
 #: Where the generated demo exports go (ignored by git, rebuilt on demand).
 DEMO_FOLDER = PROJECT_ROOT / "data" / "demo"
 

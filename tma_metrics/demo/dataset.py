@@ -13,6 +13,8 @@ from tma_metrics.demo.clock import BusinessClock
 from tma_metrics.demo.scenario import ClientStory, month_targets
 from tma_metrics.demo.tickets import generate_tickets
 
+__all__ = ["EVENT_COLUMNS", "MAX_DRAWS", "Dataset", "build", "keys"]
+
 MAX_DRAWS = 30
 EVENT_COLUMNS = (
     "created",

@@ -23,6 +23,27 @@ from tma_metrics.demo import texts
 from tma_metrics.demo.dataset import Dataset
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = [
+    "ISSUE_TYPES",
+    "LABEL_WORDS",
+    "MONTHS_EN",
+    "PROJECT_NAME",
+    "REPEATED",
+    "RESOLUTIONS",
+    "SPRINT_DAYS",
+    "STATUSES",
+    "account_id",
+    "comments",
+    "header",
+    "issue_records",
+    "jira_date",
+    "labels",
+    "priority",
+    "seconds",
+    "sprints",
+    "write_jira",
+]
+
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 ISSUE_TYPES = {
     Kind.CORRECTIVE: "Bug",

@@ -17,6 +17,23 @@ import pandas as pd
 from tma_metrics.demo.dataset import Dataset
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = [
+    "ISSUE_HEADER",
+    "SEPARATOR",
+    "STATUSES",
+    "TIME_HEADER",
+    "TRACKERS",
+    "decimal",
+    "done_ratio",
+    "issue_rows",
+    "priorities",
+    "ruby_csv_line",
+    "stamp",
+    "time_rows",
+    "write_csv",
+    "write_redmine",
+]
+
 ISSUE_HEADER = (
     "#", "Projet", "Tracker", "Statut", "Priorité", "Sujet", "Assigné à", "Auteur", "Créé",
     "Mis-à-jour", "Fermé", "Temps estimé", "Temps passé", "% réalisé",

@@ -24,6 +24,21 @@ from tma_metrics.domain.contracts.model import add_months, default_end
 from tma_metrics.domain.model import Kind
 from tma_metrics.french.formats import MONTHS_FR
 
+__all__ = [
+    "ALERT_DAYS",
+    "EXPORT_TIME",
+    "HOURS_PER_DAY",
+    "MARGIN",
+    "CarnetPlan",
+    "ClientStory",
+    "MonthTarget",
+    "month_end",
+    "month_label",
+    "month_start",
+    "month_targets",
+    "stories",
+]
+
 #: When the exports are taken on the ``end`` day (nothing in the files is later).
 EXPORT_TIME = time(17, 30)
 HOURS_PER_DAY = 8.0

@@ -11,6 +11,20 @@ import numpy as np
 
 from tma_metrics.domain.model import Kind
 
+__all__ = [
+    "ACTIVITIES",
+    "AREAS",
+    "COMMENTS",
+    "DESCRIPTIONS",
+    "JIRA_COMMENTS",
+    "TITLES",
+    "activities",
+    "comments",
+    "contract_articles",
+    "pick",
+    "titles",
+]
+
 AREAS: dict[str, tuple[str, ...]] = {
     "alpha": (
         "l'agenda",

@@ -20,6 +20,30 @@ from tma_metrics.demo.clock import DAY, MINUTE, BusinessClock, french_holidays
 from tma_metrics.demo.scenario import ClientStory, MonthTarget, month_label
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = [
+    "ESTIMATE_SHARE",
+    "ESTIMATE_SIZES",
+    "MEAN_HOURS",
+    "NAT",
+    "NO_ESTIMATE_MEDIAN",
+    "OTHER_RESOLUTION",
+    "RESOLUTION",
+    "RESPONSE",
+    "SEVERITIES",
+    "SEVERITY_MIX",
+    "UNDERSHOOT",
+    "WORKAROUND",
+    "apply_export_cut",
+    "draw_attributes",
+    "generate_tickets",
+    "lifecycle",
+    "lognormal",
+    "management_tickets",
+    "people",
+    "sample_created",
+    "skeleton",
+]
+
 NAT = np.datetime64("NaT", "m")
 #: Mean actual hours of a ticket of each kind: turns hours targets into ticket counts.
 MEAN_HOURS = {Kind.CORRECTIVE: 3.6, Kind.EVOLUTIVE: 17.0, Kind.SUPPORT: 1.9, Kind.PREVENTIVE: 4.5}

@@ -24,6 +24,25 @@ from tma_metrics.demo.clock import MINUTE, working_days
 from tma_metrics.demo.scenario import MARGIN, ClientStory, MonthTarget
 from tma_metrics.domain.model import Kind
 
+__all__ = [
+    "CHUNK_HOURS",
+    "COPIL",
+    "FACTOR_RANGE",
+    "MAX_ENTRY",
+    "QUARTER",
+    "InfeasibleStory",
+    "calibrate",
+    "caps",
+    "deducted",
+    "finish",
+    "management_entries",
+    "quarters",
+    "reestimate_entries",
+    "spent",
+    "spread_load",
+    "ticket_entries",
+]
+
 CHUNK_HOURS = {Kind.CORRECTIVE: 0.8, Kind.EVOLUTIVE: 1.3, Kind.SUPPORT: 0.55, Kind.PREVENTIVE: 0.9}
 QUARTER = 0.25
 MAX_ENTRY = 7.5

@@ -37,6 +37,20 @@ from tma_metrics.domain.carnet.billing import EPS, effective_estimates, spent_ta
 from tma_metrics.domain.contracts.model import normalise_label
 from tma_metrics.domain.frames import column_or_null, floats
 
+__all__ = [
+    "SIZE_CLASSES",
+    "SUMMARY_COLUMNS",
+    "AccuracySummary",
+    "TicketFacts",
+    "accuracy",
+    "actual_hours",
+    "aggregate_groups",
+    "closed_mask",
+    "summaries",
+    "summary",
+    "ticket_facts",
+]
+
 SIZE_CLASSES = ("< 5 j", "5 à 25 j", "> 25 j")
 
 SUMMARY_COLUMNS = (

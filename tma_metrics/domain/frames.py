@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = ["column_or_null", "floats", "midnight", "positions_in", "require"]
+
 
 def require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     """Raise ValueError (French) naming the columns of ``columns`` missing from ``df``."""

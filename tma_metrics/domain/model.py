@@ -16,6 +16,24 @@ import pandas as pd
 
 from tma_metrics.errors import InputError
 
+__all__ = [
+    "LINE_COLUMN",
+    "REJECT_COLUMNS",
+    "STATUS_HISTORY_COLUMNS",
+    "TABLE_COLUMNS",
+    "TICKET_COLUMNS",
+    "TIME_ENTRY_COLUMNS",
+    "EstimateStatus",
+    "ImportFormatError",
+    "Kind",
+    "ParsedFile",
+    "ReestimateStatus",
+    "Severity",
+    "conform",
+    "empty_frame",
+    "rejects",
+]
+
 
 class Kind(StrEnum):
     """Kind of ticket, as DOMAIN.md names them."""

@@ -31,6 +31,16 @@ import pandas as pd
 
 from tma_metrics.domain.frames import midnight
 
+__all__ = [
+    "CHANGES",
+    "CHANGE_COLUMNS",
+    "Parts",
+    "flow",
+    "flow_by_period",
+    "open_at",
+    "state_changes",
+]
+
 CHANGES = ("received", "resolved", "reopened")
 #: Columns of `state_changes`' rows.
 CHANGE_COLUMNS: dict[str, str] = {

@@ -8,6 +8,15 @@ from __future__ import annotations
 
 from tma_metrics.domain.model import Kind, Severity
 
+__all__ = [
+    "DEFAULT_KINDS",
+    "DEFAULT_PRIORITIES",
+    "DEFAULT_REJECTED_LABELS",
+    "DEFAULT_RESOLVED_STATUSES",
+    "DEFAULT_WAITING_STATUSES",
+    "EVENT_COLUMNS_FR",
+]
+
 #: Tool priority label -> severity. Matched without case or accents. A contract's
 #: [contract.priorities] table is merged over this one.
 DEFAULT_PRIORITIES: dict[str, str] = {

@@ -16,6 +16,8 @@ from tma_metrics.domain import estimation
 from tma_metrics.domain.sla.compliance import summarise
 from tma_metrics.figures.contract_figures import ContractFigures
 
+__all__ = ["filter_figures"]
+
 
 def filter_figures(
     figures: ContractFigures,

@@ -14,6 +14,8 @@ from tma_metrics.figures.contract_figures import ContractFigures, compute_figure
 from tma_metrics.figures.periods import Period, contract_period
 from tma_metrics.store import Scope, Store
 
+__all__ = ["CHUNK_CONTRACTS", "figures_for", "figures_from_scope", "iter_figures"]
+
 #: Contracts computed together by `iter_figures`: enough to share the engines' runs
 #: among like contracts, few enough that their figures (every time entry, deducted)
 #: never all sit in memory at once.

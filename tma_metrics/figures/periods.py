@@ -7,6 +7,14 @@ from datetime import date, timedelta
 
 from tma_metrics.domain.contracts.model import Contract, add_months
 
+__all__ = [
+    "PRESETS_FR",
+    "Period",
+    "contract_period",
+    "default_period",
+    "preset_period",
+]
+
 #: Preset name -> French label.
 PRESETS_FR = {
     "carnet": "Carnet en cours",

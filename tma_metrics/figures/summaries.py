@@ -42,6 +42,13 @@ from tma_metrics.figures.contract_figures import (
 from tma_metrics.figures.periods import Period, contract_period
 from tma_metrics.store import derived as tables
 
+__all__ = [
+    "CHUNK_CONTRACTS",
+    "ContractSummary",
+    "iter_summaries",
+    "summaries",
+]
+
 #: Contracts whose SLA engines run together: enough to share the runs among like
 #: contracts, few enough that their SLA tables never all sit in memory at once.
 CHUNK_CONTRACTS = 100

@@ -11,6 +11,24 @@ from datetime import date, datetime
 
 import pandas as pd
 
+__all__ = [
+    "MISSING",
+    "MONTHS_FR",
+    "MONTHS_FR_SHORT",
+    "NBSP",
+    "THIN",
+    "WEEKDAYS_FR",
+    "day",
+    "days",
+    "hours",
+    "long_day",
+    "minutes_as_duration",
+    "month",
+    "number",
+    "percent",
+    "timestamp",
+]
+
 #: Narrow no-break space: the French thousands separator.
 THIN = "\u202f"
 #: No-break space between a number and its unit.

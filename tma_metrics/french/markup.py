@@ -23,6 +23,15 @@ from __future__ import annotations
 import html
 import re
 
+__all__ = [
+    "PLOTLY_TAGS",
+    "WORD_JOINER",
+    "escape_markdown",
+    "escape_plotly",
+    "neutralise_plotly",
+    "plotly_to_plain",
+]
+
 #: Characters that are Markdown (or Streamlit's extensions) wherever they stand.
 _MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>$~|&])")
 #: Characters that open a block (heading, quote, list, rule) at the start of a line.

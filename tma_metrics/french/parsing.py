@@ -6,6 +6,8 @@ import math
 import re
 from datetime import date, datetime
 
+__all__ = ["french_day", "french_number"]
+
 _SPACES = re.compile(r"[\s\u202f\u00a0]")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _FRENCH_DAY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")

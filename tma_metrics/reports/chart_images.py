@@ -31,6 +31,18 @@ from tma_metrics.charts.safe_text import safe_figure
 from tma_metrics.config import settings
 from tma_metrics.errors import RenderError
 
+__all__ = [
+    "BROWSER_CANDIDATES",
+    "EXTRA_FLAGS",
+    "RENDER_TIMEOUT_S",
+    "START_TIMEOUT_S",
+    "ChartRenderError",
+    "browser_process_id",
+    "figure_png",
+    "find_browser",
+    "shutdown",
+]
+
 #: Where we look for Chromium, after the ``BROWSER_PATH`` environment variable
 #: (the variable kaleido's browser driver, choreographer, already honours).
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")

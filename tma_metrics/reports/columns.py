@@ -21,6 +21,8 @@ from pandas.api import types as ptypes
 from tma_metrics.metrics import COLUMNS as CATALOG
 from tma_metrics.metrics import Column as CatalogColumn
 
+__all__ = ["LOCAL_TZ", "Column", "Kind", "catalog_entry", "columns_of", "normalise", "unit_of"]
+
 #: Wall-clock zone used when a timestamp column carries a time zone.
 LOCAL_TZ = "Europe/Paris"
 

@@ -38,6 +38,8 @@ from tma_metrics.views.copil import CopilView
 from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 from tma_metrics.views.tables import display_table
 
+__all__ = ["APPENDIX_TABLES", "CHART_SLIDES", "DECK_TITLE", "copil_deck"]
+
 DECK_TITLE = "Comité de pilotage"
 #: A key figure beside a chart: (value, label), or None when the chart has nothing to show.
 _KeyFigure = Callable[[CopilView], tuple[str, str] | None]

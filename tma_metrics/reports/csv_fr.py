@@ -20,6 +20,8 @@ import pandas as pd
 from tma_metrics.reports.columns import Column, Kind, columns_of
 from tma_metrics.reports.formula_guard import guard_csv
 
+__all__ = ["DECIMALS", "LINE_END", "SEPARATOR", "csv_bytes"]
+
 SEPARATOR = ";"
 LINE_END = "\r\n"
 #: Decimals kept for floats: enough for hours and days, hides 0.1 + 0.2 noise.

@@ -25,6 +25,23 @@ import plotly.graph_objects as go
 from tma_metrics.reports.chart_images import ChartRenderError, figure_png
 from tma_metrics.reports.text_metrics import DECK_FONT
 
+__all__ = [
+    "CHART_IMAGE_PX",
+    "CHART_IMAGE_SCALE",
+    "IMAGE_FONT_FAMILY",
+    "ChartSlide",
+    "Deck",
+    "FiguresSlide",
+    "KeyFigure",
+    "SectionSlide",
+    "Slide",
+    "TableSlide",
+    "TextSlide",
+    "chart_message",
+    "slide_figure",
+    "with_chart_images",
+]
+
 #: CSS pixel size of a slide's chart, for its 8.9 × 5.2 in box: 85 px per inch, so the
 #: figure's 13 px texts read as 11 pt on the slide; rendered 2.5 times denser for
 #: sharpness (1 900 px wide).

@@ -17,6 +17,8 @@ from tma_metrics.french import formats as fr
 from tma_metrics.metrics import calendar_days
 from tma_metrics.reports.columns import Column, Kind, columns_of
 
+__all__ = ["MAX_CELL_TEXT", "NUMERIC_UNITS", "display_frame", "display_texts", "is_numeric"]
+
 #: Longest text kept in a cell before it is cut with an ellipsis.
 MAX_CELL_TEXT = 80
 

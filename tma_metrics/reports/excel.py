@@ -44,6 +44,20 @@ from tma_metrics.reports.columns import Column, Kind, columns_of, normalise
 from tma_metrics.reports.formula_guard import formula_like
 from tma_metrics.views.tables import FORMAT_OF_UNIT
 
+__all__ = [
+    "ABOUT_SHEET",
+    "EMPTY_SHEET",
+    "FORMAT_CODES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_SHEET_TITLE",
+    "MAX_TEXT",
+    "format_code",
+    "format_name",
+    "sheet_titles",
+    "workbook_bytes",
+]
+
 #: Named formats accepted in ``column_formats`` (any other string is an Excel code).
 FORMAT_CODES: dict[str, str] = {
     "days": '#,##0.0 "j"',

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+__all__ = ["TRIGGERS", "formula_like", "guard_csv"]
+
 #: First characters that make a spreadsheet read a cell as a formula.
 TRIGGERS = "=+-@\t\r＝＋－＠"
 _PATTERN = "[" + "".join("\\" + c if c in "-\\]^" else c for c in TRIGGERS) + "]"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from tma_metrics.french import formats as fr
 from tma_metrics.store.writer import ImportReport
 
+__all__ = ["MAX_LISTED_REJECTS", "counts_line", "import_report_text"]
+
 #: Rejected rows printed in full before the text points to the CSV / JSON.
 MAX_LISTED_REJECTS = 20
 

@@ -15,6 +15,8 @@ from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.french import formats as fr
 from tma_metrics.reports.slides import image_size
 
+__all__ = ["MAX_LOGO_BYTES", "Logo", "contract_logo"]
+
 #: Largest logo file read (bytes): a logo is a few dozen kilobytes.
 MAX_LOGO_BYTES = 2_000_000
 

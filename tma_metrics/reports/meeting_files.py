@@ -30,6 +30,21 @@ from tma_metrics.views.bilan import BilanView
 from tma_metrics.views.copil import CopilView
 from tma_metrics.views.point import PointView
 
+__all__ = [
+    "EXTENSIONS",
+    "MIME_TYPES",
+    "PPTX_MIME",
+    "XLSX_MIME",
+    "ReportFileError",
+    "ReportFiles",
+    "bilan_files",
+    "copil_files",
+    "last_complete_month",
+    "point_files",
+    "portfolio_files",
+    "slug",
+]
+
 #: File formats of a report, and the file name extension of each.
 EXTENSIONS = {"xlsx": "xlsx", "csv": "csv", "pptx": "pptx", "email": "txt"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

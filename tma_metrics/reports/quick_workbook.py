@@ -20,6 +20,18 @@ from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.metrics import kpi
 from tma_metrics.reports.formula_guard import formula_like
 
+__all__ = [
+    "BALANCE_COLUMNS",
+    "DAY",
+    "DAYS",
+    "DAYS_PER_MONTH",
+    "HOURS",
+    "MONTH",
+    "MONTHLY_COLUMNS",
+    "OPTIONS",
+    "quick_balance_workbook",
+]
+
 #: Excel number formats (stored US-style; Excel and LibreOffice show them in the
 #: reader's locale: ``1 234,5 j`` in French).
 DAYS = '#,##0.0 "j"'

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from tma_metrics.metrics import glossary_markdown
 
+__all__ = ["SECTIONS", "canonical_format_markdown"]
+
 _KINDS = {
     "key": "text (key)",
     "text": "text",

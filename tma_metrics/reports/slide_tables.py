@@ -21,6 +21,19 @@ from tma_metrics.reports.display import display_texts, is_numeric
 from tma_metrics.reports.slide_text import DARK, WHITE, set_text
 from tma_metrics.reports.text_metrics import LINE_SPACING, text_width, wrapped_lines
 
+__all__ = [
+    "CELL_MARGIN_X",
+    "CELL_MARGIN_Y",
+    "CELL_SIZES",
+    "MAX_COLUMN_TEXT",
+    "MIN_ROW_HEIGHT",
+    "MORE_LINE",
+    "TablePage",
+    "column_widths",
+    "draw",
+    "pages",
+]
+
 #: Cell sizes tried, largest first, until the longest words fit the width.
 CELL_SIZES = (12, 11, 10, 9)
 CELL_MARGIN_X, CELL_MARGIN_Y = Inches(0.08), Inches(0.04)

@@ -15,6 +15,22 @@ from pptx.util import Emu, Inches, Pt
 
 from tma_metrics.reports.text_metrics import DECK_FONT, fitting_size
 
+__all__ = [
+    "DARK",
+    "GREY",
+    "INSET_X",
+    "INSET_Y",
+    "LIGHT",
+    "PARAGRAPH_GAP",
+    "WHITE",
+    "add_paragraph",
+    "add_run",
+    "fit_text",
+    "inner_width",
+    "room",
+    "set_text",
+]
+
 DARK = RGBColor(0x1F, 0x4E, 0x78)
 GREY = RGBColor(0x59, 0x59, 0x59)
 LIGHT = RGBColor(0xF2, 0xF2, 0xF2)

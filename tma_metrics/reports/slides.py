@@ -49,6 +49,29 @@ from tma_metrics.reports.slide_text import (
 )
 from tma_metrics.reports.text_metrics import fitting_size, text_height
 
+__all__ = [
+    "BODY_BOTTOM",
+    "BODY_TOP",
+    "CHART_HEIGHT",
+    "CHART_WIDTH",
+    "FOOTER_HEIGHT",
+    "FOOTER_TOP",
+    "GAP",
+    "HEIGHT",
+    "LOGO_HEIGHT",
+    "LOGO_WIDTH",
+    "MARGIN",
+    "MESSAGE_HEIGHT",
+    "MESSAGE_TOP",
+    "PNG_SIGNATURE",
+    "TITLE_HEIGHT",
+    "TITLE_TOP",
+    "WIDTH",
+    "deck_bytes",
+    "image_size",
+    "png_size",
+]
+
 WIDTH, HEIGHT = Emu(12_192_000), Emu(6_858_000)  # PowerPoint's 16:9: 13.333 × 7.5 in
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.3), Inches(0.75)

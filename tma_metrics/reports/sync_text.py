@@ -9,6 +9,8 @@ from tma_metrics.reports.import_text import counts_line
 from tma_metrics.sources.live import SyncReport
 from tma_metrics.sources.live.fetched import OVERLAP
 
+__all__ = ["mode_text", "sync_report_text"]
+
 
 def mode_text(report: SyncReport) -> str:
     """Say whether the sync was full or incremental, and from when (local time)."""

@@ -12,6 +12,19 @@ from pathlib import Path
 
 from PIL import ImageFont
 
+__all__ = [
+    "DECK_FONT",
+    "FALLBACK_EM",
+    "FONT_DIRS",
+    "FONT_FILES",
+    "LINE_SPACING",
+    "fitting_size",
+    "font_file",
+    "text_height",
+    "text_width",
+    "wrapped_lines",
+]
+
 #: The font every text of the deck uses, charts included (see `deck.IMAGE_FONT_FAMILY`).
 DECK_FONT = "Arial"
 #: TrueType files with Arial's metrics, regular and bold, in the order they are tried.

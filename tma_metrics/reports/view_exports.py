@@ -31,6 +31,21 @@ from tma_metrics.views.point import PointView
 from tma_metrics.views.sla_range import compliance_text
 from tma_metrics.views.tables import FORMAT_OF_UNIT, excel_formats, french_table
 
+__all__ = [
+    "UNITS_FR",
+    "Line",
+    "about",
+    "alerts_frame",
+    "bilan_lines",
+    "bilan_sheets",
+    "cards_frame",
+    "copil_sheets",
+    "point_sheets",
+    "portfolio_sheets",
+    "summary_frame",
+    "workbook",
+]
+
 #: A summary line: (label, value, unit, internal).
 Line = tuple[str, object, str, bool]
 

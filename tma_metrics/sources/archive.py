@@ -31,6 +31,8 @@ from tma_metrics.sources.sheet_extent import (
     fast_extent,
 )
 
+__all__ = ["ArchiveReport", "inflate", "inspect", "kind_of"]
+
 _RATIO_FLOOR = 1 << 20  # small members may compress a lot (empty styles, shared strings)
 _READ = 256 << 10  # compressed bytes read at a time
 _OUT = 4 << 20  # inflated bytes produced at a time

@@ -17,6 +17,15 @@ from tma_metrics.french.parsing import french_day, french_number
 from tma_metrics.sources.payload import load_payload
 from tma_metrics.sources.workbook import read_sheets
 
+__all__ = [
+    "MAX_ROWS",
+    "SETTING_LABELS",
+    "SHEET_NAMES",
+    "CarnetSettings",
+    "positive_number",
+    "read_carnet_settings",
+]
+
 #: Names the sheet may have (compared without case or accents).
 SHEET_NAMES = ("carnet", "contrat", "contract")
 #: Accepted labels of each setting (compared without case, accents or a final colon).

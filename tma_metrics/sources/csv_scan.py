@@ -17,6 +17,8 @@ from tma_metrics.sources.failures import LimitExceeded
 from tma_metrics.sources.limits import Limits, size_text
 from tma_metrics.sources.payload import Encoding, Payload
 
+__all__ = ["LineStats", "check", "scan"]
+
 _CHUNK = 8 << 20
 _NAMES = {";": "« ; »", ",": "« , »", "\t": "tabulations", "|": "« | »"}
 

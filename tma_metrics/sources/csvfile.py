@@ -21,6 +21,8 @@ from tma_metrics.sources.failures import LimitExceeded
 from tma_metrics.sources.payload import Encoding, Payload, decode, detect_encoding
 from tma_metrics.sources.source import Row, Source, column_names, from_rows
 
+__all__ = ["CsvSniff", "duckdb_source", "python_source", "sniff"]
+
 _DELIMITERS = (";", ",", "\t", "|")
 _DELIMITER_NAMES = {";": "« ; »", ",": "« , »", "\t": "une tabulation", "|": "« | »"}
 #: Records kept from the head of a file to recognise it.

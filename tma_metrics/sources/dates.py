@@ -23,6 +23,17 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+__all__ = [
+    "ORDERS",
+    "ORDER_EXAMPLES",
+    "PLAUSIBLE_YEARS",
+    "TsChoice",
+    "choose",
+    "expression",
+    "formats",
+    "unguarded",
+]
+
 _TIMES = (
     "",
     " %H:%M",

@@ -18,6 +18,16 @@ from tma_metrics.sources.adapters.base import Adapter, Signature
 from tma_metrics.sources.headers import HeaderMatch, clean_header, match_header, norm
 from tma_metrics.sources.source import Row
 
+__all__ = [
+    "CONTENT_RULES",
+    "ContentRule",
+    "Detection",
+    "cleaned",
+    "content_refusal",
+    "detect",
+    "pick_header",
+]
+
 
 @dataclass(frozen=True)
 class Detection:

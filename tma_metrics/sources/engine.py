@@ -32,6 +32,8 @@ from tma_metrics.sources.plan import (
 )
 from tma_metrics.sources.source import Source, column_names, temp_name
 
+__all__ = ["Materialised", "SourceReadError", "drop", "materialise"]
+
 _SQL_TYPES = {"string": "VARCHAR", "datetime64[us]": "TIMESTAMP", "Float64": "DOUBLE"}
 #: Rows sampled to choose date formats, and distinct values kept per column.
 _SAMPLE_ROWS = 20_000

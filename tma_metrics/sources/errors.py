@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tma_metrics.domain.model import ImportFormatError
 
+__all__ = ["UnrecognisedFormat"]
+
 
 class UnrecognisedFormat(ImportFormatError):
     """No export format matches the header: the user maps the columns by hand.

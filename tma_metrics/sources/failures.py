@@ -19,6 +19,8 @@ import pandas as pd
 from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.french import formats as fr
 
+__all__ = ["AllRowsRejected", "LimitExceeded", "ParseFailed", "all_rejected", "french", "in_french"]
+
 
 class LimitExceeded(ImportFormatError):
     """A file crosses one of the bounds of `limits.Limits`; the message says which."""

@@ -9,6 +9,16 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+__all__ = [
+    "Alias",
+    "HeaderMatch",
+    "alias_table",
+    "clean_header",
+    "header_signature",
+    "match_header",
+    "norm",
+]
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _EDGE = " \t\r\n\u00a0\u202f\ufeff\"'"
 

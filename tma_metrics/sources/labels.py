@@ -11,6 +11,16 @@ if TYPE_CHECKING:
     from tma_metrics.sources.dates import TsChoice
     from tma_metrics.sources.plan import TablePlan
 
+__all__ = [
+    "COLUMN_LABELS",
+    "expected",
+    "label",
+    "plural",
+    "reject_reasons",
+    "table_notes",
+    "unreadable",
+]
+
 #: Canonical (or helper) column -> (singular, plural, feminine?).
 COLUMN_LABELS: dict[str, tuple[str, str, bool]] = {
     "key": ("clé de demande", "clés de demande", True),

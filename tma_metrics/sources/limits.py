@@ -18,6 +18,18 @@ from dataclasses import dataclass
 
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "CLI",
+    "GIB",
+    "IMPORT_PAGE",
+    "MIB",
+    "QUICK_PAGE",
+    "Limits",
+    "active",
+    "size_text",
+    "using",
+]
+
 MIB = 1 << 20
 GIB = 1 << 30
 

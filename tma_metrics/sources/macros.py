@@ -13,6 +13,8 @@ from importlib import resources
 
 import duckdb
 
+__all__ = ["MACRO_FILES", "install_macros", "macro_sql"]
+
 #: Files in dependency order (timestamps and durations use the text and decimal ones).
 MACRO_FILES = ("text.sql", "decimal.sql", "duration.sql", "timestamp.sql")
 

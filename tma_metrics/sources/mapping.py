@@ -15,6 +15,15 @@ from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.sources.adapters.canonical_columns import COLUMNS
 from tma_metrics.sources.headers import norm
 
+__all__ = [
+    "REQUIRED",
+    "TABLES",
+    "MappingProfile",
+    "guess_table",
+    "mappable_columns",
+    "suggest_mapping",
+]
+
 TABLES = tuple(COLUMNS)
 
 #: Helper columns of the canonical format, under the name a mapping gives them.

@@ -16,6 +16,8 @@ import pandas as pd
 from tma_metrics.sources import dates, labels
 from tma_metrics.sources.plan import DATE, PARSED_KINDS, TS, Field, TablePlan
 
+__all__ = ["optional_dates", "reasons", "rejected_dates", "warning"]
+
 
 def rejected_dates(
     con: duckdb.DuckDBPyConnection,

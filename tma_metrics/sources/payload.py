@@ -16,6 +16,22 @@ from typing import BinaryIO
 from tma_metrics.domain.model import ImportFormatError
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "CP1251",
+    "CP1252",
+    "HEAD_BYTES",
+    "LATIN1",
+    "UTF8",
+    "UTF8_BOM",
+    "UTF8_MIXED",
+    "UTF8_MIXED_BOM",
+    "Encoding",
+    "Payload",
+    "decode",
+    "detect_encoding",
+    "load_payload",
+]
+
 #: How much of a file is looked at to recognise it (and sniff a CSV dialect).
 HEAD_BYTES = 1 << 20
 

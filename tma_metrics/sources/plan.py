@@ -10,6 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+__all__ = [
+    "CHOICE",
+    "DATE",
+    "HOURS",
+    "KEY",
+    "NUMBER",
+    "PARSED_KINDS",
+    "TEXT",
+    "TS",
+    "Field",
+    "TablePlan",
+    "col",
+]
+
 # Parse kinds of a field.
 TEXT = "text"  # trimmed text
 KEY = "key"  # an identifier: `parse_sql` over {r} must give it, NULL when invalid

@@ -12,6 +12,8 @@ import duckdb
 from tma_metrics.french import formats as fr
 from tma_metrics.sources.labels import plural
 
+__all__ = ["DAY_HOURS", "warnings"]
+
 #: More than this many hours in one entry, or for one person on one day, is not a day.
 DAY_HOURS = 24.0
 

@@ -29,6 +29,8 @@ from tma_metrics.sources.mapping import MappingProfile, guess_table, suggest_map
 from tma_metrics.sources.payload import Payload, load_payload
 from tma_metrics.sources.source import Row, Source
 
+__all__ = ["SOURCE_CHOICES", "Table", "read_export", "read_with_mapping", "release"]
+
 SOURCE_CHOICES: tuple[str, ...] = (
     "auto",
     "redmine",

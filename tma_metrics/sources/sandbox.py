@@ -37,6 +37,8 @@ from tma_metrics.sources.limits import Limits, size_text
 from tma_metrics.sources.payload import Payload
 from tma_metrics.sources.source import temp_name
 
+__all__ = ["IN_CHILD", "SLOTS", "RunStats", "last_run", "needed", "read"]
+
 #: Children parsing at the same time (each within its page's memory budget).
 SLOTS = 2
 #: How often the parent looks at the child's memory and the clock (seconds).

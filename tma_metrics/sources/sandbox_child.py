@@ -25,6 +25,8 @@ from tma_metrics.sources import failures, limits, reader, sandbox
 from tma_metrics.sources.errors import UnrecognisedFormat
 from tma_metrics.sources.limits import GIB, MIB, Limits
 
+__all__ = ["main"]
+
 #: Address space a child needs on top of its resident budget: DuckDB, Arrow and the
 #: interpreter reserve about 1 Gio of virtual memory they never touch.
 _RESERVED = GIB + 512 * MIB

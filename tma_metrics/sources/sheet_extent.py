@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["ExactScan", "Extent", "column_letters", "column_number", "dimension", "fast_extent"]
+
 #: Bytes read after ``r="``: up to 6 letters, 10 digits and the closing quote.
 _WINDOW = 17
 _LT, _GT, _SPACE, _QUOTE, _APOS = 60, 62, 32, 34, 39

@@ -20,6 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+__all__ = ["LINE", "Row", "Source", "column_names", "from_rows", "register", "temp_name"]
+
 #: A header or data cell as text ('' for empty).
 Row = list[str]
 #: The column holding a row's line in the file.

@@ -11,6 +11,8 @@ from tma_metrics.sources.adapters.canonical import template_columns, template_he
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+__all__ = ["SHEETS", "build_template"]
+
 SHEETS = {"tickets": "Demandes", "time_entries": "Temps passé", "status_history": "Historique"}
 
 #: One example row per sheet, by canonical column (absent columns stay empty).

@@ -27,6 +27,8 @@ from tma_metrics.sources.failures import ParseFailed
 from tma_metrics.sources.payload import Payload
 from tma_metrics.sources.source import Row, Source, register
 
+__all__ = ["Sheet", "cell_text", "read_sheets"]
+
 #: What python-calamine's errors mean, in French (its own texts are English).
 _CALAMINE_ERRORS = (
     ("XmlError", "du XML invalide dans une feuille"),

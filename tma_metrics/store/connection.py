@@ -14,6 +14,18 @@ import duckdb
 from tma_metrics.config import settings
 from tma_metrics.errors import StorageError
 
+__all__ = [
+    "DB_ENV",
+    "DEFAULT_DB",
+    "PROJECT_ROOT",
+    "SCHEMA_VERSION",
+    "StoreBusy",
+    "connect",
+    "migrate",
+    "migrations",
+    "resolve_db_path",
+]
+
 #: Environment variable that overrides the default database path.
 DB_ENV = "TMA_METRICS_DB"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -26,6 +26,23 @@ from tma_metrics.config import settings
 from tma_metrics.domain.contracts.model import MODELS, Contract, ContractError
 from tma_metrics.domain.contracts.parser import parse_contracts
 
+__all__ = [
+    "CONTRACTS_ENV",
+    "DEFAULT_CONTRACTS",
+    "ContractDraft",
+    "decode_contracts",
+    "keep_version",
+    "load_contracts",
+    "local_scope",
+    "read_contracts_text",
+    "resolve_contracts_path",
+    "save_contracts",
+    "save_contracts_text",
+    "user_contracts_path",
+    "versions_folder",
+    "with_contract",
+]
+
 #: Environment variable that overrides the default contracts file.
 CONTRACTS_ENV = "TMA_METRICS_CONTRACTS"
 #: The demo's seed, tracked in the repository: read, never written.

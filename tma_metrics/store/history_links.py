@@ -6,6 +6,8 @@ import duckdb
 
 from tma_metrics.store.sqlfiles import run
 
+__all__ = ["NAMED_KEYS", "history_link_warnings"]
+
 #: Ticket keys named in the warning, at most.
 NAMED_KEYS = 5
 

@@ -15,6 +15,8 @@ import pandas as pd
 from tma_metrics.store import ImportReport, Store
 from tma_metrics.store.sqlfiles import frame, run
 
+__all__ = ["UNNAMED_PROJECT", "PrivateStore"]
+
 #: Project label given to rows whose export names no project, so a carnet covers them.
 UNNAMED_PROJECT = "(sans projet)"
 

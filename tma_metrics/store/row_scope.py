@@ -17,6 +17,18 @@ from tma_metrics.domain.model import REJECT_COLUMNS, rejects
 from tma_metrics.errors import AccessDenied
 from tma_metrics.store.sqlfiles import run
 
+__all__ = [
+    "ScopeTally",
+    "check_entries",
+    "check_status",
+    "check_tickets",
+    "check_undo",
+    "close_scope",
+    "open_scope",
+    "refusal_reason",
+    "refused_rows",
+]
+
 _LABELS = "scope_label"
 
 

@@ -11,6 +11,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+__all__ = ["bound", "frame", "run", "sql_text", "statements"]
+
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STATEMENT_END = re.compile(r";\s*(?:\n|$)")
 

@@ -20,6 +20,8 @@ from tma_metrics.store import row_scope
 from tma_metrics.store.history_links import history_link_warnings
 from tma_metrics.store.sqlfiles import run
 
+__all__ = ["ImportReport", "TableCounts", "UndoError", "file_hash", "undo_import", "write_parsed"]
+
 #: canonical table -> (store table, staging script, scope check)
 _TABLES = {
     "tickets": ("ticket", "imports/stage_tickets.sql", row_scope.check_tickets),

@@ -17,6 +17,17 @@ import streamlit as st
 from tma_metrics.auth.sessions import KEEPER, SESSION_COOKIE, SessionToken
 from tma_metrics.ui.session_routes import CLOSE_PATH, OPEN_PATH, base_path
 
+__all__ = [
+    "CLOSING_KEY",
+    "HANDOFF_KEY",
+    "SESSION_KEY",
+    "cookie_token",
+    "end_session",
+    "is_ended",
+    "start_session",
+    "sync_cookie",
+]
+
 SESSION_KEY = "auth_session"  # the SessionToken of this page's login
 HANDOFF_KEY = "auth_handoff"  # the one-time code the browser exchanges for the cookie
 CLOSING_KEY = "auth_closing"  # after a logout: the browser drops the cookie

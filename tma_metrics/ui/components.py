@@ -18,6 +18,21 @@ from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card
 from tma_metrics.views.tables import COLUMNS, cell_text, french_table
 
+__all__ = [
+    "CHOOSE",
+    "PPTX_MIME",
+    "XLSX_MIME",
+    "alerts",
+    "cards",
+    "chart",
+    "exports",
+    "md",
+    "screen_order",
+    "slug",
+    "table",
+    "text_block",
+]
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _LEVEL = {"danger": st.error, "warning": st.warning, "info": st.info}

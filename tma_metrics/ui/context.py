@@ -18,6 +18,8 @@ from tma_metrics.ui.freshness import data_end_of
 from tma_metrics.ui.login_page import current_principal
 from tma_metrics.views.as_of import data_notice, default_as_of, stale_warning
 
+__all__ = ["PageContext", "not_built_yet", "page_context", "stale_data_notice"]
+
 
 @dataclass(frozen=True)
 class PageContext:

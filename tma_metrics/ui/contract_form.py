@@ -17,6 +17,8 @@ from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext
 from tma_metrics.ui.contracts_write import create_contract, flash, saved_note
 
+__all__ = ["contract_form", "unassigned_projects"]
+
 _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:j|h|jours?|heures?)?\s*$", re.IGNORECASE)
 
 

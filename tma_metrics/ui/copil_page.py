@@ -16,6 +16,8 @@ from tma_metrics.ui import data
 from tma_metrics.ui.context import PageContext, stale_data_notice
 from tma_metrics.views.copil import CopilView, copil_view
 
+__all__ = ["COPIL_TABS", "TABLE_TITLES", "copil", "deck"]
+
 #: Tab title -> (chart ids of `charts.contract.CHART_IDS`, view tables), in meeting order.
 COPIL_TABS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Consommation", ("burn_up", "monthly_consumption", "management_share"), ("monthly",)),

@@ -25,6 +25,8 @@ from tma_metrics.ui import state
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.portfolio import portfolio_table
 
+__all__ = ["charts", "contract_figures", "portfolio", "unassigned"]
+
 _TTL = 3600
 
 

@@ -16,6 +16,26 @@ from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.figures.periods import PRESETS_FR, Period, preset_period
 from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
+__all__ = [
+    "ALL_FILTERS",
+    "AS_OF",
+    "AS_OF_KEY",
+    "CHOOSE",
+    "CONTRACT",
+    "CONTRACT_KEY",
+    "CUSTOM",
+    "END_KEY",
+    "KIND",
+    "KIND_KEY",
+    "PERIOD",
+    "PERIOD_KEY",
+    "SEVERITY",
+    "SEVERITY_KEY",
+    "START_KEY",
+    "Filters",
+    "sidebar_filters",
+]
+
 #: URL parameter names (French, as users read them in the address bar).
 CONTRACT_KEY = "contrat"
 AS_OF_KEY = "au"

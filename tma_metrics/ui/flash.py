@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+__all__ = ["flash", "show_flash"]
+
 _KEY = "message-confirmation"
 
 

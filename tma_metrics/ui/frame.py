@@ -12,6 +12,21 @@ from streamlit.navigation.page import StreamlitPage
 from tma_metrics.auth.principal import Principal, Role
 from tma_metrics.store.connection import StoreBusy
 
+__all__ = [
+    "EVERYONE",
+    "INTERNAL",
+    "PAGES_DIR",
+    "PAGE_TABLE",
+    "PUBLIC_PAGES",
+    "RESERVED",
+    "STORE_BUSY",
+    "first_page",
+    "pages",
+    "public_pages",
+    "run_page",
+    "store_busy_notice",
+]
+
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 INTERNAL = (Role.MANAGER, Role.PM)

@@ -11,6 +11,8 @@ from tma_metrics.store import Store
 from tma_metrics.ui import state
 from tma_metrics.views.as_of import data_end
 
+__all__ = ["data_end_of"]
+
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
 def _data_end(db: str, version: str, token: str, names: tuple[str, ...]) -> date | None:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from tma_metrics.metrics import CATALOG
 
+__all__ = ["glossary_table"]
+
 _SENSE = {True: "plus haut = mieux", False: "plus bas = mieux", None: "—"}
 
 

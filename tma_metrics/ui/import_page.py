@@ -24,6 +24,16 @@ from tma_metrics.sources.mapping import REQUIRED, mappable_columns
 from tma_metrics.store import AccessDenied, ImportReport, Store, UndoError, WriteScope
 from tma_metrics.ui.flash import flash
 
+__all__ = [
+    "MAX_UPLOAD_MB",
+    "history_and_undo",
+    "import_upload",
+    "mapping_step",
+    "show_report",
+    "template_download",
+    "upload_and_import",
+]
+
 #: Uploads above this size are refused here (the CLI reads big files straight from disk).
 MAX_UPLOAD_MB = 50
 _TABLE_LABELS = {

@@ -34,6 +34,26 @@ from tma_metrics.auth.write_scope import WriteScope
 from tma_metrics.french.markup import escape_markdown as md
 from tma_metrics.ui import browser_session
 
+__all__ = [
+    "BROKEN_USERS",
+    "FAILURES_KEY",
+    "HASH_DIGEST_KEY",
+    "LAST_FAILURE_KEY",
+    "NO_USERS",
+    "POLICY",
+    "PRINCIPAL_KEY",
+    "SESSION_KEY",
+    "WRONG_CREDENTIALS",
+    "account_sidebar",
+    "auth_mode",
+    "current_principal",
+    "logged_in_principal",
+    "logout",
+    "oidc_configured",
+    "users_state",
+    "write_scope",
+]
+
 PRINCIPAL_KEY = "auth_principal"
 HASH_DIGEST_KEY = "auth_hash_digest"  # a password change ends the sessions opened before it
 SESSION_KEY = browser_session.SESSION_KEY

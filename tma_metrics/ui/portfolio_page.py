@@ -18,6 +18,8 @@ from tma_metrics.ui.filters import CONTRACT_KEY
 from tma_metrics.views import rag
 from tma_metrics.views.sla_range import percent_down, percent_up
 
+__all__ = ["chart_input", "portfolio", "priorities", "screen_table", "styled"]
+
 #: Cell tints of the statuses (light, readable under dark text).
 _TINT = {rag.RED: "#F4C7C3", rag.AMBER: "#FCE3C2", rag.GREEN: "#D4EDDA", rag.GREY: "#ECECEC"}
 _CHART_RAG = {rag.RED: "red", rag.AMBER: "amber", rag.GREEN: "green"}

@@ -30,6 +30,18 @@ from tma_metrics.reports.quick_workbook import quick_balance_workbook
 from tma_metrics.ui import components as ui
 from tma_metrics.views.alerts import forecast_range
 
+__all__ = [
+    "ALL_PROJECTS",
+    "CONFIRMED_KEY",
+    "PER_PROJECT",
+    "PRIVACY",
+    "SESSION_KEY",
+    "TOGETHER",
+    "UPLOADER_KEY",
+    "CarnetGroup",
+    "quick_balance_page",
+]
+
 #: Session keys: the visitor's private store, the carnets confirmed (group key →
 #: `CarnetSettings`), the uploader's generation (a new one empties it).
 SESSION_KEY = "quick_balance"

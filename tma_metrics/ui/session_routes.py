@@ -18,6 +18,15 @@ from starlette.routing import Route
 
 from tma_metrics.auth.sessions import KEEPER, SESSION_COOKIE
 
+__all__ = [
+    "CLOSE_PATH",
+    "OPEN_PATH",
+    "base_path",
+    "close_session",
+    "open_session",
+    "session_routes",
+]
+
 OPEN_PATH = "/_tma/session/open"
 CLOSE_PATH = "/_tma/session/close"
 _MAX_BODY = 512

@@ -36,6 +36,8 @@ from tma_metrics.sources.live.state import TOOLS, update_book
 from tma_metrics.store import Store
 from tma_metrics.ui.login_page import write_scope
 
+__all__ = ["code", "md", "show_sync_report", "sources_page"]
+
 _PHASES = {"redmine": REDMINE_PHASES, "jira": JIRA_PHASES}
 _ENV = {"redmine": (REDMINE_KEY_ENV,), "jira": (JIRA_EMAIL_ENV, JIRA_TOKEN_ENV)}
 #: Characters that make Markdown links, HTML, LaTeX or formatting. Dots, dashes and

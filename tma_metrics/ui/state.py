@@ -17,6 +17,8 @@ from tma_metrics.store.contracts_file import (
     user_contracts_path,
 )
 
+__all__ = ["DEMO_ENV", "contracts", "contracts_token", "get_store", "store"]
+
 #: Set to "0" to start on an empty database instead of seeding the demo data.
 DEMO_ENV = "TMA_METRICS_DEMO"
 

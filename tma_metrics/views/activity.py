@@ -37,6 +37,26 @@ from tma_metrics.domain.frames import column_or_null, floats, midnight
 from tma_metrics.domain.model import Kind
 from tma_metrics.french.labels import MISSING_TICKET_FR, NO_TICKET_FR
 
+__all__ = [
+    "AGE_CLASSES",
+    "NO_ACTIVITY_FR",
+    "TICKET_ROW_COLUMNS",
+    "Backlog",
+    "backlog",
+    "created_between",
+    "entries_between",
+    "entry_kinds",
+    "in_window",
+    "open_rows",
+    "pending_estimates",
+    "resolved_between",
+    "ticket_rows",
+    "time_by",
+    "time_by_activity",
+    "time_by_kind",
+    "time_by_ticket",
+]
+
 #: Backlog age classes: (lower bound included, upper bound excluded, French label).
 AGE_CLASSES: tuple[tuple[float, float, str], ...] = (
     (0, 7, "Moins de 7 jours"),

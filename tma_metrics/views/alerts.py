@@ -32,6 +32,17 @@ from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import SLA_KIND_LABELS_FR, label
 
+__all__ = [
+    "MAX_NAMED",
+    "Alert",
+    "balance_alerts",
+    "data_alerts",
+    "forecast_range",
+    "guarantee_alert",
+    "sla_alerts",
+    "warning_alerts",
+]
+
 #: Tickets named in one alert before "et N autres".
 MAX_NAMED = 5
 

@@ -22,6 +22,19 @@ import pandas as pd
 
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "FRESH_DAYS",
+    "TICKET_DATES",
+    "data_end",
+    "data_notice",
+    "default_as_of",
+    "is_current",
+    "last_complete_month",
+    "month_as_of",
+    "months_until",
+    "stale_warning",
+]
+
 #: Data that ends at most this many days before today is current (weekly exports).
 FRESH_DAYS = 7
 #: Ticket events that date the data (each one a real event, never a bound made up).

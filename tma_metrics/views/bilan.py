@@ -39,6 +39,15 @@ from tma_metrics.views import activity, sla_rows
 from tma_metrics.views.activity import Backlog
 from tma_metrics.views.tables import for_client
 
+__all__ = [
+    "BACKLOG_COLUMNS",
+    "EXPIRY_NOTICE_DAYS",
+    "UNESTIMATED_COLUMNS",
+    "BilanView",
+    "bilan_view",
+    "month_bounds",
+]
+
 #: The e-mail recalls the carnet's expiry when it is this close (calendar days).
 EXPIRY_NOTICE_DAYS = 60
 

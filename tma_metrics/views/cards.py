@@ -18,6 +18,8 @@ from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import forecast_range
 from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
 
+__all__ = ["DAY_CARDS", "Card", "balance_cards", "date_shift", "sla_card"]
+
 #: Day figures of the carnet shown as cards, in order.
 DAY_CARDS = ("remaining_days", "consumed_days", "committed_days", "projected_days")
 

@@ -44,6 +44,18 @@ from tma_metrics.views.alerts import Alert, balance_alerts, data_alerts
 from tma_metrics.views.cards import Card, balance_cards, sla_card
 from tma_metrics.views.tables import for_client
 
+__all__ = [
+    "COPIL_COST_DAYS",
+    "COSTLIEST",
+    "COSTLIEST_COLUMNS",
+    "MONTHLY_COLUMNS",
+    "REOPENED_COLUMNS",
+    "SUBSCRIPTION_COLUMNS",
+    "CopilView",
+    "copil_view",
+    "resolution_times",
+]
+
 #: A copil costs about this many days: preparation, meeting and minutes (DOMAIN.md §1).
 COPIL_COST_DAYS = 1.5
 #: Number of tickets in the costliest-tickets table.

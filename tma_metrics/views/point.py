@@ -36,6 +36,16 @@ from tma_metrics.views.alerts import Alert
 from tma_metrics.views.cards import Card, balance_cards
 from tma_metrics.views.tables import for_client
 
+__all__ = [
+    "INCOMING_COLUMNS",
+    "IN_PROGRESS_COLUMNS",
+    "POINT_DAYS",
+    "RESOLVED_COLUMNS",
+    "PointView",
+    "point_view",
+    "point_window",
+]
+
 #: Length of the window when there is no previous point (a weekly point).
 POINT_DAYS = 7
 

@@ -25,6 +25,16 @@ from tma_metrics.figures.summaries import ContractSummary
 from tma_metrics.views import rag
 from tma_metrics.views.sla_range import compliance_text
 
+__all__ = [
+    "PORTFOLIO_COLUMNS",
+    "RAG_COLUMNS",
+    "TOPICS",
+    "VALUE_COLUMNS",
+    "contract_rags",
+    "portfolio_row",
+    "portfolio_table",
+]
+
 #: RAG topics, in the table's order.
 TOPICS = rag.TOPICS
 

@@ -40,6 +40,35 @@ from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import MODEL_LABELS_FR
 from tma_metrics.views.sla_range import ComplianceRange, percent_down
 
+__all__ = [
+    "AMBER",
+    "ESTIMATION_AMBER_BELOW",
+    "ESTIMATION_RED_BELOW",
+    "EXHAUSTION_RED_DAYS",
+    "EXPIRY_AMBER_DAYS",
+    "EXPIRY_RED_DAYS",
+    "GREEN",
+    "GREY",
+    "RAG_COLORS",
+    "RAG_RANK",
+    "RED",
+    "SLA_AMBER_BELOW",
+    "SLA_MIN_COVERAGE",
+    "SLA_RED_BELOW",
+    "TOPICS",
+    "Rag",
+    "balance_rag",
+    "estimation_rag",
+    "exhaustion_rag",
+    "expiry_rag",
+    "forecast_rag",
+    "overall",
+    "runway_days",
+    "sla_figure",
+    "sla_rag",
+    "worst",
+]
+
 RED, AMBER, GREEN, GREY = "rouge", "orange", "vert", "gris"
 #: Worst first: sort contracts by ``RAG_RANK[status]``.
 RAG_RANK = {RED: 0, AMBER: 1, GREEN: 2, GREY: 3}

@@ -23,6 +23,15 @@ from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.domain.sla.notes import gap_text
 from tma_metrics.french import formats as fr
 
+__all__ = [
+    "NOT_MEASURABLE_FR",
+    "ComplianceRange",
+    "compliance_text",
+    "percent_down",
+    "percent_up",
+    "row_text",
+]
+
 NOT_MEASURABLE_FR = "non mesurable"
 
 

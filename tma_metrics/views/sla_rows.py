@@ -26,6 +26,17 @@ from tma_metrics.domain.sla.compliance import COUNT_COLUMNS, RATE_COLUMNS, compl
 from tma_metrics.views.activity import in_window
 from tma_metrics.views.sla_range import row_text
 
+__all__ = [
+    "BY_TICKET_COLUMNS",
+    "SHOWN_COUNTS",
+    "SHOWN_RATES",
+    "breaches",
+    "by_ticket",
+    "compliance_by_severity",
+    "to_watch",
+    "with_text",
+]
+
 _TICKET_INFO = ("title", "status", "assignee")
 #: Counts of a compliance table the views show (rows and not-applicable ones are noise).
 SHOWN_COUNTS = ("applicable", "measurable", "not_measurable", "met", "breached", "open", "at_risk")

@@ -30,6 +30,19 @@ from tma_metrics.french.labels import (
 from tma_metrics.metrics import COLUMNS as CATALOG_COLUMNS
 from tma_metrics.metrics import calendar_days
 
+__all__ = [
+    "COLUMNS",
+    "FORMAT_OF_UNIT",
+    "INTERNAL_COLUMNS",
+    "TECHNICAL_COLUMNS",
+    "ColumnSpec",
+    "cell_text",
+    "display_table",
+    "excel_formats",
+    "for_client",
+    "french_table",
+]
+
 
 @dataclass(frozen=True)
 class ColumnSpec:

@@ -28,6 +28,31 @@ import pyarrow.compute as pc
 from tma_metrics.domain.business_time.calendar import BusinessCalendar, calendar_for
 from tma_metrics.domain.contracts.model import CalendarSpec
 
+__all__ = [
+    "AT_RISK",
+    "AT_RISK_SHARE",
+    "BEFORE_START",
+    "BOUND_LATE",
+    "BREACHED",
+    "CLOCK_COLUMNS",
+    "EPSILON_MINUTES",
+    "MET",
+    "NOT_APPLICABLE",
+    "NOT_MEASURABLE",
+    "NO_START",
+    "OPEN",
+    "OUTCOMES",
+    "PAUSE_UNKNOWN",
+    "PROBLEMS",
+    "UNKNOWN",
+    "Measured",
+    "arrow_text",
+    "measure",
+    "pause_codes",
+    "period_of",
+    "run_clocks",
+]
+
 OUTCOMES = ("met", "breached", "open", "at_risk", "not_measurable", "not_applicable")
 #: An open clock with less than this share of its allowance left is at risk (DOMAIN.md §4).
 AT_RISK_SHARE = 0.25

@@ -21,6 +21,17 @@ from tma_metrics.domain import ticket_states
 from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.domain.model import STATUS_HISTORY_COLUMNS, Kind
 
+__all__ = [
+    "CREATION_TOLERANCE",
+    "NEW_STATUSES",
+    "PREPARED_COLUMNS",
+    "WORKAROUND_MARKERS",
+    "normalised",
+    "prepare_tickets",
+    "ticket_changes",
+    "waiting_intervals",
+]
+
 #: Statuses meaning "nobody has picked the ticket up yet". Without a history, an open
 #: ticket still in one of them has not been responded to (DOMAIN.md: prise en charge).
 NEW_STATUSES = (

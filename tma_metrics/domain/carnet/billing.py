@@ -45,6 +45,24 @@ import pyarrow.compute as pc
 from tma_metrics.domain.frames import column_or_null, floats, positions_in, require
 from tma_metrics.domain.model import EstimateStatus, ReestimateStatus
 
+__all__ = [
+    "CAPPED_RULES",
+    "ENTRY_RULES",
+    "EPS",
+    "QUALIFICATION_LIMIT_HOURS",
+    "TICKET_RULES",
+    "UNESTIMATED_RULES",
+    "Billed",
+    "deduct",
+    "deduct_over_time",
+    "deducted_at",
+    "effective_estimates",
+    "spent_table",
+    "terms_at",
+    "text_values",
+    "ticket_billing",
+]
+
 #: Tolerance for float comparisons of hours.
 EPS = 1e-9
 

@@ -29,6 +29,16 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "AVERAGE_MONTH_DAYS",
+    "BURN_WINDOW_MONTHS",
+    "NO_BURN",
+    "Burn",
+    "burn_rate",
+    "exhaustion_day",
+    "forecast_line",
+]
+
 AVERAGE_MONTH_DAYS = 365.25 / 12
 BURN_WINDOW_MONTHS = 3
 _EPS = 1e-9

@@ -28,6 +28,21 @@ import pandas as pd
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.domain.frames import floats, midnight, require
 
+__all__ = [
+    "BALANCE_MODELS",
+    "HISTORY_COLUMNS",
+    "OutOfCarnet",
+    "carnet_history",
+    "carnet_of",
+    "carnet_periods",
+    "day_totals",
+    "days_until",
+    "history_columns",
+    "history_from",
+    "out_of_carnet",
+    "outside_from",
+]
+
 #: Contract models that have a prepaid balance.
 BALANCE_MODELS = ("carnet",)
 

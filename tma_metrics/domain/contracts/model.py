@@ -19,6 +19,26 @@ from tma_metrics.domain.vocabulary import (
 )
 from tma_metrics.errors import ConfigurationError
 
+__all__ = [
+    "ALWAYS_OPEN",
+    "CALENDAR_KEYS",
+    "CARNET_KEYS",
+    "CONTRACT_KEYS",
+    "DEFAULT_SLA",
+    "MODELS",
+    "PLANNED",
+    "SLA_KINDS",
+    "CalendarSpec",
+    "Carnet",
+    "Contract",
+    "ContractError",
+    "SlaTarget",
+    "add_months",
+    "allowance_minutes",
+    "carnet_label",
+    "default_end",
+]
+
 SLA_KINDS = ("response", "workaround", "resolution")
 PLANNED = "planned"
 

@@ -64,6 +64,8 @@ from tma_metrics.domain.vocabulary import (
     DEFAULT_WAITING_STATUSES,
 )
 
+__all__ = ["LOGO_SUFFIXES", "parse_contracts"]
+
 _TOML_MESSAGES = {
     "Invalid value": "valeur illisible",
     "Invalid statement": "ligne illisible",

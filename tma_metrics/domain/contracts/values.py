@@ -18,6 +18,29 @@ from typing import Any
 
 from tma_metrics.domain.model import Severity
 
+__all__ = [
+    "CALENDAR_24_7",
+    "FRENCH_DATE",
+    "FRENCH_WEEKDAYS",
+    "HOLIDAY_ALIASES",
+    "NO_HOLIDAYS",
+    "NUMBER_KEYS",
+    "PERIOD",
+    "PLANNED_WORDS",
+    "SEVERITY_WORDS",
+    "WEEKDAYS",
+    "WEEKDAY_WORDS",
+    "WINDOW",
+    "canonical_allowance",
+    "closest",
+    "normalise_label",
+    "read_allowance",
+    "read_date",
+    "read_number",
+    "show",
+    "suggestion",
+]
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

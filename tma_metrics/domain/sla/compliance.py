@@ -17,6 +17,18 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 
+__all__ = [
+    "COUNT_COLUMNS",
+    "RATE_COLUMNS",
+    "ComplianceSummary",
+    "add_rates",
+    "compliance",
+    "in_period",
+    "main_gap",
+    "month_of",
+    "summarise",
+]
+
 COUNT_COLUMNS = (
     "rows",
     "applicable",

@@ -28,6 +28,17 @@ from tma_metrics.domain.business_time.clock import (
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.domain.model import Kind, ReestimateStatus
 
+__all__ = [
+    "COMMITMENTS",
+    "DELIVERY_COLUMNS",
+    "ESTIMATE_DAYS",
+    "LARGE",
+    "MEDIUM",
+    "SMALL",
+    "delivery_commitments",
+    "size_class",
+]
+
 SMALL, MEDIUM, LARGE = "< 5 j", "5 à 25 j", "> 25 j"
 COMMITMENTS = ("estimate", "delivery")
 #: Allowance of the estimate, in business days, per size class (None: planned).

@@ -30,6 +30,8 @@ from tma_metrics.domain.business_time.clock import (
 from tma_metrics.domain.contracts.model import SLA_KINDS
 from tma_metrics.domain.vocabulary import EVENT_COLUMNS_FR
 
+__all__ = ["GAP_COLUMN", "GAP_DATES", "GAP_HISTORY", "gap_text", "gaps", "notes"]
+
 GAP_HISTORY, GAP_DATES, GAP_COLUMN = "history", "dates", "column:"
 #: Column named when a tool's creation column is not known.
 _CREATED_FR = "date de création"

@@ -29,6 +29,8 @@ from tma_metrics.reports.texts.common import (
 from tma_metrics.views.bilan import BilanView
 from tma_metrics.views.sla_range import ComplianceRange
 
+__all__ = ["TOP_TICKETS", "bilan_text"]
+
 #: Tickets listed in "Principales demandes du mois".
 TOP_TICKETS = 10
 

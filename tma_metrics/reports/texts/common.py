@@ -14,6 +14,27 @@ import pandas as pd
 from tma_metrics.french import formats as fr
 from tma_metrics.french.labels import KIND_LABELS_FR, SEVERITY_LABELS_FR
 
+__all__ = [
+    "ACTION_PLACEHOLDER",
+    "AUTHOR_PLACEHOLDER",
+    "CLOSING",
+    "DECISION_PLACEHOLDER",
+    "GREETING",
+    "MAX_LINES",
+    "capped",
+    "count",
+    "hours",
+    "join_parts",
+    "jours",
+    "mail",
+    "missing",
+    "of_month",
+    "section",
+    "signature",
+    "subject",
+    "ticket_label",
+]
+
 GREETING = "Bonjour,"
 CLOSING = "Cordialement,"
 #: What the PM fills in before sending.

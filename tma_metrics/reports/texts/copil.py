@@ -19,6 +19,8 @@ from tma_metrics.reports.texts.common import (
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
 
+__all__ = ["TOP_TICKETS", "copil_text"]
+
 #: Costliest tickets named in the e-mail.
 TOP_TICKETS = 5
 

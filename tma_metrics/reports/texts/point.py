@@ -30,6 +30,8 @@ from tma_metrics.views.cards import Card
 from tma_metrics.views.point import PointView
 from tma_metrics.views.sla_range import ComplianceRange
 
+__all__ = ["point_text"]
+
 #: Alerts detailed in the SLA section rather than among the points of attention.
 _IN_SLA = ("sla_breached", "sla_at_risk")
 

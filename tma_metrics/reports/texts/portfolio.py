@@ -13,6 +13,8 @@ from tma_metrics.french import formats as fr
 from tma_metrics.metrics import RAG_LABELS_FR
 from tma_metrics.reports.texts.common import GREETING, count, mail, missing, section, signature
 
+__all__ = ["TOPICS", "portfolio_text"]
+
 #: Topics of the portfolio table, in its order (`views.portfolio.TOPICS`).
 TOPICS = ("balance", "exhaustion", "expiry", "sla", "estimation")
 

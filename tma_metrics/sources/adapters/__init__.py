@@ -15,6 +15,8 @@ from tma_metrics.sources.adapters import (
 )
 from tma_metrics.sources.adapters.base import Adapter
 
+__all__ = ["ADAPTERS"]
+
 #: Tools first, the canonical format last (it wins only when nothing else does).
 ADAPTERS: tuple[Adapter, ...] = (
     redmine.ADAPTER,

@@ -17,6 +17,17 @@ from tma_metrics.sources.source import Source
 if TYPE_CHECKING:
     from tma_metrics.sources.engine import Materialised
 
+__all__ = [
+    "Adapter",
+    "Build",
+    "Context",
+    "Fields",
+    "Signature",
+    "hours_validated",
+    "lang_label",
+    "present",
+]
+
 #: Logical field -> language ("en", "fr", "es", "pt", "ru", "any") -> header names.
 Fields = Mapping[str, Mapping[str, tuple[str, ...]]]
 

@@ -21,6 +21,18 @@ from tma_metrics.sources.adapters.canonical_columns import COLUMNS
 from tma_metrics.sources.headers import norm
 from tma_metrics.sources.plan import CHOICE, KEY, Field, TablePlan, col
 
+__all__ = [
+    "ADAPTER",
+    "FIELDS",
+    "SIGNATURES",
+    "TOTAL_NOTE",
+    "build",
+    "plan_for",
+    "template_columns",
+    "template_headers",
+    "total_row_skip",
+]
+
 FIELDS = {logical: {"any": aliases} for spec in COLUMNS.values() for logical, *_, aliases in spec}
 
 SIGNATURES = (

@@ -10,6 +10,8 @@ from typing import NamedTuple
 
 from tma_metrics.sources.plan import CHOICE, DATE, HOURS, KEY, TEXT, TS
 
+__all__ = ["COLUMNS", "ENTRIES", "HISTORY", "TICKETS", "Column"]
+
 
 class Column(NamedTuple):
     """One column of the canonical format."""

@@ -23,6 +23,8 @@ from tma_metrics.sources.adapters.base import (
 )
 from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, Field, TablePlan, col
 
+__all__ = ["ADAPTER", "FIELDS", "SIGNATURES", "build"]
+
 FIELDS = {
     "title": {"en": ("Title",)},
     "description": {"en": ("Description",)},

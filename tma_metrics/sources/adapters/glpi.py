@@ -31,6 +31,8 @@ from tma_metrics.sources.adapters.base import (
 )
 from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, Field, TablePlan
 
+__all__ = ["ADAPTER", "FIELDS", "SIGNATURES", "build"]
+
 FIELDS = {
     "id": {"any": ("ID",)},
     "title": {"fr": ("Titre",), "en": ("Title",), "pt": ("Título",), "es": ("Título",)},

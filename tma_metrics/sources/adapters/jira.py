@@ -34,6 +34,8 @@ from tma_metrics.sources.headers import norm
 from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, Field, TablePlan
 from tma_metrics.sources.source import Source
 
+__all__ = ["ADAPTER", "FIELDS", "KEY_PATTERN", "SIGNATURES", "build"]
+
 FIELDS = {
     "key": {
         "en": ("Issue key", "Work item key", "Key"),

@@ -20,6 +20,8 @@ from tma_metrics.sources.adapters.base import (
 )
 from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
 
+__all__ = ["ADAPTER", "FIELDS", "SIGNATURES", "build"]
+
 FIELDS = {
     "id": {"en": ("Id", "ID"), "fr": ("Identifiant",), "pt": ("Núm", "Número"), "ru": ("Номер",)},
     "project": {"en": ("Project",), "fr": ("Projet",), "pt": ("Projeto",), "ru": ("Проект",)},

@@ -21,6 +21,8 @@ from tma_metrics.sources.adapters.base import (
 )
 from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, TablePlan, col
 
+__all__ = ["ADAPTER", "FIELDS", "SIGNATURES", "build"]
+
 #: Column captions from Redmine's locale files (``field_*`` / ``label_*`` of
 #: config/locales/{en,fr,de,es,pt-BR,it,ja}.yml). The id column is always ``#``.
 FIELDS = {

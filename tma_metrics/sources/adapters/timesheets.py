@@ -19,6 +19,22 @@ from tma_metrics.sources.adapters.base import (
 from tma_metrics.sources.adapters.canonical import TOTAL_NOTE, total_row_skip
 from tma_metrics.sources.plan import DATE, HOURS, TEXT, TS, TablePlan
 
+__all__ = [
+    "CLOCKIFY",
+    "CLOCKIFY_FIELDS",
+    "CLOCKIFY_SIGNATURES",
+    "HARVEST",
+    "HARVEST_FIELDS",
+    "HARVEST_SIGNATURES",
+    "KIMAI",
+    "KIMAI_FIELDS",
+    "KIMAI_SIGNATURES",
+    "build_clockify",
+    "build_harvest",
+    "build_kimai",
+    "start_wrap",
+]
+
 
 def start_wrap(day: int) -> str:
     """Return the ``wrap`` SQL of a start time column ``{c}`` completed by day column ``day``.

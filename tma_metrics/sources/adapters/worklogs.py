@@ -21,6 +21,17 @@ from tma_metrics.sources.adapters.base import (
 )
 from tma_metrics.sources.plan import DATE, HOURS, TEXT, TS, TablePlan
 
+__all__ = [
+    "TEMPO",
+    "TEMPO_FIELDS",
+    "TEMPO_SIGNATURES",
+    "WORKLOG_APP",
+    "WORKLOG_FIELDS",
+    "WORKLOG_SIGNATURES",
+    "build_tempo",
+    "build_worklogs",
+]
+
 _SECONDS = 1 / 3600
 
 #: Tempo translates most captions with the account's locale (FORMATS.md 2.2): the

@@ -21,6 +21,8 @@ from tma_metrics.sources.adapters.base import Adapter, Build, Context, Signature
 from tma_metrics.sources.headers import norm
 from tma_metrics.sources.plan import HOURS, KEY, TEXT, TS, TablePlan
 
+__all__ = ["ADAPTER", "FIELDS", "SIGNATURES", "build"]
+
 FIELDS = {
     "id": {"en": ("Id", "ID", "Ticket ID")},
     "summation": {"en": ("Summation column",)},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["KINDS", "SyncError"]
+
 #: What went wrong, for tests and for the exit report (the message is for people).
 KINDS = (
     "config",  # missing key, bad URL, unknown time zone

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from tma_metrics.sources.live.tables import TextTable
 
+__all__ = ["OVERLAP", "Fetched", "Progress", "Stale", "no_progress"]
+
 #: An incremental sync re-reads what changed this long before the previous one started
 #: (clock skew between the machines, changes committed while the previous sync ran).
 OVERLAP = timedelta(minutes=15)

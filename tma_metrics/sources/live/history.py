@@ -6,6 +6,8 @@ import zoneinfo
 from collections.abc import Sequence
 from datetime import datetime
 
+__all__ = ["Change", "changes_text", "history_rows"]
+
 #: (when, old value, new value) of one change, when as the API writes it (with offset).
 Change = tuple[str, str | None, str | None]
 

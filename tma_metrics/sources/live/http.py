@@ -26,6 +26,8 @@ from typing import Any, TypeVar
 
 from tma_metrics.sources.live.errors import SyncError
 
+__all__ = ["Client", "HttpSettings", "R", "T", "check_url"]
+
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -36,6 +36,18 @@ from tma_metrics.sources.live.shapes import member, name_of
 from tma_metrics.sources.live.state import SourceConfig
 from tma_metrics.sources.live.tables import TextTable, cell
 
+__all__ = [
+    "API",
+    "CHANGELOG_BATCH",
+    "FIELDS",
+    "PHASES",
+    "SEARCH_PAGE",
+    "VARIANT",
+    "WORKLOG_BATCH",
+    "fetch",
+    "make_client",
+]
+
 VARIANT = "Jira Cloud — synchronisation (API REST v3)"
 #: The phases `fetch` reports, in order (a progress bar places them end to end).
 PHASES = (

@@ -14,6 +14,17 @@ from tma_metrics.sources.adapters.base import hours_validated
 from tma_metrics.sources.adapters.jira import KEY_PATTERN
 from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, Field, TablePlan, col
 
+__all__ = [
+    "ENTRIES",
+    "ENTRY_HEADER",
+    "HISTORY",
+    "HISTORY_HEADER",
+    "MAX_COMMENT",
+    "TICKETS",
+    "TICKET_HEADER",
+    "adf_text",
+]
+
 _SECONDS = 1 / 3600
 _KEY_SQL = f"CASE WHEN regexp_full_match({{r}}, '{KEY_PATTERN}') THEN {{r}} END"
 _KEY = "une clé Jira (ex. ABC-123)"

@@ -9,6 +9,8 @@ from typing import Any
 from tma_metrics.sources.live.http import Client
 from tma_metrics.sources.live.shapes import member
 
+__all__ = ["PAGE", "Listing", "list_all"]
+
 #: Items per page asked for (Redmine clamps ``limit`` to 100).
 PAGE = 100
 

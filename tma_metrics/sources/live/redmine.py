@@ -32,6 +32,8 @@ from tma_metrics.sources.live.shapes import member, name_of
 from tma_metrics.sources.live.state import SourceConfig
 from tma_metrics.sources.live.tables import TextTable, cell
 
+__all__ = ["PHASES", "VARIANT", "fetch", "make_client"]
+
 VARIANT = "Redmine — synchronisation (API REST)"
 #: The phases `fetch` reports, in order (a progress bar places them end to end).
 PHASES = (

@@ -10,6 +10,8 @@ from __future__ import annotations
 from tma_metrics.sources.adapters.base import hours_validated
 from tma_metrics.sources.plan import DATE, HOURS, KEY, TEXT, TS, Field, TablePlan, col
 
+__all__ = ["ENTRIES", "ENTRY_HEADER", "HISTORY", "HISTORY_HEADER", "TICKETS", "TICKET_HEADER"]
+
 _ID = "un numéro de demande Redmine (ex. 1234)"
 
 TICKET_HEADER = (

@@ -18,6 +18,16 @@ from tma_metrics.config import credentials_environment
 from tma_metrics.sources.live.errors import SyncError
 from tma_metrics.sources.live.state import SourceConfig, locked, write_private
 
+__all__ = [
+    "FIELDS",
+    "JIRA_EMAIL_ENV",
+    "JIRA_TOKEN_ENV",
+    "REDMINE_KEY_ENV",
+    "SecretBox",
+    "credentials",
+    "secrets_path",
+]
+
 REDMINE_KEY_ENV = "REDMINE_API_KEY"
 JIRA_EMAIL_ENV = "JIRA_EMAIL"
 JIRA_TOKEN_ENV = "JIRA_API_TOKEN"  # noqa: S105 (a variable name, not a token)

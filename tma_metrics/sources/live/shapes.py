@@ -6,6 +6,8 @@ from typing import Any
 
 from tma_metrics.sources.live.errors import SyncError
 
+__all__ = ["member", "name_of"]
+
 _TYPE_FR = {list: "une liste", dict: "un objet", str: "un texte", int: "un nombre"}
 
 

@@ -26,6 +26,20 @@ import pandas as pd
 from tma_metrics.sources.live.errors import SyncError
 from tma_metrics.sources.live.http import check_url
 
+__all__ = [
+    "MAX_FILE_BYTES",
+    "RUNS_KEPT",
+    "TOOLS",
+    "SourceBook",
+    "SourceConfig",
+    "SyncRun",
+    "book_path",
+    "locked",
+    "now_text",
+    "update_book",
+    "write_private",
+]
+
 TOOLS = {"redmine": "Redmine", "jira": "Jira"}
 #: Runs kept per source (the page shows the last ones; older ones add nothing).
 RUNS_KEPT = 30

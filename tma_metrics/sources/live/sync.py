@@ -38,6 +38,8 @@ from tma_metrics.sources.live.tables import digest, parse_tables, uid_frame
 from tma_metrics.store import ImportReport, Store
 from tma_metrics.store.sqlfiles import run
 
+__all__ = ["ADAPTERS", "SyncReport", "paths_of", "run_sync", "stale_uids"]
+
 ADAPTERS: dict[str, ModuleType] = {"redmine": redmine, "jira": jira}
 #: Canonical table -> (store table, its day column for the reconciliation window).
 _TABLES = {"tickets": ("ticket", "t.created_at"), "time_entries": ("time_entry", "t.date")}
