@@ -1,4 +1,4 @@
-"""``python -m bench [--size small|full|large] [--out DIR]``: the benchmark, from the repository root."""
+"""``python -m bench [--size small|full|large] [--out DIR]``: the benchmark, from the repo root."""
 
 from __future__ import annotations
 
