@@ -35,7 +35,7 @@ from tma_metrics.reports.deck import (
 )
 from tma_metrics.views.cards import Card
 from tma_metrics.views.copil import CopilView
-from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
+from tma_metrics.views.sla_range import ComplianceRange
 from tma_metrics.views.tables import display_table
 
 __all__ = ["APPENDIX_TABLES", "CHART_SLIDES", "DECK_TITLE", "copil_deck"]
@@ -78,8 +78,10 @@ def _sla(view: CopilView) -> tuple[str, str] | None:
     if not found.measured:
         return found.text(), coverage
     if found.is_range:  # short enough for the slide's big figure; the chart says the rest
-        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
-        return short, f"des délais respectés selon les {found.unknown} non mesurés ; {coverage}"
+        return (
+            found.short_text(),
+            f"des délais respectés selon les {found.unknown} non mesurés ; {coverage}",
+        )
     return found.text(), f"des délais respectés ({coverage})"
 
 

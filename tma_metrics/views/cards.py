@@ -16,7 +16,7 @@ from tma_metrics.domain.sla.compliance import ComplianceSummary
 from tma_metrics.french import formats as fr
 from tma_metrics.metrics import kpi
 from tma_metrics.views.alerts import forecast_range
-from tma_metrics.views.sla_range import ComplianceRange, percent_down, percent_up
+from tma_metrics.views.sla_range import ComplianceRange
 
 __all__ = ["DAY_CARDS", "Card", "balance_cards", "date_shift", "sla_card"]
 
@@ -141,9 +141,7 @@ def sla_card(summary: ComplianceSummary) -> Card:
         detail = "aucune demande soumise aux SLA"
     else:
         detail = f"{found.detail()} ; {summary.breached} hors délai"
-    short = ""
-    if found.is_range:
-        short = f"{percent_down(found.low)[:-2]} à {percent_up(found.high)}"
+    short = found.short_text() if found.is_range else ""
     return Card(
         key="sla_compliance",
         label=entry.label,

@@ -121,6 +121,12 @@ class ComplianceRange:
             return fr.percent(self.compliance)
         return f"entre {percent_down(self.low)} et {percent_up(self.high)}"
 
+    def short_text(self) -> str:
+        """A range written compactly for a narrow place (« 45 à 100 % »); else `text`."""
+        if self.measured and self.unknown:
+            return f"{percent_down(self.low)[:-2]} à {percent_up(self.high)}"
+        return self.text()
+
     def coverage_text(self) -> str:
         """« couverture 60 % (12/20) »."""
         if not self.applicable:
