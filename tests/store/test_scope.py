@@ -138,3 +138,32 @@ def test_a_scope_of_one_contract_holds_only_its_rows(store) -> None:
     scope = store.scope([A])
     assert set(scope.entries["contract"]) == {"Alpha"}
     assert set(scope.entries["entry_id"]) == set(naive_assignment([A]))
+
+
+def test_data_end_is_the_scope_s_latest_fact_on_the_demo(demo) -> None:
+    """`Store.data_end` (one DuckDB query) equals `as_of.data_end` of the scope's rows,
+    for every contract alone, all of them, and a contract with no data."""
+    from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
+    from tma_metrics.views.as_of import data_end
+
+    db, _ = demo
+    store = Store(db, read_only=True)
+    contracts = list(load_contracts(DEFAULT_CONTRACTS))
+    nothing = Contract("Sans données", ("Projet inconnu",))
+    cases = [[c] for c in contracts] + [contracts, [nothing], [*contracts[:1], nothing]]
+    ends = set()
+    for chosen in cases:
+        scope = store.scope(chosen)
+        expected = data_end(scope.tickets, scope.entries)
+        assert store.data_end(chosen) == expected, [c.name for c in chosen]
+        ends.add(expected)
+    store.close()
+    assert None in ends and len(ends) == 2  # a contract with data, one without
+
+
+def test_data_end_on_the_small_scope(store) -> None:
+    for chosen in ([A], [B], [A, B]):
+        scope = store.scope(chosen)
+        from tma_metrics.views.as_of import data_end
+
+        assert store.data_end(chosen) == data_end(scope.tickets, scope.entries) is not None

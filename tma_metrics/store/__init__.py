@@ -11,6 +11,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -29,7 +30,7 @@ from tma_metrics.store.connection import (
     connect,
     resolve_db_path,
 )
-from tma_metrics.store.sqlfiles import frame, run
+from tma_metrics.store.sqlfiles import frame, run, sql_text, statements
 from tma_metrics.store.writer import (
     ImportReport,
     TableCounts,
@@ -344,6 +345,28 @@ class Store:
             if _rows(self._scopes) > SCOPE_CACHE_ROWS:
                 self._scopes.clear()
         return read.copy()
+
+    def data_end(self, contracts: Sequence[Contract]) -> date | None:
+        """Return the day of the latest time entry or ticket event of ``contracts``.
+
+        `views.as_of.data_end` of their `scope`, computed by DuckDB over the same rows
+        without reading them: the sidebar asks it on every page, for every contract the
+        user may see (two million entries in a large portfolio).
+        """
+        cur = self.cursor()
+        _register_projects(cur, contracts)
+        try:
+            (entries,) = statements(sql_text("queries/scope_time_entries.sql"))
+            (tickets,) = statements(sql_text("queries/scope_tickets.sql"))
+            found = cur.execute(
+                f'SELECT (SELECT max("date") FROM ({entries})), '
+                "(SELECT [max(created_at), max(resolved_at), max(closed_at)] "
+                f"FROM ({tickets}))"
+            ).fetchall()[0]
+        finally:
+            cur.unregister("contract_project")
+        known = [pd.Timestamp(v) for v in [found[0], *(found[1] or [])] if v is not None]
+        return max(known).date() if known else None
 
     def unassigned(self, contracts: Sequence[Contract]) -> pd.DataFrame:
         """Return, by project, the tickets and time entries no contract covers."""

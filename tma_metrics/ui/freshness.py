@@ -9,7 +9,6 @@ import streamlit as st
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.store import Store
 from tma_metrics.ui import state
-from tma_metrics.views.as_of import data_end
 
 __all__ = ["data_end_of"]
 
@@ -21,8 +20,7 @@ def _data_end(db: str, version: str, token: str, names: tuple[str, ...]) -> date
     chosen = [c for c in contracts if c.name in set(names)]
     if not chosen:
         return None
-    scope = state.get_store(db).scope(chosen)
-    return data_end(scope.tickets, scope.entries)
+    return state.get_store(db).data_end(chosen)
 
 
 def data_end_of(store: Store, contracts: tuple[Contract, ...]) -> date | None:
