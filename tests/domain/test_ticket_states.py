@@ -281,3 +281,27 @@ def test_the_backlog_at_as_of_is_the_open_tickets() -> None:
     assert by_periods["received"].sum() == int(
         (prepared["created_at"] >= pd.Timestamp("2026-09-01")).sum()
     )
+
+
+@settings(deadline=None, max_examples=20)
+@given(
+    seed=st.integers(0, 10_000),
+    starts=st.lists(st.dates(date(2026, 8, 1), date(2027, 2, 1)), min_size=3, max_size=3),
+    days=st.lists(st.integers(0, 120), min_size=3, max_size=3),
+)
+def test_flows_of_many_owners_are_each_owner_s_naive_counts(seed, starts, days) -> None:
+    """`flows` counts each owner's changes in its own window (the portfolio's and the
+    report's one pass over a group of contracts), as the naive count of its tickets."""
+    t, h, _ = random_tickets(seed, 60)
+    at = pd.Timestamp("2027-01-15 18:00")
+    prepared = prepare_tickets(t, h, CONTRACT, at)
+    changes = ticket_changes(prepared, h, CONTRACT, at)
+    owner = changes["key"].astype(int).to_numpy() % 3
+    windows = [(s, s + timedelta(days=d)) for s, d in zip(starts, days, strict=True)]
+    found = ticket_states.flows(changes, owner, windows)
+    naive = naive_states.changes_of(
+        t.to_dict("records"), history_rows(h), CONTRACT.resolved_statuses, at.to_pydatetime()
+    )
+    for i, (start, end) in enumerate(windows):
+        mine = [c for c in naive if int(c[1]) % 3 == i]
+        assert found[i] == naive_states.window_counts(mine, start, end)

@@ -21,8 +21,9 @@ from pathlib import Path
 from tma_metrics.config import settings
 from tma_metrics.domain.contracts.model import Contract
 from tma_metrics.figures.contract_figures import ContractFigures
-from tma_metrics.figures.loading import figures_for, iter_figures
+from tma_metrics.figures.loading import figures_for
 from tma_metrics.figures.periods import PRESETS_FR, Period, preset_period
+from tma_metrics.figures.summaries import iter_summaries
 from tma_metrics.reports.meeting_files import (
     MIME_TYPES,
     ReportFiles,
@@ -146,7 +147,9 @@ def build_files(args: argparse.Namespace) -> ReportFiles:
             from tma_metrics.views.portfolio import portfolio_table
 
             chosen = contracts if not args.contract else (_contract(contracts, args.contract),)
-            table = portfolio_table(iter_figures(store, chosen, as_of), as_of)
+            # As the page: summaries from the derived tables, never the entries.
+            names = [c.name for c in chosen]
+            table = portfolio_table(iter_summaries(store, contracts, as_of, names=names), as_of)
             return portfolio_files(table, as_of, client_view=client_view, author=args.author)
         contract = _contract(contracts, args.contract)
         period = _period(args, contract, as_of)

@@ -7,7 +7,6 @@ import json
 import sys
 from datetime import date
 
-from tma_metrics.domain import ticket_states
 from tma_metrics.domain.contracts.model import ContractError
 from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.summaries import ContractSummary, iter_summaries
@@ -88,7 +87,7 @@ def report_text(figures: ContractFigures | ContractSummary) -> str:
         f"  {kpi('sla_compliance').label} : {found.text()} "
         f"({s.met} dans les délais, {s.breached} hors délai ; {found.detail()})"
     )
-    flow = ticket_states.flow(figures.changes, figures.period.start, figures.period.end)
+    flow = figures.ticket_flow
     lines.append(
         f"  Demandes : {flow['open_start']} ouvertes au début, {flow['received']} reçues, "
         f"{flow['resolved']} résolues, {flow['reopened']} réouvertes, {flow['open_end']} "

@@ -37,6 +37,7 @@ __all__ = [
     "Parts",
     "flow",
     "flow_by_period",
+    "flows",
     "open_at",
     "state_changes",
 ]
@@ -180,9 +181,39 @@ def flow(changes: pd.DataFrame, start: date, end: date) -> dict[str, int]:
 
     ``open_end = open_start + received - resolved + reopened``, always.
     """
-    table = flow_by_period(changes, pd.DatetimeIndex([midnight(start)]), end)
-    row = table.iloc[0]
-    return {name: int(row[name]) for name in ("open_start", *CHANGES, "open_end")}
+    (found,) = flows(changes, np.zeros(len(changes), dtype=np.int64), [(start, end)])
+    return found
+
+
+def flows(
+    changes: pd.DataFrame, owner: np.ndarray, windows: list[tuple[date, date]]
+) -> list[dict[str, int]]:
+    """`flow` of many sets of changes at once: rows of ``owner`` i in ``windows[i]``.
+
+    A change counts before an edge when it is dated before it (an undated one, before
+    every edge); the window's edges are its first day's midnight and the next midnight
+    after its last day.
+    """
+    n = len(windows)
+    starts = np.array([midnight(a).as_unit("us").to_datetime64() for a, _ in windows])
+    stops = np.array(
+        [(midnight(b) + pd.Timedelta(days=1)).as_unit("us").to_datetime64() for _, b in windows]
+    )
+    when = changes["at"].to_numpy("datetime64[us]").view("int64")  # NaT: the smallest
+    change = changes["change"].to_numpy(object)
+    owner = np.asarray(owner, dtype=np.int64)
+    first = starts.astype("datetime64[us]").view("int64")[owner] if n else when
+    last = stops.astype("datetime64[us]").view("int64")[owner] if n else when
+    counts: dict[str, int | np.ndarray] = {"open_start": 0, "open_end": 0}
+    for name in CHANGES:
+        mine = change == name
+        before_start = np.bincount(owner[mine & (when < first)], minlength=n)
+        before_end = np.bincount(owner[mine & (when < last)], minlength=n)
+        counts[name] = before_end - before_start
+        counts["open_start"] = counts["open_start"] + _SIGN[name] * before_start
+        counts["open_end"] = counts["open_end"] + _SIGN[name] * before_end
+    names = ("open_start", *CHANGES, "open_end")
+    return [{k: int(np.asarray(counts[k])[i]) for k in names} for i in range(n)]
 
 
 def flow_by_period(changes: pd.DataFrame, periods: pd.DatetimeIndex, end: date) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from tma_metrics.domain.contracts.model import Contract, normalise_label
 from tma_metrics.domain.frames import positions_in
 from tma_metrics.domain.sla import outcomes as sla
 from tma_metrics.domain.sla.compliance import ComplianceSummary
+from tma_metrics.figures import settled
 from tma_metrics.figures.contract_figures import (
     ContractFigures,
     compute_figures,
@@ -94,14 +95,26 @@ class SlaGroup:
     outcomes: list[pd.DataFrame]  # per member: sla.sla_outcomes (all periods)
     in_period: list[np.ndarray]  # per member: its outcomes placed in its period
     sla_summary: list[ComplianceSummary]  # per member: over its period
+    #: `timeline.ticket_changes` of ``prepared`` (None: not computed with the engines)
+    changes: pd.DataFrame | None = None
 
 
-def sla_groups(rows: Sequence[TicketRows], at: pd.Timestamp) -> list[SlaGroup]:
-    """Run the SLA engines once per group of like contracts; keep each one's results."""
+def sla_groups(
+    rows: Sequence[TicketRows], at: pd.Timestamp, memo: dict[object, object] | None = None
+) -> list[SlaGroup]:
+    """Run the SLA engines once per group of like contracts; keep each one's results.
+
+    With a ``memo`` (kept as long as the rows, i.e. per data version), each group's
+    settled tickets are measured once and taken from it at any later instant
+    (`figures.settled`); only the tickets still moving go through the engines again.
+    """
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, r in enumerate(rows):
         groups.setdefault(_group_key(r, at), []).append(i)
-    return [_sla_group([rows[i] for i in members], members, at) for members in groups.values()]
+    return [
+        _sla_group([rows[i] for i in members], members, at, key, memo)
+        for key, members in groups.items()
+    ]
 
 
 def _group_key(r: TicketRows, at: pd.Timestamp) -> tuple[object, ...]:
@@ -140,7 +153,13 @@ def _facts(r: TicketRows, at: pd.Timestamp) -> tuple[bool, bool, bool]:
 # -- one group ---------------------------------------------------------------------
 
 
-def _sla_group(rows: list[TicketRows], members: list[int], at: pd.Timestamp) -> SlaGroup:
+def _sla_group(
+    rows: list[TicketRows],
+    members: list[int],
+    at: pd.Timestamp,
+    key: tuple[object, ...],
+    memo: dict[object, object] | None,
+) -> SlaGroup:
     """Run the SLA engines once over a group of contracts and split their results."""
     contract = rows[0].contract  # every member has the same engine settings
     n = len(rows)
@@ -148,17 +167,22 @@ def _sla_group(rows: list[TicketRows], members: list[int], at: pd.Timestamp) -> 
     ticket_owner = np.repeat(np.arange(n), [len(r.tickets) for r in rows])
     history = history_frame(_concat([r.history for r in rows]))
 
-    prepared = timeline.prepare_tickets(tickets, history, contract, at)
+    found = _from_settled(rows, tickets, history, at, key, memo)
+    if found is not None:
+        prepared, outcomes, changes = found.prepared, found.outcomes, found.changes
+    else:
+        prepared = timeline.prepare_tickets(tickets, history, contract, at)
+        waiting = timeline.waiting_intervals(history, contract, at)
+        outcomes = sla.sla_outcomes(
+            prepared,
+            waiting,
+            contract,
+            at,
+            history_available=not history.empty,
+            timezone=contract.timezone,
+        )
+        changes = None
     prepared_owner = _owner_of(prepared["ticket_uid"], tickets["ticket_uid"], ticket_owner)
-    waiting = timeline.waiting_intervals(history, contract, at)
-    outcomes = sla.sla_outcomes(
-        prepared,
-        waiting,
-        contract,
-        at,
-        history_available=not history.empty,
-        timezone=contract.timezone,
-    )
     sla_tickets = prepared["kind"].isin(contract.sla_ticket_kinds).to_numpy(bool, na_value=False)
     outcome_owner = np.tile(prepared_owner[sla_tickets], 3)
     starts, stops = _windows([r.period for r in rows])
@@ -175,6 +199,38 @@ def _sla_group(rows: list[TicketRows], members: list[int], at: pd.Timestamp) -> 
         outcomes=_split(outcomes, outcome_owner, n),
         in_period=[in_period[outcome_owner == i] for i in range(n)],
         sla_summary=_sla_summaries(outcomes, in_period, outcome_owner, n),
+        changes=changes,
+    )
+
+
+def _from_settled(
+    rows: list[TicketRows],
+    tickets: pd.DataFrame,
+    history: pd.DataFrame,
+    at: pd.Timestamp,
+    key: tuple[object, ...],
+    memo: dict[object, object] | None,
+) -> settled.AtInstant | None:
+    """The group's engine rows at ``at`` through its settled run (None: no memo)."""
+    if memo is None or key[0] == "alone":
+        return None
+    uses_column, has_history, tracks = key[-3:]
+    tracked = (bool(uses_column), bool(tracks))
+    contract = rows[0].contract
+    name = ("settled", tuple(r.contract.name for r in rows), key)
+    if name not in memo:
+        memo[name] = settled.settle(tickets, history, contract, tracked, bool(has_history))
+    run = memo[name]
+    if run is None:
+        return None
+    return settled.at_instant(
+        run,
+        tickets,
+        history,
+        contract,
+        at,
+        tracked,
+        bool(has_history),  # type: ignore[arg-type]
     )
 
 

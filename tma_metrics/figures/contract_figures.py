@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tma_metrics.domain import estimation
+from tma_metrics.domain import estimation, ticket_states
 from tma_metrics.domain.business_time import timeline
 from tma_metrics.domain.carnet import billing, consumption
 from tma_metrics.domain.carnet.consumption import Balance
@@ -128,6 +128,11 @@ class ContractFigures:
     @property
     def name(self) -> str:
         return self.contract.name
+
+    @property
+    def ticket_flow(self) -> dict[str, int]:
+        """`ticket_states.flow` of ``changes`` over the period."""
+        return ticket_states.flow(self.changes, self.period.start, self.period.end)
 
     @property
     def open_tickets(self) -> int:

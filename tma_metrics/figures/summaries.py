@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tma_metrics.domain import estimation
+from tma_metrics.domain import estimation, ticket_states
 from tma_metrics.domain.business_time import timeline
 from tma_metrics.domain.carnet import billing, consumption
 from tma_metrics.domain.carnet.consumption import Balance
@@ -69,6 +69,7 @@ class ContractSummary:
     warnings: tuple[str, ...]
     monthly: pd.DataFrame  # consumption.monthly (empty for a carnet: not read)
     changes: pd.DataFrame  # `timeline.ticket_changes`, as `ContractFigures.changes`
+    ticket_flow: dict[str, int]  # `ticket_states.flow` of ``changes`` over the period
 
     @property
     def name(self) -> str:
@@ -105,7 +106,7 @@ def iter_summaries(
             TicketRows(c, *scope.of(c.name), contract_period(c, as_of, start, end)) for c in part
         ]
         out: list[ContractSummary | None] = [None] * len(part)
-        for group in sla_groups(rows, at):
+        for group in sla_groups(rows, at, scope.memo):
             for i, summary in zip(group.members, _summarise(group, rows, money, at), strict=True):
                 out[i] = summary
         yield from (s for s in out if s is not None)
@@ -157,7 +158,7 @@ def _summarise(
     accuracy_summaries = estimation.summaries(accuracy[window], accuracy_owner[window], n)
     warned = warning_facts_of(contract, group.prepared, group.owner, money.unknown(members), n)
     open_tickets = np.bincount(group.owner[group.prepared["is_open"].to_numpy(bool)], minlength=n)
-    changes = _changes(group, n, at)
+    changes, flows = _changes(group, [r.period for r in members], at)
     out = []
     for i, r in enumerate(members):
         days = money.days(r.contract)
@@ -183,6 +184,7 @@ def _summarise(
                 warnings=tuple(warning_texts(r.contract, balance, warned[i])),
                 monthly=monthly,
                 changes=changes[i],
+                ticket_flow=flows[i],
             )
         )
     return out
@@ -191,8 +193,11 @@ def _summarise(
 _NO_MONTHS = pd.DataFrame()
 
 
-def _changes(group: SlaGroup, n: int, at: pd.Timestamp) -> list[pd.DataFrame]:
-    """Each member's `timeline.ticket_changes`, computed once for the group.
+def _changes(
+    group: SlaGroup, periods: list[Period], at: pd.Timestamp
+) -> tuple[list[pd.DataFrame], list[dict[str, int]]]:
+    """Each member's `timeline.ticket_changes` and its `ticket_states.flow` over its
+    period, computed once for the group.
 
     A ticket's changes read its own row and history only, and (source, key) is a
     ticket's identity (its uid) held by one contract alone: the group's run, split by
@@ -202,10 +207,14 @@ def _changes(group: SlaGroup, n: int, at: pd.Timestamp) -> list[pd.DataFrame]:
     keys = pd.MultiIndex.from_arrays(
         [prepared["source"].astype("string"), prepared["key"].astype("string")]
     )
-    changes = timeline.ticket_changes(prepared, group.history, group.contract, at)
+    changes = group.changes
+    if changes is None:
+        changes = timeline.ticket_changes(prepared, group.history, group.contract, at)
     found = keys.get_indexer(pd.MultiIndex.from_arrays([changes["source"], changes["key"]]))
-    parts = _by_owner(changes, group.owner[found], n)
-    return [part.reset_index(drop=True) for part in parts]
+    owner = group.owner[found]
+    parts = _by_owner(changes, owner, len(periods))
+    flows = ticket_states.flows(changes, owner, [(p.start, p.end) for p in periods])
+    return [part.reset_index(drop=True) for part in parts], flows
 
 
 def _by_owner(frame: pd.DataFrame, owner: np.ndarray, n: int) -> list[pd.DataFrame]:
@@ -413,6 +422,8 @@ class _Scope:
     def __init__(self, tickets: pd.DataFrame, history: pd.DataFrame) -> None:
         self.tickets = tickets
         self.history = history
+        #: What is worked out once from these rows (`figures.batch.sla_groups`' memo).
+        self.memo: dict[object, object] = {}
         self._tickets = _positions(tickets["contract"])
         owner = pd.Series(tickets["contract"].to_numpy(), index=tickets["uid"].to_numpy())
         contract = owner.reindex(history["ticket_uid"].to_numpy())

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tma_metrics.domain import ticket_states
 from tma_metrics.domain.carnet.ledger import BALANCE_MODELS
 from tma_metrics.domain.contracts.model import SLA_KINDS
 from tma_metrics.domain.frames import positions_in
@@ -121,10 +120,10 @@ def month_json(figures: ContractFigures | ContractSummary) -> dict[str, Any] | N
 def tickets_json(figures: ContractFigures | ContractSummary) -> dict[str, int]:
     """Tickets received, resolved and reopened over the period, open at its start and end.
 
-    From the figures' ``changes`` (`ticket_states.flow`): ``open`` = ``open_at_start``
-    + ``received`` - ``resolved`` + ``reopened``.
+    From the figures' ``ticket_flow`` (`ticket_states.flow` of their ``changes``):
+    ``open`` = ``open_at_start`` + ``received`` - ``resolved`` + ``reopened``.
     """
-    found = ticket_states.flow(figures.changes, figures.period.start, figures.period.end)
+    found = figures.ticket_flow
     return {
         "received": found["received"],
         "resolved": found["resolved"],

@@ -91,6 +91,8 @@ def prepare_tickets(
     history: pd.DataFrame | None,
     contract: Contract,
     as_of: pd.Timestamp,
+    *,
+    tracked: tuple[bool, bool] | None = None,
 ) -> pd.DataFrame:
     """Return the tickets created by ``as_of`` with their severity, kind and dated SLA events.
 
@@ -114,9 +116,14 @@ def prepare_tickets(
       export has no last update); without history, the last update of a ticket that is
       not waiting now (no pause since), none when it waits now or when only a bound
       after ``as_of`` dates its resolution: such a running clock is never breached.
+
+    ``workaround_tracked`` reads two facts of the whole set of tickets: does the export
+    fill ``workaround_at`` for any ticket, does the history of a ticket created by
+    ``as_of`` name a workaround. ``tracked`` gives them when ``tickets`` is only part of
+    that set (`figures.settled` prepares again only the tickets still moving).
     """
     as_of = pd.Timestamp(as_of)
-    workaround_column_used = bool(tickets["workaround_at"].notna().any())
+    column_used = bool(tickets["workaround_at"].notna().any())
     t = tickets[~(tickets["created_at"] > as_of)].reset_index(drop=True)
     if "updated_at" not in t:
         t["updated_at"] = pd.Series(pd.NaT, index=t.index, dtype="datetime64[us]")
@@ -128,20 +135,26 @@ def prepare_tickets(
     _resolution(t, as_of)
     _states(t, history, contract, as_of)
     _response(t, as_of)
+    history_tracks = bool(facts["workaround_seen"].any()) if len(facts) else False
+    _workaround(t, as_of, tracked or (column_used, history_tracks))
+    helpers = [c for c in facts.columns if c not in (*_KEYS, "has_history")]
+    t = t.drop(columns=[*helpers, "new_status"])
+    return t.astype(PREPARED_COLUMNS)
 
-    # Workaround: explicit column, else a history status naming it.
+
+def _workaround(t: pd.DataFrame, as_of: pd.Timestamp, tracked: tuple[bool, bool]) -> None:
+    """Add the workaround: the explicit column, else a history status naming it (in place).
+
+    ``tracked``: the export fills the column for some ticket, the history of some ticket
+    names a workaround (then every ticket with a history would show one if it had one).
+    """
     explicit = t["workaround_at"].where(t["workaround_at"] <= as_of)
     from_history = t["first_workaround_at"].where(t["first_workaround_at"] <= as_of)
     t["workaround_at"] = explicit.fillna(from_history)
     t["workaround_source"] = _text(
         np.select([explicit.notna(), from_history.notna()], ["export", "history"], "")
     )
-    history_tracks = bool(facts["workaround_seen"].any()) if len(facts) else False
-    t["workaround_tracked"] = workaround_column_used | (t["has_history"] & history_tracks)
-
-    helpers = [c for c in facts.columns if c not in (*_KEYS, "has_history")]
-    t = t.drop(columns=[*helpers, "new_status"])
-    return t.astype(PREPARED_COLUMNS)
+    t["workaround_tracked"] = tracked[0] | (t["has_history"] & tracked[1])
 
 
 def _classify(t: pd.DataFrame, contract: Contract) -> None:
