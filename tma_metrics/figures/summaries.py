@@ -51,7 +51,7 @@ __all__ = [
 
 #: Contracts whose SLA engines run together: enough to share the runs among like
 #: contracts, few enough that their SLA tables never all sit in memory at once.
-CHUNK_CONTRACTS = 100
+CHUNK_CONTRACTS = 200
 
 
 @dataclass(frozen=True)
