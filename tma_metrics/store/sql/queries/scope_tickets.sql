@@ -1,3 +1,4 @@
+-- The ORDER BY stays on the last line: `Store.data_end` drops it to aggregate the rows.
 -- Tickets of the contracts in scope (temp table contract_project(contract, label)),
 -- sorted so that every figure computed from them is the same from one run to the next.
 -- A ticket belongs to the first contract (by name) one of whose projects is its project

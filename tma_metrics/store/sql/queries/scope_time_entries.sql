@@ -1,3 +1,4 @@
+-- The ORDER BY stays on the last line: `Store.data_end` drops it to aggregate the rows.
 -- Time entries of the contracts in scope, each with its contract and ticket uid, by
 -- contract and date (the entries up to an as-of date are then the first rows).
 -- An entry belongs to the contract of its ticket; an entry whose ticket is unknown
