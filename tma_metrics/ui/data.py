@@ -21,7 +21,7 @@ from tma_metrics.figures.contract_figures import ContractFigures
 from tma_metrics.figures.filtering import filter_figures
 from tma_metrics.figures.loading import figures_for
 from tma_metrics.figures.summaries import iter_summaries
-from tma_metrics.ui import state
+from tma_metrics.ui import memory, state
 from tma_metrics.ui.context import PageContext
 from tma_metrics.views.portfolio import portfolio_table
 
@@ -62,7 +62,9 @@ def _figures(
     store = state.get_store(db)
     (figures,) = figures_for(store, [_contract(name)], as_of, start=start, end=end)
     # The cache keeps a pickled copy: every table must be in it, not recomputed per run.
-    return figures.complete()
+    complete = figures.complete()
+    memory.release()
+    return complete
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner="Calcul du portefeuille…")
@@ -75,7 +77,9 @@ def _portfolio(
     # (per-day and per-ticket sums, brought up to date once per data version), reduced
     # to their rows as they come.
     summaries = iter_summaries(store, _all_contracts(), as_of, names=names)
-    return portfolio_table(summaries, as_of)
+    table = portfolio_table(summaries, as_of)
+    memory.release()
+    return table
 
 
 @st.cache_data(max_entries=64, ttl=_TTL, show_spinner="Préparation des graphiques…")
