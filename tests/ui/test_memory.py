@@ -35,4 +35,3 @@ def test_release_returns_the_freed_holes_to_the_system() -> None:
     )
     before, after, _ = (int(v) for v in done.stdout.split())
     assert before - after > 100, (before, after)  # ~270 MB freed in holes
-
