@@ -11,12 +11,17 @@ day, and before some contracts' first ticket; one memo serves them all, as in th
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.ticket_builders import contract, history
+from tests.ticket_builders import tickets as ticket_rows
 from tma_metrics.domain.business_time import timeline
 from tma_metrics.figures import settled
 from tma_metrics.figures.batch import TicketRows, sla_groups
@@ -26,6 +31,9 @@ from tma_metrics.store import derived as tables
 from tma_metrics.store.contracts_file import DEFAULT_CONTRACTS, load_contracts
 
 from ..figures_fixtures import DEMO_AS_OF
+
+#: Random groups drawn per run (SETTLED_EXAMPLES=150 for a longer search: it passed).
+EXAMPLES = int(os.environ.get("SETTLED_EXAMPLES", "15"))
 
 INSTANTS = [
     pd.Timestamp(DEMO_AS_OF) + pd.Timedelta(hours=10),
@@ -135,3 +143,81 @@ def _same(a: list[object], b: list[object]) -> bool:
         return ["nan" if v != v else v for v in dataclasses.asdict(s).values()]
 
     return [flat(s) for s in a] == [flat(s) for s in b]
+
+
+def _random_group(seed: int, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tickets of every shape: events in the export or in a history that waits on the
+    client, names a workaround, resolves, reopens; some never resolved."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-09-01")
+    rows, hist = [], []
+    for i in range(1, n + 1):
+        created = start + pd.Timedelta(minutes=int(rng.integers(0, 100 * 1440)))
+
+        def later(after: pd.Timestamp, mean: float = 3000) -> pd.Timestamp:
+            return after + pd.Timedelta(minutes=int(rng.exponential(mean)) + 1)
+
+        row = {
+            "key": str(i),
+            "created_at": created,
+            "priority": rng.choice(["Urgent", "Haut", "Normal", "Bas", "Inconnue"]),
+            "tracker": rng.choice(["Anomalie", "Anomalie", "Evolution"]),
+        }
+        if rng.random() < 0.5:  # a history
+            moment, status = created, "Nouveau"
+            hist.append((str(i), moment, status))
+            for _ in range(int(rng.integers(1, 6))):
+                moment = later(moment)
+                status = rng.choice(
+                    ["En cours", "En attente client", "Contourné", "Résolu", "Fermé", "En cours"]
+                )
+                hist.append((str(i), moment, status))
+            row["status"] = status
+            if rng.random() < 0.3:
+                row["updated_at"] = later(moment, 500)
+        else:
+            shape = int(rng.integers(0, 5))
+            if shape == 0:
+                row["status"] = rng.choice(["Nouveau", "En cours", "En attente client"])
+            elif shape == 1:
+                row.update(status="Résolu", resolved_at=later(created, 5000))
+            elif shape == 2:
+                closed = later(created, 8000)
+                row.update(status="Fermé", closed_at=closed, updated_at=later(closed, 500))
+            elif shape == 3:
+                row.update(status="Résolu", updated_at=later(created, 5000))
+            else:
+                row.update(status="En cours", updated_at=later(created, 2000))
+            if rng.random() < 0.4:
+                row["responded_at"] = later(created, 300)
+        if rng.random() < 0.2:
+            row["workaround_at"] = later(created, 1500)
+        rows.append(row)
+    h = history(*[(k, at.isoformat(), s) for k, at, s in hist])
+    return ticket_rows(*rows), h
+
+
+@settings(deadline=None, max_examples=EXAMPLES)
+@given(
+    seed=st.integers(0, 10_000),
+    hours=st.lists(st.integers(-240, 140 * 24), min_size=1, max_size=4),
+)
+def test_settled_rows_equal_a_fresh_run_on_random_tickets(seed, hours) -> None:
+    """Found a flaw of the first rule (seed 4129, 527 h): an open ticket waiting on the
+    client, without history, has the same row at any two instants after its deadline
+    (an unproven breach), yet it is « open » before; only stopped clocks are final."""
+    tickets, h = _random_group(seed, 80)
+    c = contract()
+    memo: dict[object, object] = {}
+    for hour in hours:
+        at = pd.Timestamp("2026-09-01") + pd.Timedelta(hours=hour, minutes=17)
+        rows = [TicketRows(c, tickets, h, default_period(c, at.date()))]
+        fresh, kept = sla_groups(rows, at), sla_groups(rows, at, memo)
+        for a, b in zip(fresh, kept, strict=True):
+            pd.testing.assert_frame_equal(b.prepared, a.prepared)
+            for x, y in zip(a.outcomes, b.outcomes, strict=True):
+                pd.testing.assert_frame_equal(y, x)
+            assert _same(b.sla_summary, a.sla_summary)
+            if b.changes is not None:
+                direct = timeline.ticket_changes(a.prepared, a.history, a.contract, at)
+                pd.testing.assert_frame_equal(b.changes, direct)

@@ -3,12 +3,15 @@
 A ticket's prepared row (`timeline.prepare_tickets`) and its state changes
 (`timeline.ticket_changes`) read its own dates and status history only, each compared
 with the as-of instant; from the latest of them (its *settling instant*) on, they are
-the same at every later instant. Its SLA rows (`sla.sla_outcomes`) are too once its
-clocks have stopped: they are then the same at two instants far apart after all the
-data (``final``). So a group of contracts is prepared and measured once, at an instant
-after all its data; at an as-of instant, the tickets settled by then take their rows
-from that run, and only the others (open tickets, tickets changed since) go through the
-engines again. The rows are laid out as one run at the as-of instant lays them out.
+the same at every later instant. Its SLA rows (`sla.sla_outcomes`) are too once every
+applicable clock has stopped at its event or its bound (``final``; checked: its rows
+are the same at two instants far apart after all the data). A running clock is never
+final, even when its row no longer changes: its outcome moved at its deadline.
+
+So a group of contracts is prepared and measured once, at an instant after all its
+data; at an as-of instant, the tickets settled by then take their rows from that run,
+and only the others (open tickets, tickets changed since) go through the engines again.
+The rows are laid out as one run at the as-of instant lays them out.
 
 The two facts `prepare_tickets` reads of the whole group (`timeline.prepare_tickets`'s
 ``tracked``) are those of the as-of instant: a settled run is kept per value of them.
@@ -92,7 +95,10 @@ def settle(
     keep = np.flatnonzero(_sla_rows(prepared, contract))
     kind = np.repeat(np.arange(_SLA_KINDS), len(keep))
     pos = np.tile(keep, _SLA_KINDS)
-    same = _same_rows(first, second)
+    # A clock that has not stopped may change at its deadline (an unproven breach), then
+    # stay the same: the same rows far apart do not make it final, only a stop does.
+    stopped = ~first["applicable"].to_numpy(bool) | first["stop_at"].notna().to_numpy(bool)
+    same = _same_rows(first, second) & stopped
     moving = np.bincount(pos[~same], minlength=len(tickets)) > 0
     final = ~moving
     chosen = final[pos]
