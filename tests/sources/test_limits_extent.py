@@ -11,7 +11,7 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.hostile import files
@@ -66,8 +66,18 @@ def sheets(draw) -> str:
     return files.sheet_xml("".join(rows))
 
 
+#: Found by Hypothesis on 08/12/2026: with the output capped at 97 bytes, zlib still
+#: held the last byte once all the input was read; the member came out one byte short
+#: and the workbook was refused as tampered.
+HELD_BACK = files.sheet_xml(
+    '<row r="2677"></row><row r="2678"><c><v>1</v></c><c r="A2678"><v>1</v></c></row>'
+    '<row r="2679"><c r="A2679"><v>1</v></c></row>'
+)
+
+
 @settings(deadline=None, max_examples=150)
 @given(sheet=sheets(), chunk=st.sampled_from([97, 4 << 20]))
+@example(sheet=HELD_BACK, chunk=97)
 def test_streamed_extent_matches_the_naive_reading(sheet: str, chunk: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(archive, "_OUT", chunk)  # 97: tags are cut across chunks

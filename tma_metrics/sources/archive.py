@@ -213,6 +213,15 @@ def inflate(stream: BinaryIO, member: zipfile.ZipInfo, budget: int) -> Iterator[
                 yield out
             if inflater is not None and inflater.eof:
                 return
+    # All the input read: zlib may still hold output that the size cap held back.
+    while inflater is not None and not inflater.eof:
+        out = inflater.decompress(b"", _OUT)
+        if not out:
+            return
+        produced += len(out)
+        if produced > budget:
+            raise _OverBudget(produced)
+        yield out
 
 
 def _check_member(
