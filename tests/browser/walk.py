@@ -115,15 +115,29 @@ def _open_list(page, label: str, option: str):
     raise AssertionError(f"option « {option} » introuvable dans « {label} »")
 
 
+def _pick(page, label: str, option: str) -> None:
+    """Click ``option`` in the list of ``label``; open the list again if a redraw of
+    the page closed it under the click (the option is detached, the click never lands)."""
+    for attempt in range(3):
+        found = _open_list(page, label, option)
+        try:
+            found.click(timeout=10_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label``."""
-    _open_list(page, label, option).click()
+    _pick(page, label, option)
     wait_idle(page)
 
 
 def pick_many(page, label: str, option: str) -> None:
     """Add ``option`` to the multiselect labelled ``label``, then close its list."""
-    _open_list(page, label, option).click()
+    _pick(page, label, option)
     page.keyboard.press("Escape")
     wait_idle(page)
 
